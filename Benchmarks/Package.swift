@@ -1,0 +1,27 @@
+// swift-tools-version: 6.1
+//
+// Sentio's micro-benchmarks, a package of its own so that users of the library never build the benchmark
+// harness. Run from this folder: `swift package benchmark` (see ../README.md).
+import PackageDescription
+
+// A path dependency's package identity is its folder name, which is whatever the checkout is called.
+let sentioPackage = String(Context.packageDirectory.split(separator: "/").dropLast().last ?? "main")
+
+let package = Package(
+    name: "SentioBenchmarks",
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "AudioInput",
+            dependencies: [
+                .product(name: "Sentio", package: sentioPackage),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/AudioInput",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)

@@ -1,0 +1,83 @@
+/// A problem with one audio file, with a one-line message that names the file and the cause.
+///
+/// Every failure Sentio can hit while opening or decoding a file is reported as an `AudioError`,
+/// never as a crash: batch commands print ``description`` as a single line and go on with the other files.
+public struct AudioError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// What went wrong, independent of the file it happened to.
+    public enum Kind: Equatable, Sendable {
+        /// No file exists at the path.
+        case fileNotFound
+        /// The file exists but cannot be read by this user.
+        case permissionDenied
+        /// The path names a directory or another non-regular file.
+        case notAFile
+        /// The file is readable but is not in any audio format libsndfile recognises.
+        case notAudio
+        /// The header promises more audio data than the file holds.
+        case truncated
+        /// The audio data cannot be decoded (bad header fields or damaged stream).
+        case corrupt
+        /// The file is zero bytes long or holds zero sample frames.
+        case empty
+        /// The header declares zero channels.
+        case zeroChannels
+        /// The declared sample rate is outside ``AudioLimits/sampleRateRange`` (value in Hz).
+        case sampleRateOutOfRange(Double)
+        /// A NaN or infinite sample at the given sample frame (0-based, at the file's own rate).
+        case nonFiniteSample(frame: Int64)
+        /// The format is recognised but this build of libsndfile cannot decode it.
+        case unsupportedEncoding
+        /// An operating-system read error while decoding.
+        case readFailed
+    }
+
+    /// The file, as the user named it.
+    public let path: String
+    /// The class of failure.
+    public let kind: Kind
+    /// Extra detail from the decoder, or empty.
+    public let detail: String
+
+    public init(path: String, kind: Kind, detail: String = "") {
+        self.path = path
+        self.kind = kind
+        self.detail = detail
+    }
+
+    /// Short cause, without the path.
+    public var cause: String {
+        let base: String
+        switch kind {
+        case .fileNotFound: base = "no such file"
+        case .permissionDenied: base = "permission denied"
+        case .notAFile: base = "not a regular file"
+        case .notAudio: base = "not an audio file (format not recognised)"
+        case .truncated: base = "truncated: the file holds less audio data than its header declares"
+        case .corrupt: base = "corrupt audio data"
+        case .empty: base = "empty: no audio samples"
+        case .zeroChannels: base = "zero channels declared in the header"
+        case .sampleRateOutOfRange(let rate):
+            base = "sample rate \(formatRate(rate)) Hz is outside the supported range "
+                + "\(formatRate(AudioLimits.sampleRateRange.lowerBound))..\(formatRate(AudioLimits.sampleRateRange.upperBound)) Hz"
+        case .nonFiniteSample(let frame): base = "non-finite sample (NaN or Inf) at frame \(frame)"
+        case .unsupportedEncoding: base = "unsupported encoding"
+        case .readFailed: base = "read error"
+        }
+        return detail.isEmpty ? base : "\(base) (\(detail))"
+    }
+
+    /// One line: `path: cause`.
+    public var description: String { "\(path): \(cause)" }
+}
+
+/// Limits Sentio enforces on its input.
+public enum AudioLimits {
+    /// Sample rates Sentio accepts, in Hz. Anything outside is almost certainly a damaged header.
+    public static let sampleRateRange: ClosedRange<Double> = 1_000...384_000
+    /// Most channels Sentio accepts (libsndfile's own limit is 1024).
+    public static let maxChannels = 1024
+}
+
+private func formatRate(_ rate: Double) -> String {
+    rate == rate.rounded() && abs(rate) < 1e15 ? String(Int64(rate)) : String(rate)
+}

@@ -1,0 +1,220 @@
+import CSndfile
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An audio file open for sequential decoding through libsndfile.
+///
+/// Opening validates the header (channels, sample rate, frame count) and classifies every failure as an
+/// ``AudioError``. Decoding yields interleaved Float32 samples in [-1, 1) for integer encodings (libsndfile's
+/// normalisation: an int16 value `v` becomes `v / 32768`) and the stored values for float encodings.
+/// Reads are sequential; an instance is not meant to be shared between threads.
+public final class AudioFile {
+    /// The header's description of the audio.
+    public let info: AudioInfo
+    private let handle: OpaquePointer
+    private var framesRead: Int64 = 0
+    /// True when libsndfile can only estimate the length (compressed streams); a shortfall then is not truncation.
+    private let lengthIsEstimate: Bool
+
+    /// Opens `path` and validates its header.
+    /// - Throws: ``AudioError`` naming `path` for a missing, unreadable, non-audio, empty, truncated or
+    ///   implausible file.
+    public init(path: String) throws {
+        try Self.checkReadable(path)
+        var sfInfo = SF_INFO()
+        guard let handle = sf_open(path, Int32(SFM_READ), &sfInfo) else {
+            throw Self.classifyOpenFailure(path: path)
+        }
+        let major = Int(sfInfo.format) & Int(SF_FORMAT_TYPEMASK)
+        let minor = Int(sfInfo.format) & Int(SF_FORMAT_SUBMASK)
+        let (container, encoding) = Self.formatNames(major: major, minor: minor)
+        let info = AudioInfo(
+            path: path, container: container, encoding: encoding,
+            sampleRate: Double(sfInfo.samplerate), channels: Int(sfInfo.channels), frames: Int64(sfInfo.frames))
+        let log = Self.logText(handle)
+        do {
+            guard info.channels > 0 else { throw AudioError(path: path, kind: .zeroChannels) }
+            guard info.channels <= AudioLimits.maxChannels else {
+                throw AudioError(path: path, kind: .corrupt, detail: "\(info.channels) channels")
+            }
+            guard AudioLimits.sampleRateRange.contains(info.sampleRate) else {
+                throw AudioError(path: path, kind: .sampleRateOutOfRange(info.sampleRate))
+            }
+            if let truncation = Self.truncationNote(in: log) {
+                throw AudioError(path: path, kind: .truncated, detail: truncation)
+            }
+            guard info.frames > 0 else { throw AudioError(path: path, kind: .empty) }
+        } catch {
+            sf_close(handle)
+            throw error
+        }
+        self.info = info
+        self.handle = handle
+        self.lengthIsEstimate = major == Int(SF_FORMAT_MPEG)
+    }
+
+    deinit { sf_close(handle) }
+
+    /// Decodes up to `frameCount` frames into `buffer` (interleaved, `frameCount * channels` floats).
+    /// - Returns: the number of frames decoded; 0 at the end of the file.
+    /// - Throws: ``AudioError`` `.truncated` when the stream ends before the header's frame count,
+    ///   `.corrupt` or `.readFailed` when libsndfile reports a decoding error.
+    public func read(into buffer: UnsafeMutablePointer<Float>, frameCount: Int) throws -> Int {
+        let got = Int(sf_readf_float(handle, buffer, sf_count_t(frameCount)))
+        if got < frameCount {
+            let code = sf_error(handle)
+            if code != Int32(SF_ERR_NO_ERROR) {
+                let message = String(cString: sf_strerror(handle))
+                throw AudioError(path: info.path, kind: code == Int32(SF_ERR_SYSTEM) ? .readFailed : .corrupt,
+                                 detail: message)
+            }
+        }
+        framesRead += Int64(got)
+        if got == 0 && framesRead < info.frames && !lengthIsEstimate {
+            throw AudioError(path: info.path, kind: .truncated,
+                             detail: "decoded \(framesRead) of \(info.frames) frames")
+        }
+        return got
+    }
+
+    /// Opens `path` and returns its header information without decoding.
+    public static func info(path: String) throws -> AudioInfo {
+        try AudioFile(path: path).info
+    }
+
+    // MARK: - Classification of failures
+
+    private static func checkReadable(_ path: String) throws {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            switch errno {
+            case ENOENT, ENOTDIR: throw AudioError(path: path, kind: .fileNotFound)
+            case EACCES: throw AudioError(path: path, kind: .permissionDenied)
+            default: throw AudioError(path: path, kind: .readFailed, detail: String(cString: strerror(errno)))
+            }
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw AudioError(path: path, kind: .notAFile) }
+        guard access(path, R_OK) == 0 else { throw AudioError(path: path, kind: .permissionDenied) }
+        guard st.st_size > 0 else { throw AudioError(path: path, kind: .empty, detail: "0 bytes") }
+    }
+
+    private static func classifyOpenFailure(path: String) -> AudioError {
+        let message = String(cString: sf_strerror(nil))
+        let lower = message.lowercased()
+        if let header = RIFFHeader(path: path) {
+            if header.channels == 0 { return AudioError(path: path, kind: .zeroChannels) }
+            if !AudioLimits.sampleRateRange.contains(Double(header.sampleRate)) {
+                return AudioError(path: path, kind: .sampleRateOutOfRange(Double(header.sampleRate)))
+            }
+        }
+        if lower.contains("channel") && lower.contains("0") || lower.contains("zero channels") {
+            return AudioError(path: path, kind: .zeroChannels)
+        }
+        if lower.contains("unsupported encoding") || lower.contains("not supported") {
+            return AudioError(path: path, kind: .unsupportedEncoding, detail: message)
+        }
+        if lower.contains("format not recognised") || lower.contains("unknown format")
+            || lower.contains("unrecognised") {
+            return AudioError(path: path, kind: .notAudio)
+        }
+        return AudioError(path: path, kind: .corrupt, detail: message)
+    }
+
+    private static func logText(_ handle: OpaquePointer) -> String {
+        var log = [CChar](repeating: 0, count: 4096)
+        let length = Int(sf_command(handle, Int32(SFC_GET_LOG_INFO), &log, Int32(log.count)))
+        guard length > 0 else { return "" }
+        return String(decoding: log.prefix(min(length, log.count - 1)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// libsndfile repairs a data-chunk length larger than the file and notes it in its log
+    /// (`data : 32000 (should be 9600)`); Sentio treats that as truncation rather than silently decoding less
+    /// audio than the header declares. The 0 and 0xFFFFFFFF placeholders of streamed WAVs are not truncation.
+    private static func truncationNote(in log: String) -> String? {
+        for line in log.split(separator: "\n") {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == ":" || $0 == "(" || $0 == ")" })
+            guard let first = words.first, first == "data" || first == "SSND",
+                  words.count >= 5, words[2] == "should", words[3] == "be",
+                  let declared = Int64(words[1]), let actual = Int64(words[4]),
+                  declared > actual, declared != 0xFFFF_FFFF, declared != 0
+            else { continue }
+            return "header declares \(declared) data bytes, file holds \(actual)"
+        }
+        return nil
+    }
+
+    private static func formatNames(major: Int, minor: Int) -> (String, String) {
+        let containers: [Int: String] = [
+            Int(SF_FORMAT_WAV): "wav", Int(SF_FORMAT_WAVEX): "wavex", Int(SF_FORMAT_AIFF): "aiff",
+            Int(SF_FORMAT_AU): "au", Int(SF_FORMAT_RAW): "raw", Int(SF_FORMAT_W64): "w64",
+            Int(SF_FORMAT_FLAC): "flac", Int(SF_FORMAT_OGG): "ogg", Int(SF_FORMAT_CAF): "caf",
+            Int(SF_FORMAT_RF64): "rf64", Int(SF_FORMAT_MPEG): "mp3", Int(SF_FORMAT_NIST): "nist",
+            Int(SF_FORMAT_VOC): "voc", Int(SF_FORMAT_IRCAM): "ircam", Int(SF_FORMAT_PAF): "paf",
+            Int(SF_FORMAT_SVX): "svx", Int(SF_FORMAT_MAT4): "mat4", Int(SF_FORMAT_MAT5): "mat5",
+            Int(SF_FORMAT_PVF): "pvf", Int(SF_FORMAT_XI): "xi", Int(SF_FORMAT_HTK): "htk",
+            Int(SF_FORMAT_SDS): "sds", Int(SF_FORMAT_AVR): "avr", Int(SF_FORMAT_SD2): "sd2",
+            Int(SF_FORMAT_WVE): "wve", Int(SF_FORMAT_MPC2K): "mpc2k",
+        ]
+        let encodings: [Int: String] = [
+            Int(SF_FORMAT_PCM_S8): "pcm_s8", Int(SF_FORMAT_PCM_U8): "pcm_u8", Int(SF_FORMAT_PCM_16): "pcm_s16",
+            Int(SF_FORMAT_PCM_24): "pcm_s24", Int(SF_FORMAT_PCM_32): "pcm_s32", Int(SF_FORMAT_FLOAT): "float",
+            Int(SF_FORMAT_DOUBLE): "double", Int(SF_FORMAT_ULAW): "ulaw", Int(SF_FORMAT_ALAW): "alaw",
+            Int(SF_FORMAT_IMA_ADPCM): "ima_adpcm", Int(SF_FORMAT_MS_ADPCM): "ms_adpcm",
+            Int(SF_FORMAT_GSM610): "gsm610", Int(SF_FORMAT_VORBIS): "vorbis", Int(SF_FORMAT_OPUS): "opus",
+            Int(SF_FORMAT_ALAC_16): "alac_16", Int(SF_FORMAT_ALAC_20): "alac_20",
+            Int(SF_FORMAT_ALAC_24): "alac_24", Int(SF_FORMAT_ALAC_32): "alac_32",
+            Int(SF_FORMAT_MPEG_LAYER_I): "mp1", Int(SF_FORMAT_MPEG_LAYER_II): "mp2",
+            Int(SF_FORMAT_MPEG_LAYER_III): "mp3", Int(SF_FORMAT_G721_32): "g721_32",
+            Int(SF_FORMAT_DWVW_16): "dwvw_16", Int(SF_FORMAT_DPCM_16): "dpcm_16",
+        ]
+        return (containers[major] ?? "unknown", encodings[minor] ?? "unknown")
+    }
+}
+
+/// The few fields of a RIFF/WAVE `fmt ` chunk Sentio needs to explain why libsndfile refused a file.
+struct RIFFHeader {
+    var channels: Int
+    var sampleRate: Int
+
+    /// Parses the first `fmt ` chunk of a RIFF/WAVE file; nil if the file is not RIFF/WAVE.
+    init?(path: String) {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        var bytes = [UInt8](repeating: 0, count: 512)
+        let count = fread(&bytes, 1, bytes.count, file)
+        guard count >= 36, bytes[0..<4] == [0x52, 0x49, 0x46, 0x46], bytes[8..<12] == [0x57, 0x41, 0x56, 0x45]
+        else { return nil }
+        func u16(_ i: Int) -> Int { Int(bytes[i]) | Int(bytes[i + 1]) << 8 }
+        func u32(_ i: Int) -> Int { u16(i) | u16(i + 2) << 16 }
+        var offset = 12
+        while offset + 8 <= count {
+            let size = u32(offset + 4)
+            if bytes[offset..<offset + 4] == [0x66, 0x6D, 0x74, 0x20] {  // "fmt "
+                guard offset + 16 <= count else { return nil }
+                channels = u16(offset + 10)
+                sampleRate = u32(offset + 12)
+                return
+            }
+            offset += 8 + size + (size & 1)
+        }
+        return nil
+    }
+}
+
+extension AudioFile {
+    /// Opens `path` and, when `decode` is true, decodes every sample to prove the file is usable: this finds
+    /// truncation and corruption past the header and NaN/Inf samples, which a header alone cannot show.
+    /// - Returns: the header information; with `decode`, `frames` is the number of frames actually decoded
+    ///   (which for compressed formats may differ from the header's estimate).
+    /// - Throws: ``AudioError`` naming the file and the cause.
+    public static func inspect(path: String, decode: Bool) throws -> AudioInfo {
+        guard decode else { return try AudioFile(path: path).info }
+        let stream = try AudioStream(path: path, options: AudioReadOptions(sampleRate: nil, chunkFrames: 65_536))
+        var chunk: [Float] = []
+        while try stream.read(into: &chunk) {}
+        var info = stream.info
+        info.frames = stream.nativeFramesDecoded
+        return info
+    }
+}

@@ -1,0 +1,27 @@
+/// What a file's header says about its audio: the row `sentio info` prints.
+public struct AudioInfo: Equatable, Sendable {
+    /// The file, as the user named it.
+    public var path: String
+    /// Container, as a short lower-case name (`wav`, `flac`, `ogg`, `mp3`, ...).
+    public var container: String
+    /// Sample encoding inside the container (`pcm_s16`, `pcm_u8`, `float`, `vorbis`, `opus`, `mp3`, ...).
+    public var encoding: String
+    /// Native sample rate in Hz.
+    public var sampleRate: Double
+    /// Number of interleaved channels.
+    public var channels: Int
+    /// Number of sample frames (one sample per channel) at the native rate.
+    public var frames: Int64
+
+    /// Duration in seconds.
+    public var duration: Double { sampleRate > 0 ? Double(frames) / sampleRate : 0 }
+
+    public init(path: String, container: String, encoding: String, sampleRate: Double, channels: Int, frames: Int64) {
+        self.path = path
+        self.container = container
+        self.encoding = encoding
+        self.sampleRate = sampleRate
+        self.channels = channels
+        self.frames = frames
+    }
+}

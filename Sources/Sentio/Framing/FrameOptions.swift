@@ -1,0 +1,54 @@
+/// How a sample stream is cut into analysis frames.
+///
+/// Two edge conventions cover the tools users compare against:
+/// - ``EdgeMode/snip`` is Kaldi's `snip_edges=true`: frame `k` covers samples `[k*H, k*H + L)` and only
+///   frames that fit entirely in the signal are produced, so `count = 1 + floor((N - L) / H)` for `N >= L`
+///   and 0 otherwise.
+/// - ``EdgeMode/centered`` is librosa's `center=True` with zero padding (`pad_mode="constant"`): the signal
+///   is padded with `L / 2` (integer division) zeros on each side and framed as above, so frame `k` is
+///   centred on sample `k*H` and `count = 1 + floor((N + 2*(L/2) - L) / H)`, which is `1 + floor(N / H)` for
+///   even `L`.
+public struct FrameOptions: Sendable, Hashable {
+    /// Edge convention.
+    public enum EdgeMode: Sendable, Hashable {
+        /// Kaldi `snip_edges=true`: no padding, only whole frames.
+        case snip
+        /// librosa `center=True`, zero padding of `frameLength / 2` samples at both ends.
+        case centered
+    }
+
+    /// Frame length `L` in samples.
+    public var frameLength: Int
+    /// Hop `H` between frame starts, in samples.
+    public var hop: Int
+    /// Edge convention. Default ``EdgeMode/snip``.
+    public var edges: EdgeMode
+
+    public init(frameLength: Int, hop: Int, edges: EdgeMode = .snip) {
+        precondition(frameLength > 0 && hop > 0, "frame length and hop must be positive")
+        self.frameLength = frameLength
+        self.hop = hop
+        self.edges = edges
+    }
+
+    /// Frame length and hop given in seconds at `sampleRate` (Hz), rounded to whole samples as Kaldi does
+    /// (`25 ms` at 16 kHz is 400 samples).
+    public init(frameSeconds: Double, hopSeconds: Double, sampleRate: Double, edges: EdgeMode = .snip) {
+        self.init(frameLength: Int((frameSeconds * sampleRate).rounded()),
+                  hop: Int((hopSeconds * sampleRate).rounded()), edges: edges)
+    }
+
+    /// Zero samples added before the signal (and after it) by the edge convention.
+    public var padding: Int { edges == .centered ? frameLength / 2 : 0 }
+
+    /// Number of frames produced from a signal of `sampleCount` samples.
+    public func frameCount(sampleCount: Int) -> Int {
+        let padded = sampleCount + 2 * padding
+        guard sampleCount > 0, padded >= frameLength else { return 0 }
+        return 1 + (padded - frameLength) / hop
+    }
+
+    /// Index, in the unpadded signal, of the first sample of frame `index` (negative when it starts in the
+    /// leading padding).
+    public func frameStart(_ index: Int) -> Int { index * hop - padding }
+}

@@ -1,0 +1,117 @@
+/// Cuts a stream of sample chunks into frames, carrying partial frames across chunk boundaries.
+///
+/// Frame `k` is bit-identical whatever the chunking of the input (one chunk, many, or one sample at a time),
+/// because every frame is read from one contiguous internal buffer holding the exact same samples. Memory is
+/// bounded by `frameLength + largest chunk` floats.
+///
+/// ```swift
+/// var framer = Framer(FrameOptions(frameLength: 400, hop: 160))
+/// try stream.forEachChunk { chunk in framer.push(chunk) { index, frame in ... } }
+/// framer.finish { index, frame in ... }
+/// ```
+/// The frame pointer passed to the closure is valid only during the call.
+public struct Framer: ~Copyable {
+    /// The framing in use.
+    public let options: FrameOptions
+    private var buffer: UnsafeMutableBufferPointer<Float>
+    /// Absolute (padded-stream) index of `buffer[head]`.
+    private var origin = 0
+    private var head = 0
+    private var count = 0
+    private var nextFrame = 0
+    private var samplesSeen = 0
+    private var finished = false
+
+    public init(_ options: FrameOptions) {
+        self.options = options
+        buffer = .allocate(capacity: max(2 * options.frameLength, 4096))
+        let pad = options.padding
+        if pad > 0 { Self.appendZeros(pad, to: &buffer, head: &head, count: &count, origin: &origin, keepFrom: 0) }
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Number of frames emitted so far.
+    public var framesEmitted: Int { nextFrame }
+
+    /// Number of input samples pushed so far (excluding padding).
+    public var samplesPushed: Int { samplesSeen }
+
+    /// Appends `samples` and calls `body(index, frame)` for every frame that is now complete.
+    public mutating func push(_ samples: UnsafeBufferPointer<Float>,
+                              _ body: (Int, UnsafeBufferPointer<Float>) throws -> Void) rethrows {
+        precondition(!finished, "push after finish")
+        guard !samples.isEmpty else { return }
+        samplesSeen += samples.count
+        append(samples)
+        try emitReady(body)
+    }
+
+    /// Ends the stream: adds the trailing padding of the edge convention and emits the last frames.
+    /// After this, ``framesEmitted`` equals `options.frameCount(sampleCount: samplesPushed)`.
+    public mutating func finish(_ body: (Int, UnsafeBufferPointer<Float>) throws -> Void) rethrows {
+        guard !finished else { return }
+        finished = true
+        guard samplesSeen > 0 else { return }
+        let pad = options.padding
+        if pad > 0 {
+            Self.appendZeros(pad, to: &buffer, head: &head, count: &count, origin: &origin,
+                             keepFrom: nextFrame * options.hop)
+        }
+        try emitReady(body)
+    }
+
+    private mutating func emitReady(_ body: (Int, UnsafeBufferPointer<Float>) throws -> Void) rethrows {
+        let length = options.frameLength
+        while true {
+            let start = nextFrame * options.hop
+            guard start + length <= origin + count else { break }
+            let frame = UnsafeBufferPointer(start: buffer.baseAddress! + head + (start - origin), count: length)
+            try body(nextFrame, frame)
+            nextFrame += 1
+        }
+    }
+
+    private mutating func append(_ samples: UnsafeBufferPointer<Float>) {
+        var source = samples[...]
+        // Samples before the next frame's start are never needed (hop > length skips them).
+        let keepFrom = nextFrame * options.hop
+        let end = origin + count
+        if keepFrom > end {
+            let skip = min(keepFrom - end, source.count)
+            source = source.dropFirst(skip)
+            origin += skip
+        }
+        Self.makeRoom(source.count, in: &buffer, head: &head, count: &count, origin: &origin, keepFrom: keepFrom)
+        let destination = buffer.baseAddress! + head + count
+        destination.update(from: source.base.baseAddress! + source.startIndex, count: source.count)
+        count += source.count
+    }
+
+    private static func appendZeros(_ n: Int, to buffer: inout UnsafeMutableBufferPointer<Float>,
+                                    head: inout Int, count: inout Int, origin: inout Int, keepFrom: Int) {
+        makeRoom(n, in: &buffer, head: &head, count: &count, origin: &origin, keepFrom: keepFrom)
+        (buffer.baseAddress! + head + count).initialize(repeating: 0, count: n)
+        count += n
+    }
+
+    /// Drops samples before `keepFrom`, compacts, and grows the buffer so `extra` more samples fit.
+    private static func makeRoom(_ extra: Int, in buffer: inout UnsafeMutableBufferPointer<Float>,
+                                 head: inout Int, count: inout Int, origin: inout Int, keepFrom: Int) {
+        let drop = min(max(0, keepFrom - origin), count)
+        head += drop
+        count -= drop
+        origin += drop
+        if head + count + extra <= buffer.count { return }
+        let base = buffer.baseAddress!
+        if count + extra <= buffer.count {
+            base.update(from: base + head, count: count)
+        } else {
+            let grown = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(2 * buffer.count, count + extra))
+            grown.baseAddress!.initialize(from: base + head, count: count)
+            buffer.deallocate()
+            buffer = grown
+        }
+        head = 0
+    }
+}

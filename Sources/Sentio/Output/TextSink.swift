@@ -1,0 +1,65 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A buffered writer of UTF-8 text to a file descriptor (stdout, stderr or an opened file).
+///
+/// Writes go straight through `write(2)`, retried on EINTR and partial writes, so nothing depends on C stdio
+/// buffers shared between threads. Errors (a full disk, a closed pipe) are thrown, never ignored.
+public final class TextSink {
+    private let fd: Int32
+    private let ownsDescriptor: Bool
+    private var buffer: [UInt8] = []
+    private let flushThreshold: Int
+    /// Where the text goes, for error messages.
+    public let name: String
+
+    /// Standard output, buffered.
+    public static func standardOutput() -> TextSink { TextSink(fd: 1, name: "<stdout>", owns: false, threshold: 1 << 16) }
+    /// Standard error, flushed after every write.
+    public static func standardError() -> TextSink { TextSink(fd: 2, name: "<stderr>", owns: false, threshold: 0) }
+
+    init(fd: Int32, name: String, owns: Bool, threshold: Int) {
+        self.fd = fd
+        self.name = name
+        self.ownsDescriptor = owns
+        self.flushThreshold = threshold
+        buffer.reserveCapacity(threshold + 1024)
+    }
+
+    deinit {
+        try? flush()
+        if ownsDescriptor { close(fd) }
+    }
+
+    /// Appends `text`; writes out the buffer once it passes the threshold.
+    public func write(_ text: String) throws {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count > flushThreshold { try flush() }
+    }
+
+    /// Writes out everything buffered.
+    public func flush() throws {
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let message = String(cString: strerror(errno))
+                buffer.removeAll(keepingCapacity: true)
+                throw OutputError(path: name, cause: message)
+            }
+            offset += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// A failure to write output, naming the destination.
+public struct OutputError: Error, CustomStringConvertible, Sendable {
+    /// The destination path or stream name.
+    public let path: String
+    /// The operating system's reason.
+    public let cause: String
+    public var description: String { "\(path): cannot write output: \(cause)" }
+}

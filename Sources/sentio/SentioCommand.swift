@@ -1,0 +1,49 @@
+import ArgumentParser
+import Sentio
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `sentio` command line: a thin shell over the Sentio library.
+@main
+struct SentioCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sentio",
+        abstract: "Speech-emotion feature extraction: audio in, features and emotion scores out.",
+        discussion: """
+            Exit status: 0 when every input was processed, 1 when some inputs failed (one error line each \
+            on stderr), 2 for a usage error.
+            """,
+        version: SentioVersion.string,
+        subcommands: [InfoCommand.self]
+    )
+
+    /// Parses and runs, mapping ArgumentParser's usage failures (its exit code 64) to Sentio's exit code 2.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                let message = fullMessage(for: error)
+                try? TextSink.standardError().write(message.hasSuffix("\n") ? message : message + "\n")
+                Glibc.exit(ExitStatus.usage)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// Sentio's exit statuses.
+enum ExitStatus {
+    static let ok: Int32 = 0
+    static let someInputsFailed: Int32 = 1
+    static let usage: Int32 = 2
+}
+
+/// Writes one error line `sentio: <message>` to stderr.
+func reportError(_ message: String) {
+    try? TextSink.standardError().write("sentio: \(message)\n")
+}

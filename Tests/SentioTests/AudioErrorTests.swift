@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+@testable import Sentio
+
+/// Every kind of bad input yields its own typed error naming the file, and never a crash.
+@Suite struct AudioErrorTests {
+    struct Case: Sendable, CustomStringConvertible {
+        var file: String
+        var kind: AudioError.Kind
+        var description: String { file }
+    }
+
+    static let badFiles: [Case] = [
+        .init(file: "empty.wav", kind: .empty),
+        .init(file: "header-only.wav", kind: .empty),
+        .init(file: "truncated.wav", kind: .truncated),
+        .init(file: "text.wav", kind: .notAudio),
+        .init(file: "nan.wav", kind: .nonFiniteSample(frame: 100)),
+        .init(file: "inf.wav", kind: .nonFiniteSample(frame: 200)),
+        .init(file: "zero-channels.wav", kind: .zeroChannels),
+        .init(file: "rate-500.wav", kind: .sampleRateOutOfRange(500)),
+        .init(file: "rate-1M.wav", kind: .sampleRateOutOfRange(1_000_000)),
+        .init(file: "garbage.flac", kind: .corrupt),
+    ]
+
+    @Test("each bad fixture gives its specific error", arguments: badFiles)
+    func badFixture(_ bad: Case) {
+        let path = Fixture.bad(bad.file)
+        #expect {
+            _ = try AudioStream.readAll(path: path)
+        } throws: { error in
+            guard let error = error as? AudioError else { return false }
+            return error.kind == bad.kind && error.path == path && error.description.hasPrefix(path + ": ")
+                && !error.description.contains("\n")
+        }
+    }
+
+    @Test("a missing file and a directory are reported as such")
+    func missingAndDirectory() {
+        #expect(throws: AudioError(path: "/no/such/file.wav", kind: .fileNotFound)) {
+            _ = try AudioFile(path: "/no/such/file.wav")
+        }
+        let directory = Fixture.path("audio")
+        #expect(throws: AudioError(path: directory, kind: .notAFile)) { _ = try AudioFile(path: directory) }
+    }
+
+    @Test("an unreadable file is reported as permission denied", .enabled(if: getuid() != 0, "root reads any file"))
+    func permissionDenied() throws {
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("locked.wav").path
+        try FileManager.default.copyItem(atPath: Fixture.audio("tone-440-16k.wav"), toPath: path)
+        chmod(path, 0)
+        #expect(throws: AudioError(path: path, kind: .permissionDenied)) { _ = try AudioFile(path: path) }
+    }
+
+    @Test("NaN samples can be replaced with zeros when the user asks")
+    func nonFiniteReplacement() throws {
+        let samples = try AudioStream.readAll(
+            path: Fixture.bad("nan.wav"), options: AudioReadOptions(sampleRate: nil, nonFinite: .replaceWithZero))
+        #expect(samples.count == 1600)
+        #expect(samples.allSatisfy { $0.isFinite })
+        #expect(samples[100..<110].allSatisfy { $0 == 0 })
+        #expect(samples[99] != 0 || samples[110] != 0)
+    }
+
+    @Test("error messages are one line naming the file and the cause")
+    func messageShape() {
+        let error = AudioError(path: "a/b.wav", kind: .sampleRateOutOfRange(500))
+        #expect(error.description == "a/b.wav: sample rate 500 Hz is outside the supported range 1000..384000 Hz")
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+/// `sentio info` lists good files, reports each bad file on one stderr line, and sets the exit status.
+@Suite struct InfoCommandTests {
+    @Test("a mix of good and bad files: rows for the good, one error line per bad, exit 1")
+    func mixedInputs() throws {
+        let good = ["speech-en.wav", "stereo-48k.wav", "speech-en.ogg"].map(Fixture.audio)
+        let bad = ["truncated.wav", "text.wav", "nan.wav", "empty.wav"].map(Fixture.bad) + ["/no/such.wav"]
+        let result = try SentioCLI.run(["info", "--format", "csv"] + [good[0]] + bad + Array(good[1...]))
+        #expect(result.status == 1)
+        let lines = result.stdoutLines
+        #expect(lines.first == "path,container,encoding,sample_rate,channels,frames,duration")
+        #expect(lines.count == 1 + good.count)
+        #expect(lines[1] == "\(good[0]),wav,pcm_s16,16000.0,1,75076,4.69225")
+        #expect(lines[2] == "\(good[1]),wav,pcm_s16,48000.0,2,48000,1.0")
+        #expect(result.stderrLines.count == bad.count)
+        for (line, path) in zip(result.stderrLines, bad) { #expect(line.hasPrefix("sentio: \(path): ")) }
+        #expect(result.stderrLines[0].contains("truncated"))
+        #expect(result.stderrLines[1].contains("not an audio file"))
+        #expect(result.stderrLines[2].contains("non-finite sample"))
+    }
+
+    @Test("JSON Lines output carries typed values")
+    func jsonl() throws {
+        let result = try SentioCLI.run(["info", "--format", "jsonl", Fixture.audio("tone-1k-44k1.wav")])
+        #expect(result.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        #expect(object?["sample_rate"] as? Double == 44100)
+        #expect(object?["channels"] as? Int == 1)
+        #expect(object?["frames"] as? Int == 44100)
+        #expect(object?["encoding"] as? String == "pcm_s16")
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test("usage errors exit with status 2")
+    func usageErrors() throws {
+        #expect(try SentioCLI.run(["info"]).status == 2)
+        #expect(try SentioCLI.run(["info", "--format", "xml", Fixture.audio("tone-440-16k.wav")]).status == 2)
+        #expect(try SentioCLI.run(["no-such-command"]).status == 2)
+        #expect(try SentioCLI.run(["--help"]).status == 0)
+    }
+}
