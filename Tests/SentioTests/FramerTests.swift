@@ -5,7 +5,7 @@ import Testing
 /// Framing follows the documented frame-count formulas and is bit-identical across chunkings.
 @Suite struct FramerTests {
     static func frames(of signal: [Float], options: FrameOptions, chunk: Int) -> [[Float]] {
-        var framer = Framer(options)
+        let framer = Framer(options)
         var out: [[Float]] = []
         signal.withUnsafeBufferPointer { all in
             var start = 0
@@ -85,7 +85,7 @@ import Testing
         let options = FrameOptions(frameLength: 400, hop: 160, edges: .snip)
         func decodeFrames(chunkFrames: Int) throws -> [[Float]] {
             let stream = try AudioStream(path: Fixture.audio("speech-en.wav"), options: .init(chunkFrames: chunkFrames))
-            var framer = Framer(options)
+            let framer = Framer(options)
             var out: [[Float]] = []
             try stream.forEachChunk { chunk in framer.push(chunk) { _, frame in out.append(Array(frame)) } }
             framer.finish { _, frame in out.append(Array(frame)) }

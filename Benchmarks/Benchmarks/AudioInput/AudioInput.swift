@@ -21,7 +21,7 @@ func threadCPUSeconds() -> Double {
 @inline(never)
 func decodeAndFrame(_ path: String) throws -> Double {
     let stream = try AudioStream(path: path)
-    var framer = Framer(FrameOptions(frameLength: 400, hop: 160, edges: .snip))
+    let framer = Framer(FrameOptions(frameLength: 400, hop: 160, edges: .snip))
     var checksum: Float = 0
     try stream.forEachChunk { chunk in framer.push(chunk) { _, frame in checksum += frame[0] } }
     framer.finish { _, frame in checksum += frame[0] }

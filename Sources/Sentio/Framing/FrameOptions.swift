@@ -21,21 +21,33 @@ public struct FrameOptions: Sendable, Hashable {
     public var frameLength: Int
     /// Hop `H` between frame starts, in samples.
     public var hop: Int
+    /// What fills the padding of centred frames.
+    public enum PadMode: Sendable, Hashable {
+        /// Zeros (librosa `pad_mode="constant"`, the default of `stft` and `rms`).
+        case zero
+        /// Copies of the first and last sample (numpy `mode="edge"`, used by librosa's `zero_crossing_rate`).
+        case edge
+    }
+
     /// Edge convention. Default ``EdgeMode/snip``.
     public var edges: EdgeMode
+    /// Padding values for ``EdgeMode/centered``. Default ``PadMode/zero``.
+    public var padMode: PadMode
 
-    public init(frameLength: Int, hop: Int, edges: EdgeMode = .snip) {
+    public init(frameLength: Int, hop: Int, edges: EdgeMode = .snip, padMode: PadMode = .zero) {
         precondition(frameLength > 0 && hop > 0, "frame length and hop must be positive")
         self.frameLength = frameLength
         self.hop = hop
         self.edges = edges
+        self.padMode = padMode
     }
 
     /// Frame length and hop given in seconds at `sampleRate` (Hz), rounded to whole samples as Kaldi does
     /// (`25 ms` at 16 kHz is 400 samples).
-    public init(frameSeconds: Double, hopSeconds: Double, sampleRate: Double, edges: EdgeMode = .snip) {
+    public init(frameSeconds: Double, hopSeconds: Double, sampleRate: Double, edges: EdgeMode = .snip,
+                padMode: PadMode = .zero) {
         self.init(frameLength: Int((frameSeconds * sampleRate).rounded()),
-                  hop: Int((hopSeconds * sampleRate).rounded()), edges: edges)
+                  hop: Int((hopSeconds * sampleRate).rounded()), edges: edges, padMode: padMode)
     }
 
     /// Zero samples added before the signal (and after it) by the edge convention.

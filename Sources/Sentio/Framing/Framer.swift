@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Cuts a stream of sample chunks into frames, carrying partial frames across chunk boundaries.
 ///
 /// Frame `k` is bit-identical whatever the chunking of the input (one chunk, many, or one sample at a time),
@@ -5,12 +9,12 @@
 /// bounded by `frameLength + largest chunk` floats.
 ///
 /// ```swift
-/// var framer = Framer(FrameOptions(frameLength: 400, hop: 160))
+/// let framer = Framer(FrameOptions(frameLength: 400, hop: 160))
 /// try stream.forEachChunk { chunk in framer.push(chunk) { index, frame in ... } }
 /// framer.finish { index, frame in ... }
 /// ```
 /// The frame pointer passed to the closure is valid only during the call.
-public struct Framer: ~Copyable {
+public final class Framer {
     /// The framing in use.
     public let options: FrameOptions
     private var buffer: UnsafeMutableBufferPointer<Float>
@@ -21,12 +25,11 @@ public struct Framer: ~Copyable {
     private var nextFrame = 0
     private var samplesSeen = 0
     private var finished = false
+    private var lastSample: Float = 0
 
     public init(_ options: FrameOptions) {
         self.options = options
         buffer = .allocate(capacity: max(2 * options.frameLength, 4096))
-        let pad = options.padding
-        if pad > 0 { Self.appendZeros(pad, to: &buffer, head: &head, count: &count, origin: &origin, keepFrom: 0) }
     }
 
     deinit { buffer.deallocate() }
@@ -38,30 +41,31 @@ public struct Framer: ~Copyable {
     public var samplesPushed: Int { samplesSeen }
 
     /// Appends `samples` and calls `body(index, frame)` for every frame that is now complete.
-    public mutating func push(_ samples: UnsafeBufferPointer<Float>,
+    public func push(_ samples: UnsafeBufferPointer<Float>,
                               _ body: (Int, UnsafeBufferPointer<Float>) throws -> Void) rethrows {
         precondition(!finished, "push after finish")
         guard !samples.isEmpty else { return }
+        if samplesSeen == 0 && options.padding > 0 {
+            // Leading padding is written on the first push, when the first sample (for edge padding) is known.
+            appendPadding(options.padMode == .edge ? samples[0] : 0)
+        }
         samplesSeen += samples.count
+        lastSample = samples[samples.count - 1]
         append(samples)
         try emitReady(body)
     }
 
     /// Ends the stream: adds the trailing padding of the edge convention and emits the last frames.
     /// After this, ``framesEmitted`` equals `options.frameCount(sampleCount: samplesPushed)`.
-    public mutating func finish(_ body: (Int, UnsafeBufferPointer<Float>) throws -> Void) rethrows {
+    public func finish(_ body: (Int, UnsafeBufferPointer<Float>) throws -> Void) rethrows {
         guard !finished else { return }
         finished = true
         guard samplesSeen > 0 else { return }
-        let pad = options.padding
-        if pad > 0 {
-            Self.appendZeros(pad, to: &buffer, head: &head, count: &count, origin: &origin,
-                             keepFrom: nextFrame * options.hop)
-        }
+        if options.padding > 0 { appendPadding(options.padMode == .edge ? lastSample : 0) }
         try emitReady(body)
     }
 
-    private mutating func emitReady(_ body: (Int, UnsafeBufferPointer<Float>) throws -> Void) rethrows {
+    private func emitReady(_ body: (Int, UnsafeBufferPointer<Float>) throws -> Void) rethrows {
         let length = options.frameLength
         while true {
             let start = nextFrame * options.hop
@@ -72,7 +76,7 @@ public struct Framer: ~Copyable {
         }
     }
 
-    private mutating func append(_ samples: UnsafeBufferPointer<Float>) {
+    private func append(_ samples: UnsafeBufferPointer<Float>) {
         var source = samples[...]
         // Samples before the next frame's start are never needed (hop > length skips them).
         let keepFrom = nextFrame * options.hop
@@ -88,10 +92,10 @@ public struct Framer: ~Copyable {
         count += source.count
     }
 
-    private static func appendZeros(_ n: Int, to buffer: inout UnsafeMutableBufferPointer<Float>,
-                                    head: inout Int, count: inout Int, origin: inout Int, keepFrom: Int) {
-        makeRoom(n, in: &buffer, head: &head, count: &count, origin: &origin, keepFrom: keepFrom)
-        (buffer.baseAddress! + head + count).initialize(repeating: 0, count: n)
+    private func appendPadding(_ value: Float) {
+        let n = options.padding
+        Self.makeRoom(n, in: &buffer, head: &head, count: &count, origin: &origin, keepFrom: nextFrame * options.hop)
+        (buffer.baseAddress! + head + count).initialize(repeating: value, count: n)
         count += n
     }
 
@@ -105,7 +109,7 @@ public struct Framer: ~Copyable {
         if head + count + extra <= buffer.count { return }
         let base = buffer.baseAddress!
         if count + extra <= buffer.count {
-            base.update(from: base + head, count: count)
+            memmove(base, base + head, count * MemoryLayout<Float>.stride)  // regions overlap
         } else {
             let grown = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(2 * buffer.count, count + extra))
             grown.baseAddress!.initialize(from: base + head, count: count)

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Regenerates the reference feature matrices in Fixtures/reference/ (librosa + kaldi-native-fbank).
+#
+# Usage (works from any directory):
+#
+#     bash Scripts/reference/make_reference.sh
+#
+# What it does:
+#   1. Creates a Python venv OUTSIDE the repository if it does not exist yet, at
+#      ${SENTIO_VENV:-$HOME/.cache/sentio-venv} (python from ${PYTHON:-python3}; tested with CPython 3.11).
+#   2. pip installs the exact pins in Scripts/reference/requirements.txt into it
+#      (a no-op when they are already installed).
+#   3. Runs Scripts/reference/make_reference.py with that venv, which rewrites
+#      Fixtures/reference/*.npy, manifest.csv and README.md.
+#
+# Environment:
+#   SENTIO_VENV   venv directory (default: $HOME/.cache/sentio-venv)
+#   PYTHON        interpreter used to create the venv (default: python3)
+#
+# Only the Python generator needs this; the Swift tests read the committed .npy files and
+# never run Python. Only regenerate when the reference fixtures need to change.
+set -euo pipefail
+
+script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+venv="${SENTIO_VENV:-$HOME/.cache/sentio-venv}"
+python="${PYTHON:-python3}"
+
+if [ ! -x "$venv/bin/python" ]; then
+    echo "make_reference: creating venv at $venv"
+    "$python" -m venv "$venv"
+fi
+
+echo "make_reference: installing pinned requirements into $venv"
+"$venv/bin/python" -m pip install --disable-pip-version-check -q -r "$script_dir/requirements.txt"
+
+exec "$venv/bin/python" "$script_dir/make_reference.py" "$@"

@@ -1,0 +1,78 @@
+/// The feature sets `sentio features --set` offers.
+public enum FeatureSet: String, Sendable, CaseIterable, Hashable {
+    /// 13 MFCCs (`mfcc_0 ... mfcc_12`; in the Kaldi preset `mfcc_0` is the raw log energy).
+    case mfcc
+    /// Deltas and delta-deltas of the 13 MFCCs (`mfcc_d_*`, `mfcc_dd_*`; Kaldi `add-deltas`, window 2).
+    /// Combine with `mfcc` for the usual 39-dimensional vector.
+    case mfccDelta = "mfcc-delta"
+    /// `rms`, `log_energy`, `zcr`.
+    case energy
+    /// Spectral centroid, bandwidth, roll-off, flatness, flux, entropy and slope.
+    case spectral
+}
+
+/// Named configurations that make Sentio's numbers match a reference tool.
+public enum FeaturePreset: String, Sendable, CaseIterable, Hashable {
+    /// Kaldi `compute-mfcc-feats` (25 ms / 10 ms, `snip_edges`), see ``MFCCOptions/kaldi``.
+    case kaldi
+    /// librosa (`n_fft=512, hop_length=160, win_length=400, center=True`), see ``MFCCOptions/librosa``.
+    case librosa
+}
+
+/// Everything that determines the per-frame features of one extraction.
+///
+/// Every set in one extraction shares the frame grid of ``mfcc``'s framing, so rows line up.
+public struct FeatureExtractionOptions: Sendable, Hashable {
+    /// Requested sets, in output order.
+    public var sets: [FeatureSet]
+    /// MFCC configuration; its framing and sample rate are the extraction's.
+    public var mfcc: MFCCOptions
+    /// Preprocessing of the spectrum used by the spectral descriptors.
+    public var spectralPreprocessing: FramePreprocessingOptions
+    /// Spectral descriptor options.
+    public var spectral: SpectralDescriptorOptions
+    /// Time-domain descriptor options.
+    public var temporal: TemporalDescriptorOptions
+
+    public init(sets: [FeatureSet], mfcc: MFCCOptions, spectralPreprocessing: FramePreprocessingOptions,
+                spectral: SpectralDescriptorOptions = .init(), temporal: TemporalDescriptorOptions = .init()) {
+        var unique: [FeatureSet] = []
+        for set in sets where !unique.contains(set) { unique.append(set) }
+        self.sets = unique
+        self.mfcc = mfcc
+        self.spectralPreprocessing = spectralPreprocessing
+        self.spectral = spectral
+        self.temporal = temporal
+    }
+
+    /// The preset's configuration for `sets`.
+    ///
+    /// Spectral descriptors use the preset's window without pre-emphasis or DC removal: in the librosa
+    /// preset that is exactly librosa's STFT (so the MFCC spectrum is reused), in the Kaldi preset the
+    /// povey-windowed 400-sample frame in a 512-point FFT. `log_energy` follows the preset's sample scale
+    /// and DC removal (in the Kaldi preset it equals Kaldi's raw log energy, i.e. MFCC C0).
+    public init(sets: [FeatureSet], preset: FeaturePreset) {
+        switch preset {
+        case .kaldi:
+            let m = MFCCOptions.kaldi
+            self.init(sets: sets, mfcc: m,
+                      spectralPreprocessing: FramePreprocessingOptions(window: m.preprocessing.window,
+                                                                       fftSize: m.preprocessing.fftSize),
+                      temporal: TemporalDescriptorOptions(energyScale: m.preprocessing.inputScale,
+                                                          energyRemovesDC: m.preprocessing.removeDC))
+        case .librosa:
+            let m = MFCCOptions.librosa
+            self.init(sets: sets, mfcc: m, spectralPreprocessing: m.preprocessing)
+        }
+    }
+
+    /// Analysis sample rate in Hz.
+    public var sampleRate: Double { mfcc.sampleRate }
+    /// Framing shared by every set.
+    public var frame: FrameOptions { mfcc.frame }
+    /// Length in samples of the analysis window inside each frame (the span that start/end report).
+    public var windowLength: Int {
+        let w = mfcc.preprocessing.windowLength
+        return w > 0 ? min(w, frame.frameLength) : frame.frameLength
+    }
+}

@@ -1,0 +1,35 @@
+/// A feature computed on each analysis frame: one configurable component of the extraction pipeline, in the
+/// spirit of openSMILE's components.
+///
+/// Instances hold their working buffers and per-file state, so each worker (and each file) uses its own.
+/// Frames arrive in order, starting at index 0 for every file.
+public protocol FrameFeature: AnyObject {
+    /// Output column names. Names beginning with `_` are internal (used by later stages, never written).
+    var columns: [String] { get }
+    /// What fills the edges of centred frames for this feature.
+    var padMode: FrameOptions.PadMode { get }
+    /// Writes the values of frame `index` (`columns.count` floats) to `out`.
+    func compute(frame: UnsafeBufferPointer<Float>, index: Int, into out: UnsafeMutablePointer<Float>)
+}
+
+extension FrameFeature {
+    public var padMode: FrameOptions.PadMode { .zero }
+}
+
+/// A computation across frames (deltas, whole-file normalisation), applied to rows after the per-frame
+/// features, with bounded look-behind and look-ahead measured in frames.
+public protocol RowStage: AnyObject {
+    /// Frames after `t` needed to finish row `t`; nil when the whole file is needed.
+    var lookahead: Int? { get }
+    /// Frames before `t` needed to finish row `t`.
+    var lookbehind: Int { get }
+    /// Sees every row once, in order, when the previous stage has finished it (for running statistics).
+    func observe(_ row: UnsafeMutablePointer<Float>)
+    /// Finishes row `t`. `rows(i)` returns row `i` for `i` in `t - lookbehind ... t + lookahead`, with
+    /// indices before the first or after the last row of the file clamped to them (edge replication).
+    func finish(row t: Int, rows: (Int) -> UnsafeMutablePointer<Float>)
+}
+
+extension RowStage {
+    public func observe(_ row: UnsafeMutablePointer<Float>) {}
+}

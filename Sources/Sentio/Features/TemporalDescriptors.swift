@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options of the time-domain frame descriptors.
+public struct TemporalDescriptorOptions: Sendable, Hashable {
+    /// Scale applied to samples for `log_energy` (Kaldi's int16 scale is 32768). Default 1.
+    public var energyScale: Float
+    /// Remove the frame mean before `log_energy` (Kaldi). Default false.
+    public var energyRemovesDC: Bool
+    /// Samples with `|x| <=` this count as zero (and positive) for zero crossings. Default 1e-10 (librosa).
+    public var zeroCrossingThreshold: Float
+
+    public init(energyScale: Float = 1, energyRemovesDC: Bool = false, zeroCrossingThreshold: Float = 1e-10) {
+        self.energyScale = energyScale
+        self.energyRemovesDC = energyRemovesDC
+        self.zeroCrossingThreshold = zeroCrossingThreshold
+    }
+}
+
+/// RMS and log energy of each raw (unwindowed) frame `x[0..<L]`.
+///
+/// | column | definition | matches |
+/// |---|---|---|
+/// | `rms` | `sqrt(mean(x^2))` on the [-1, 1) sample scale | librosa `feature.rms(y=...)` |
+/// | `log_energy` | `ln(max(sum (s x - mean)^2, FLT_EPSILON))` with the preset's scale `s` and DC removal | Kaldi raw log energy (MFCC C0 with `use_energy`) |
+public final class EnergyDescriptors: FrameFeature {
+    public let options: TemporalDescriptorOptions
+    public let columns = ["rms", "log_energy"]
+
+    public init(options: TemporalDescriptorOptions = TemporalDescriptorOptions()) {
+        self.options = options
+    }
+
+    public func compute(frame: UnsafeBufferPointer<Float>, index: Int, into out: UnsafeMutablePointer<Float>) {
+        let x = frame.baseAddress!, n = frame.count
+        var squares: Float = 0, sum: Float = 0
+        for i in 0..<n {
+            squares += x[i] * x[i]
+            sum += x[i] * options.energyScale
+        }
+        out[0] = (squares / Float(n)).squareRoot()
+        // Kaldi's order: scale, then subtract the mean, then sum the squares (in single precision).
+        let mean = options.energyRemovesDC ? sum / Float(n) : 0
+        var energy: Float = 0
+        for i in 0..<n {
+            let v = x[i] * options.energyScale - mean
+            energy += v * v
+        }
+        out[1] = logf(max(energy, Float.ulpOfOne))
+    }
+}
+
+/// Zero-crossing rate: the fraction of adjacent sample pairs in the frame whose signs differ, counted over
+/// the `L` positions of the frame (the first position never counts), `|x| <= threshold` counting as +0.
+///
+/// Matches librosa `feature.zero_crossing_rate` (which pads centred frames with edge values, hence
+/// ``padMode`` is `.edge`).
+public final class ZeroCrossingRate: FrameFeature {
+    public let options: TemporalDescriptorOptions
+    public let columns = ["zcr"]
+    public let padMode: FrameOptions.PadMode = .edge
+
+    public init(options: TemporalDescriptorOptions = TemporalDescriptorOptions()) {
+        self.options = options
+    }
+
+    public func compute(frame: UnsafeBufferPointer<Float>, index: Int, into out: UnsafeMutablePointer<Float>) {
+        let x = frame.baseAddress!, n = frame.count
+        let t = options.zeroCrossingThreshold
+        @inline(__always) func negative(_ v: Float) -> Bool { abs(v) > t && v.sign == .minus }
+        var crossings = 0
+        var previous = negative(x[0])
+        for i in 1..<n {
+            let current = negative(x[i])
+            if current != previous { crossings += 1 }
+            previous = current
+        }
+        out[0] = Float(crossings) / Float(n)
+    }
+}

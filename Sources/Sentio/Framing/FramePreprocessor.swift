@@ -1,0 +1,132 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Per-frame conditioning before a transform: scaling, dither, DC removal, pre-emphasis, windowing and
+/// zero-padding to the FFT size, in Kaldi's order (`ProcessWindow` in Kaldi's feature-window.cc).
+public struct FramePreprocessingOptions: Sendable, Hashable {
+    /// Factor applied to every sample first. Kaldi expects samples on the int16 scale, so its preset uses
+    /// 32768 (libsndfile delivers int16 `v` as `v / 32768`); librosa works on [-1, 1) floats (1). Default 1.
+    public var inputScale: Float
+    /// Standard deviation of Gaussian dither added to each sample (after scaling). Default 0 (off): Sentio's
+    /// numbers are reproducible unless asked otherwise. When on, the noise is seeded by ``ditherSeed`` and the
+    /// frame index, so it does not depend on chunking or thread count.
+    public var dither: Float
+    /// Seed for the dither noise. Default 0.
+    public var ditherSeed: UInt64
+    /// Subtract the frame mean (Kaldi `remove_dc_offset`). Default false.
+    public var removeDC: Bool
+    /// Pre-emphasis coefficient `a` for `y[n] = x[n] - a x[n-1]`, with Kaldi's first-sample convention
+    /// `y[0] = x[0] - a x[0]`; 0 disables it. Default 0.
+    public var preemphasis: Float
+    /// Window shape. Default periodic Hann.
+    public var window: WindowFunction
+    /// Window length in samples; 0 means the whole frame. A window shorter than the frame is centred in it
+    /// and the rest of the frame is zeroed (librosa's `win_length < n_fft`). Default 0.
+    public var windowLength: Int
+    /// FFT length; the frame is zero-padded at the end up to it. 0 means the next power of two at or above
+    /// the frame length (Kaldi `round_to_power_of_two`). Default 0.
+    public var fftSize: Int
+
+    public init(inputScale: Float = 1, dither: Float = 0, ditherSeed: UInt64 = 0, removeDC: Bool = false,
+                preemphasis: Float = 0, window: WindowFunction = .hann(periodic: true), windowLength: Int = 0,
+                fftSize: Int = 0) {
+        self.inputScale = inputScale
+        self.dither = dither
+        self.ditherSeed = ditherSeed
+        self.removeDC = removeDC
+        self.preemphasis = preemphasis
+        self.window = window
+        self.windowLength = windowLength
+        self.fftSize = fftSize
+    }
+
+    /// FFT length for frames of `frameLength` samples.
+    public func resolvedFFTSize(frameLength: Int) -> Int {
+        if fftSize > 0 { return max(fftSize, frameLength) }
+        var n = 1
+        while n < frameLength { n <<= 1 }
+        return n
+    }
+}
+
+/// Applies ``FramePreprocessingOptions`` to frames, writing straight into an FFT input buffer.
+/// Holds the window coefficients; allocates nothing per frame.
+public struct FramePreprocessor: Sendable {
+    /// The options in force.
+    public let options: FramePreprocessingOptions
+    /// Frame length in samples.
+    public let frameLength: Int
+    /// FFT length.
+    public let fftSize: Int
+    private let window: [Float]
+    private let windowOffset: Int
+
+    public init(options: FramePreprocessingOptions, frameLength: Int) {
+        self.options = options
+        self.frameLength = frameLength
+        self.fftSize = options.resolvedFFTSize(frameLength: frameLength)
+        let length = options.windowLength > 0 ? min(options.windowLength, frameLength) : frameLength
+        window = options.window.coefficients(length: length)
+        windowOffset = (frameLength - length) / 2
+    }
+
+    /// Conditions `frame` (``frameLength`` samples) into `output` (``fftSize`` floats).
+    /// - Parameters:
+    ///   - index: the frame's index in the file, which seeds the dither.
+    ///   - logEnergy: when non-nil, receives `ln(max(sum x^2, FLT_EPSILON))` of the frame after scaling, dither
+    ///     and DC removal but before pre-emphasis and windowing (Kaldi's raw energy).
+    @inline(__always)
+    public func process(_ frame: UnsafeBufferPointer<Float>, index: Int, into output: UnsafeMutablePointer<Float>,
+                        logEnergy: UnsafeMutablePointer<Float>? = nil) {
+        let n = frameLength
+        let scale = options.inputScale
+        let src = frame.baseAddress!
+        for i in 0..<n { output[i] = src[i] * scale }
+        if options.dither != 0 { addDither(output, index: index) }
+        if options.removeDC {
+            var sum: Float = 0
+            for i in 0..<n { sum += output[i] }
+            let mean = sum / Float(n)
+            for i in 0..<n { output[i] -= mean }
+        }
+        if let logEnergy {
+            var energy: Float = 0
+            for i in 0..<n { energy += output[i] * output[i] }
+            logEnergy.pointee = logf(max(energy, Float.ulpOfOne))
+        }
+        let a = options.preemphasis
+        if a != 0 {
+            var i = n - 1
+            while i > 0 {
+                output[i] -= a * output[i - 1]
+                i -= 1
+            }
+            output[0] -= a * output[0]
+        }
+        window.withUnsafeBufferPointer { w in
+            let wp = w.baseAddress!, count = w.count
+            for i in 0..<windowOffset { output[i] = 0 }
+            for i in 0..<count { output[windowOffset + i] *= wp[i] }
+            for i in (windowOffset + count)..<n { output[i] = 0 }
+        }
+        for i in n..<fftSize { output[i] = 0 }
+    }
+
+    /// Gaussian noise (Box-Muller over SplitMix64) seeded by the seed and the frame index.
+    private func addDither(_ x: UnsafeMutablePointer<Float>, index: Int) {
+        var state = options.ditherSeed &+ UInt64(bitPattern: Int64(index)) &* 0x9E37_79B9_7F4A_7C15
+        func next() -> Double {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            z ^= z >> 31
+            return (Double(z >> 11) + 0.5) / Double(1 << 53)
+        }
+        for i in 0..<frameLength {
+            let gaussian = (-2 * log(next())).squareRoot() * cos(2 * Double.pi * next())
+            x[i] += Float(gaussian) * options.dither
+        }
+    }
+}
