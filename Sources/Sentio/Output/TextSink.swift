@@ -38,6 +38,31 @@ public final class TextSink {
         if buffer.count > flushThreshold { try flush() }
     }
 
+    /// Appends raw bytes.
+    public func write<Bytes: Collection<UInt8>>(bytes: Bytes) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count > flushThreshold { try flush() }
+    }
+
+    /// Drops buffered bytes that were not yet written.
+    public func discardBuffer() throws {
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Asks the kernel to put written data on disk (fsync).
+    public func sync() throws {
+        guard fsync(fd) == 0 || errno == EINVAL || errno == EROFS else {
+            throw OutputError(path: name, cause: String(cString: strerror(errno)))
+        }
+    }
+
+    /// Writes `bytes` at `offset` directly (not through the buffer), for patching headers.
+    public func write(bytes: [UInt8], at offset: Int) throws {
+        try flush()
+        let n = bytes.withUnsafeBytes { pwrite(fd, $0.baseAddress!, $0.count, off_t(offset)) }
+        guard n == bytes.count else { throw OutputError(path: name, cause: String(cString: strerror(errno))) }
+    }
+
     /// Writes out everything buffered.
     public func flush() throws {
         var offset = 0

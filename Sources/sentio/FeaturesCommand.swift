@@ -1,0 +1,102 @@
+import ArgumentParser
+import Sentio
+
+/// `sentio features INPUT... --set SETS --preset P --format F -o PATH`: per-frame features.
+struct FeaturesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "features",
+        abstract: "Extract per-frame features (MFCC, deltas, energy, spectral descriptors).",
+        discussion: """
+            Rows carry `file,start,end` then the feature columns. start/end (seconds) are the span of the \
+            analysis window, clipped to the signal: Kaldi frames cover [k*0.01, k*0.01 + 0.025); librosa's \
+            centred frames are centred on k*0.01 with a 400-sample (25 ms) window.
+
+            Presets: `kaldi` reproduces Kaldi compute-mfcc-feats (dither 0, samples on the int16 scale); \
+            `librosa` reproduces librosa.feature.mfcc(sr=16000, n_fft=512, hop_length=160, win_length=400, \
+            n_mels=40). An input that fails produces one error line and no rows; the others go on.
+            """
+    )
+
+    @Argument(help: "Audio files.")
+    var inputs: [String]
+
+    @Option(name: .customLong("set"), help: "Feature sets, comma-separated: mfcc, mfcc-delta, energy, spectral.")
+    var sets: FeatureSetList = FeatureSetList([.mfcc])
+
+    @Option(help: "Reference configuration: kaldi or librosa.")
+    var preset: FeaturePreset = .kaldi
+
+    @Option(help: "Summary level: frames (one row per analysis frame).")
+    var level: FeatureLevel = .frames
+
+    @Option(help: "Output format: csv, jsonl or npy (npy needs -o DIR).")
+    var format: FeatureFormat = .csv
+
+    @Option(name: .shortAndLong, help: "Output file (csv, jsonl) or folder (npy); standard output when absent.")
+    var output: String?
+
+    func validate() throws {
+        if format == .npy && output == nil { throw ValidationError("--format npy writes a folder: give -o DIR") }
+    }
+
+    func run() throws {
+        let extractor = FeatureExtractor(options: FeatureExtractionOptions(sets: sets.sets, preset: preset))
+        let sink: FeatureOutput
+        do {
+            sink = try makeFeatureOutput(format: format, path: output, columns: extractor.columns)
+        } catch {
+            reportError("\(error)")
+            throw ExitCode(ExitStatus.someInputsFailed)
+        }
+        var failures = 0
+        for path in inputs {
+            do {
+                try sink.beginFile(path)
+                try extractor.process(path: path) { try sink.write($0) }
+                try sink.commitFile()
+            } catch let error as AudioError {
+                sink.abandonFile()
+                failures += 1
+                reportError(error.description)
+            } catch {
+                // An output failure (disk full, closed pipe) stops the run: later inputs could not be written.
+                sink.abandonFile()
+                reportError("\(error)")
+                throw ExitCode(ExitStatus.someInputsFailed)
+            }
+        }
+        do { try sink.finish() } catch {
+            reportError("\(error)")
+            throw ExitCode(ExitStatus.someInputsFailed)
+        }
+        if failures > 0 { throw ExitCode(ExitStatus.someInputsFailed) }
+    }
+}
+
+/// Summary levels of `sentio features`.
+enum FeatureLevel: String, ExpressibleByArgument, CaseIterable {
+    case frames
+}
+
+/// A comma-separated list of feature sets.
+struct FeatureSetList: ExpressibleByArgument {
+    var sets: [FeatureSet]
+
+    init(_ sets: [FeatureSet]) { self.sets = sets }
+
+    init?(argument: String) {
+        var sets: [FeatureSet] = []
+        for name in argument.split(separator: ",") {
+            guard let set = FeatureSet(rawValue: String(name).lowercased()) else { return nil }
+            sets.append(set)
+        }
+        guard !sets.isEmpty else { return nil }
+        self.sets = sets
+    }
+
+    static var allValueStrings: [String] { FeatureSet.allCases.map(\.rawValue) }
+    var defaultValueDescription: String { sets.map(\.rawValue).joined(separator: ",") }
+}
+
+extension FeaturePreset: ExpressibleByArgument {}
+extension FeatureFormat: ExpressibleByArgument {}

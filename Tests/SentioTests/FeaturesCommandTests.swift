@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+@testable import Sentio
+
+/// `sentio features`: formats, columns, failure isolation.
+@Suite struct FeaturesCommandTests {
+    @Test("CSV: header, one row per frame per good file, no rows for a file that fails mid-stream")
+    func csvWithBadFile() throws {
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("f.csv").path
+        let good = Fixture.audio("speech-en.wav"), bad = Fixture.bad("nan.wav"), other = Fixture.audio("tone-1k-48k.wav")
+        let result = try SentioCLI.run(["features", good, bad, other, "--set", "mfcc,energy", "-o", out])
+        #expect(result.status == 1)
+        #expect(result.stderrLines == ["sentio: \(bad): non-finite sample (NaN or Inf) at frame 100"])
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        #expect(lines[0] == "file,start,end," + ((0..<13).map { "mfcc_\($0)" } + ["rms", "log_energy", "zcr"]).joined(separator: ","))
+        #expect(lines.filter { $0.hasPrefix(good + ",") }.count == 1 + (75076 - 400) / 160)
+        #expect(lines.filter { $0.hasPrefix(other + ",") }.count == 1 + (16000 - 400) / 160)
+        #expect(!lines.contains { $0.hasPrefix(bad) })
+        #expect(lines[1].hasPrefix(good + ",0.0,0.025,"))
+        #expect(lines.allSatisfy { $0.split(separator: ",").count == 19 })
+        #expect(!FileManager.default.fileExists(atPath: out + ".partial-\(getpid())"))
+    }
+
+    @Test("CSV values read back equal the library's values")
+    func csvRoundTrip() throws {
+        let result = try SentioCLI.run(["features", Fixture.audio("speech-en-2.wav"), "--preset", "librosa"])
+        #expect(result.status == 0)
+        let extractor = FeatureExtractor(options: FeatureExtractionOptions(sets: [.mfcc], preset: .librosa))
+        var rows: [[Float]] = []
+        try extractor.process(path: Fixture.audio("speech-en-2.wav")) { rows.append(Array($0.values)) }
+        let lines = result.stdoutLines.dropFirst()
+        #expect(lines.count == rows.count)
+        for (line, row) in zip(lines, rows) {
+            let values = line.split(separator: ",").dropFirst(3).map { Float(String($0))! }
+            #expect(values == row)
+        }
+    }
+
+    @Test("npy: one matrix per input with start/end columns, an index and the column names")
+    func npy() throws {
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("npy").path
+        let result = try SentioCLI.run(["features", Fixture.audio("speech-en.wav"), Fixture.audio("speech-en-3.wav"),
+                                        "--format", "npy", "-o", out, "--set", "mfcc,mfcc-delta"])
+        #expect(result.status == 0)
+        let m = try NpyMatrix(contentsOf: out + "/speech-en.npy")
+        #expect(m.rows == 467 && m.columns == 2 + 39)
+        #expect(m[1, 0] == 0.01 && m[1, 1] == 0.035)
+        let index = try String(contentsOfFile: out + "/index.csv", encoding: .utf8)
+        #expect(index == "file,npy,frames\n\(Fixture.audio("speech-en.wav")),speech-en.npy,467\n\(Fixture.audio("speech-en-3.wav")),speech-en-3.npy,447\n")
+        let columns = try String(contentsOfFile: out + "/columns.csv", encoding: .utf8).split(separator: "\n")
+        #expect(columns.count == 1 + 41 && columns[3] == "2,mfcc_0" && columns[41] == "40,mfcc_dd_12")
+    }
+
+    @Test("an unwritable output is one clear error line")
+    func unwritableOutput() throws {
+        let result = try SentioCLI.run(["features", Fixture.audio("speech-en.wav"), "-o", "/no/such/dir/out.csv"])
+        #expect(result.status == 1)
+        #expect(result.stderrLines == ["sentio: /no/such/dir/out.csv: cannot write output: No such file or directory"])
+        #expect(try SentioCLI.run(["features", Fixture.audio("speech-en.wav"), "--format", "npy"]).status == 2)
+        #expect(try SentioCLI.run(["features", Fixture.audio("speech-en.wav"), "--set", "mfcc,bogus"]).status == 2)
+    }
+}
