@@ -51,6 +51,8 @@ public final class AudioStream {
     private let outputCapacity: Int
     private var framesDecoded: Int64 = 0
     private var finished = false
+    /// Integer PCM cannot hold NaN or Inf; float and compressed encodings are scanned.
+    private let mayHoldNonFinite: Bool
 
     /// Opens `path` for streaming with `options`.
     /// - Throws: ``AudioError`` for any problem with the file.
@@ -71,6 +73,8 @@ public final class AudioStream {
         } else {
             self.resampler = nil
         }
+        let integerEncodings: Set<String> = ["pcm_s8", "pcm_u8", "pcm_s16", "pcm_s24", "pcm_s32", "ulaw", "alaw"]
+        mayHoldNonFinite = !integerEncodings.contains(file.info.encoding)
         interleaved = .allocate(capacity: options.chunkFrames * file.info.channels)
         mono = .allocate(capacity: options.chunkFrames)
         outputCapacity = Int(Double(options.chunkFrames) * outRate / file.info.sampleRate) + 4096
@@ -89,36 +93,64 @@ public final class AudioStream {
     public func read(into chunk: inout [Float]) throws -> Bool {
         chunk.removeAll(keepingCapacity: true)
         guard !finished else { return false }
-        let frames = try file.read(into: interleaved.baseAddress!, frameCount: options.chunkFrames)
+        let frames = try decodeNext()
         if frames == 0 {
-            finished = true
-            guard framesDecoded > 0 else { throw AudioError(path: info.path, kind: .empty) }
             guard let resampler else { return false }
-            do { try resampler.finish(into: &chunk) } catch {
-                throw AudioError(path: info.path, kind: .corrupt, detail: "\(error)")
-            }
+            try resample { try resampler.finish(into: &chunk) }
             return true
         }
-        try downmix(frames: frames)
-        framesDecoded += Int64(frames)
         let decoded = UnsafeBufferPointer(rebasing: mono[0..<frames])
         if let resampler {
-            do { try resampler.process(decoded, into: &chunk) } catch {
-                throw AudioError(path: info.path, kind: .corrupt, detail: "\(error)")
-            }
+            try resample { try resampler.process(decoded, into: &chunk) }
         } else {
             chunk.append(contentsOf: decoded)
         }
         return true
     }
 
-    /// Calls `body` with each chunk in order until the end of the file. The buffer is valid only during the call.
+    /// Calls `body` with each chunk in order until the end of the file. The buffer is valid only during the
+    /// call. Without resampling, chunks point straight into the decode buffer (no copy).
     public func forEachChunk(_ body: (UnsafeBufferPointer<Float>) throws -> Void) throws {
+        guard let resampler else {
+            while !finished {
+                let frames = try decodeNext()
+                if frames > 0 { try body(UnsafeBufferPointer(rebasing: mono[0..<frames])) }
+            }
+            return
+        }
         var chunk: [Float] = []
         chunk.reserveCapacity(outputCapacity)
-        while try read(into: &chunk) {
+        while !finished {
+            chunk.removeAll(keepingCapacity: true)
+            let frames = try decodeNext()
+            if frames == 0 {
+                try resample { try resampler.finish(into: &chunk) }
+            } else {
+                try resample { try resampler.process(UnsafeBufferPointer(rebasing: mono[0..<frames]), into: &chunk) }
+            }
             try chunk.withUnsafeBufferPointer { try body($0) }
         }
+    }
+
+    /// Decodes the next block into ``mono``; returns its length, 0 (and sets `finished`) at the end.
+    private func decodeNext() throws -> Int {
+        let channels = info.channels
+        // Mono files decode straight into the mono buffer.
+        let target = channels == 1 ? mono.baseAddress! : interleaved.baseAddress!
+        let frames = try file.read(into: target, frameCount: options.chunkFrames)
+        if frames == 0 {
+            finished = true
+            guard framesDecoded > 0 else { throw AudioError(path: info.path, kind: .empty) }
+            return 0
+        }
+        if mayHoldNonFinite { try checkFinite(target, count: frames * channels) }
+        if channels > 1 { downmix(frames: frames) }
+        framesDecoded += Int64(frames)
+        return frames
+    }
+
+    private func resample(_ work: () throws -> Void) throws {
+        do { try work() } catch { throw AudioError(path: info.path, kind: .corrupt, detail: "\(error)") }
     }
 
     /// Total sample frames decoded so far, at the file's native rate.
@@ -132,23 +164,27 @@ public final class AudioStream {
         return all
     }
 
-    private func downmix(frames: Int) throws {
-        let channels = info.channels
-        let src = interleaved.baseAddress!
-        let count = frames * channels
-        for i in 0..<count where !src[i].isFinite {
+    /// Applies the non-finite policy to `count` decoded samples.
+    private func checkFinite(_ samples: UnsafeMutablePointer<Float>, count: Int) throws {
+        // A branch-free scan (exponent all ones = NaN or Inf) that vectorises; the slow path runs only on a hit.
+        var hit: UInt32 = 0
+        for i in 0..<count { hit |= (samples[i].bitPattern & 0x7F80_0000) == 0x7F80_0000 ? 1 : 0 }
+        guard hit != 0 else { return }
+        for i in 0..<count where !samples[i].isFinite {
             switch options.nonFinite {
             case .error:
-                throw AudioError(path: info.path, kind: .nonFiniteSample(frame: framesDecoded + Int64(i / channels)))
+                throw AudioError(path: info.path,
+                                 kind: .nonFiniteSample(frame: framesDecoded + Int64(i / info.channels)))
             case .replaceWithZero:
-                src[i] = 0
+                samples[i] = 0
             }
         }
-        let dst = mono.baseAddress!
-        if channels == 1 {
-            dst.update(from: src, count: frames)
-            return
-        }
+    }
+
+    /// Averages the channels of the interleaved block into ``mono``.
+    private func downmix(frames: Int) {
+        let channels = info.channels
+        let src = interleaved.baseAddress!, dst = mono.baseAddress!
         let scale = 1 / Float(channels)
         for f in 0..<frames {
             var sum: Float = 0

@@ -43,15 +43,19 @@ public final class FeatureExtractor {
         var read = readOptions
         read.sampleRate = options.sampleRate
         self.readOptions = read
-        columns = Pipeline(options: options).visibleColumns
+        pipeline = Pipeline(options: options)
+        columns = pipeline.visibleColumns
     }
+
+    /// Built once and reset per file: filterbanks, windows and FFT plans are set up only once per worker.
+    private let pipeline: Pipeline
 
     /// Extracts the features of the file at `path`, calling `emit` once per frame, in order.
     /// - Throws: ``AudioError`` for a bad file, or whatever `emit` throws.
     @discardableResult
     public func process(path: String, emit: (FrameRow) throws -> Void) throws -> ExtractionSummary {
         let stream = try AudioStream(path: path, options: readOptions)
-        let pipeline = Pipeline(options: options)
+        pipeline.reset()
         try stream.forEachChunk { chunk in try pipeline.push(chunk, emit: emit) }
         try pipeline.finish(emit: emit)
         var info = stream.info
@@ -61,7 +65,7 @@ public final class FeatureExtractor {
 
     /// Extracts features from samples already in memory (at ``FeatureExtractionOptions/sampleRate``).
     public func process(samples: [Float], emit: (FrameRow) throws -> Void) throws {
-        let pipeline = Pipeline(options: options)
+        pipeline.reset()
         try samples.withUnsafeBufferPointer { try pipeline.push($0, emit: emit) }
         try pipeline.finish(emit: emit)
     }
@@ -76,6 +80,7 @@ final class Pipeline {
 
     private var groups: [Group] = []
     private var stages: [RowStage] = []
+    private var spectra: [FrameSpectrum] = []
     private let rowWidth: Int
     private let visible: [Int]
     let visibleColumns: [String]
@@ -146,6 +151,7 @@ final class Pipeline {
             groups.append(Group(framer: Framer(edge), features: edgeFeatures))
         }
         self.stages = stages
+        self.spectra = Array(spectra.values)
         rowWidth = all.count
         visible = all.indices.filter { !all[$0].hasPrefix("_") && !hidden.contains($0) }
         visibleColumns = visible.map { all[$0] }
@@ -157,6 +163,22 @@ final class Pipeline {
     }
 
     deinit { output.deallocate() }
+
+    /// Prepares for a new file.
+    func reset() {
+        for group in groups {
+            group.framer.reset()
+            for (feature, _) in group.features { feature.reset() }
+        }
+        for spectrum in spectra { spectrum.reset() }
+        for stage in stages { stage.reset() }
+        rows.reset()
+        for s in stageDone.indices {
+            stageDone[s] = 0
+            stageObserved[s] = 0
+        }
+        emitted = 0
+    }
 
     func push(_ chunk: UnsafeBufferPointer<Float>, emit: (FrameRow) throws -> Void) throws {
         for group in groups { group.framer.push(chunk) { index, frame in compute(group, index, frame) } }
@@ -258,6 +280,12 @@ final class RowStore {
     func row(_ index: Int) -> UnsafeMutablePointer<Float> {
         precondition(index >= base && index < count, "row \(index) is not stored")
         return storage + (index - base) * width
+    }
+
+    /// Forgets every row.
+    func reset() {
+        base = 0
+        count = 0
     }
 
     /// Forgets rows before `index`.

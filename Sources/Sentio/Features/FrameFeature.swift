@@ -10,10 +10,13 @@ public protocol FrameFeature: AnyObject {
     var padMode: FrameOptions.PadMode { get }
     /// Writes the values of frame `index` (`columns.count` floats) to `out`.
     func compute(frame: UnsafeBufferPointer<Float>, index: Int, into out: UnsafeMutablePointer<Float>)
+    /// Forgets per-file state before the next file.
+    func reset()
 }
 
 extension FrameFeature {
     public var padMode: FrameOptions.PadMode { .zero }
+    public func reset() {}
 }
 
 /// A computation across frames (deltas, whole-file normalisation), applied to rows after the per-frame
@@ -28,8 +31,11 @@ public protocol RowStage: AnyObject {
     /// Finishes row `t`. `rows(i)` returns row `i` for `i` in `t - lookbehind ... t + lookahead`, with
     /// indices before the first or after the last row of the file clamped to them (edge replication).
     func finish(row t: Int, rows: (Int) -> UnsafeMutablePointer<Float>)
+    /// Forgets per-file state before the next file.
+    func reset()
 }
 
 extension RowStage {
     public func observe(_ row: UnsafeMutablePointer<Float>) {}
+    public func reset() {}
 }

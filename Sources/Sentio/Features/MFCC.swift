@@ -180,6 +180,8 @@ public final class MFCCTopDBStage: RowStage {
         clipped = [Float](repeating: 0, count: feature.options.melBank.bandCount)
     }
 
+    public func reset() { maximum = -Float.infinity }
+
     public func observe(_ row: UnsafeMutablePointer<Float>) {
         let logMel = row + columnOffset + feature.logMelOffset!
         for m in 0..<clipped.count { maximum = max(maximum, logMel[m]) }

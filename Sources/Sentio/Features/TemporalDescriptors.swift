@@ -34,20 +34,11 @@ public final class EnergyDescriptors: FrameFeature {
 
     public func compute(frame: UnsafeBufferPointer<Float>, index: Int, into out: UnsafeMutablePointer<Float>) {
         let x = frame.baseAddress!, n = frame.count
-        var squares: Float = 0, sum: Float = 0
-        for i in 0..<n {
-            squares += x[i] * x[i]
-            sum += x[i] * options.energyScale
-        }
-        out[0] = (squares / Float(n)).squareRoot()
-        // Kaldi's order: scale, then subtract the mean, then sum the squares (in single precision).
-        let mean = options.energyRemovesDC ? sum / Float(n) : 0
-        var energy: Float = 0
-        for i in 0..<n {
-            let v = x[i] * options.energyScale - mean
-            energy += v * v
-        }
-        out[1] = logf(max(energy, Float.ulpOfOne))
+        out[0] = (VectorMath.dot(x, x, n) / Float(n)).squareRoot()
+        // Kaldi's order: scale, then subtract the mean, then sum the squares.
+        let scale = options.energyScale
+        let mean = options.energyRemovesDC ? VectorMath.sum(x, n, scale: scale) / Float(n) : 0
+        out[1] = logf(max(VectorMath.centredEnergy(x, n, scale: scale, offset: mean), Float.ulpOfOne))
     }
 }
 

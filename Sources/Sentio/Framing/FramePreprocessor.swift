@@ -81,36 +81,45 @@ public struct FramePreprocessor: Sendable {
                         logEnergy: UnsafeMutablePointer<Float>? = nil) {
         let n = frameLength
         let scale = options.inputScale
-        let src = frame.baseAddress!
-        for i in 0..<n { output[i] = src[i] * scale }
-        if options.dither != 0 { addDither(output, index: index) }
-        if options.removeDC {
-            var sum: Float = 0
-            for i in 0..<n { sum += output[i] }
-            let mean = sum / Float(n)
-            for i in 0..<n { output[i] -= mean }
+        var src = UnsafePointer(frame.baseAddress!)
+        if options.dither != 0 {
+            // Dither needs a modified copy; the other steps then read from it.
+            for i in 0..<n { output[i] = src[i] * scale }
+            addDither(output, index: index)
+            src = UnsafePointer(output)
         }
+        let sourceScale: Float = options.dither != 0 ? 1 : scale
+        // Kaldi's steps, fused into passes that read the frame directly and vectorise: the arithmetic per
+        // sample is the same sequence of single-precision operations as running the steps one by one.
+        let mean = options.removeDC ? VectorMath.sum(src, n, scale: sourceScale) / Float(n) : 0
         if let logEnergy {
-            var energy: Float = 0
-            for i in 0..<n { energy += output[i] * output[i] }
+            let energy = VectorMath.centredEnergy(src, n, scale: sourceScale, offset: mean)
             logEnergy.pointee = logf(max(energy, Float.ulpOfOne))
         }
         let a = options.preemphasis
-        if a != 0 {
-            var i = n - 1
-            while i > 0 {
-                output[i] -= a * output[i - 1]
-                i -= 1
-            }
-            output[0] -= a * output[0]
-        }
         window.withUnsafeBufferPointer { w in
-            let wp = w.baseAddress!, count = w.count
-            for i in 0..<windowOffset { output[i] = 0 }
-            for i in 0..<count { output[windowOffset + i] *= wp[i] }
-            for i in (windowOffset + count)..<n { output[i] = 0 }
+            let wp = w.baseAddress!, count = w.count, offset = windowOffset
+            output.update(repeating: 0, count: offset)
+            // Window sample j is frame sample offset + j. Pointer arithmetic (unchecked) keeps these loops free
+            // of overflow checks so they vectorise.
+            let x = src + offset, out = output + offset
+            if a != 0 {
+                // Pre-emphasis reads the previous sample; for frame sample 0 that is itself (Kaldi).
+                let previous = offset == 0 ? x : x - 1
+                let first = x[0] * sourceScale - mean
+                let before = previous[0] * sourceScale - mean
+                out[0] = (first - a * before) * wp[0]
+                let xp = x - 1
+                for j in 1..<count {
+                    let current = x[j] * sourceScale - mean
+                    let prior = xp[j] * sourceScale - mean
+                    out[j] = (current - a * prior) * wp[j]
+                }
+            } else {
+                for j in 0..<count { out[j] = (x[j] * sourceScale - mean) * wp[j] }
+            }
+            (output + offset + count).update(repeating: 0, count: fftSize - offset - count)
         }
-        for i in n..<fftSize { output[i] = 0 }
     }
 
     /// Gaussian noise (Box-Muller over SplitMix64) seeded by the seed and the frame index.

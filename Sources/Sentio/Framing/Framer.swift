@@ -34,6 +34,17 @@ public final class Framer {
 
     deinit { buffer.deallocate() }
 
+    /// Forgets all samples and frames, ready for a new stream (the buffer is kept).
+    public func reset() {
+        origin = 0
+        head = 0
+        count = 0
+        nextFrame = 0
+        samplesSeen = 0
+        finished = false
+        lastSample = 0
+    }
+
     /// Number of frames emitted so far.
     public var framesEmitted: Int { nextFrame }
 

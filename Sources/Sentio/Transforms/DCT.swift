@@ -35,12 +35,7 @@ public struct DCT: Sendable {
     public func apply(_ input: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
         matrix.withUnsafeBufferPointer { m in
             let mp = m.baseAddress!
-            for k in 0..<outputCount {
-                var acc: Float = 0
-                let row = mp + k * inputCount
-                for j in 0..<inputCount { acc += row[j] * input[j] }
-                out[k] = acc
-            }
+            for k in 0..<outputCount { out[k] = VectorMath.dot(mp + k * inputCount, input, inputCount) }
         }
     }
 }

@@ -118,13 +118,15 @@ public struct MelFilterbank: Sendable {
     @inline(__always)
     public func apply(_ spectrum: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
         weights.withUnsafeBufferPointer { w in
-            let wp = w.baseAddress!
-            for m in 0..<firstBin.count {
-                let s = spectrum + firstBin[m]
-                var acc: Float = 0
-                let start = weightStart[m], count = weightStart[m + 1] - start
-                for i in 0..<count { acc += wp[start + i] * s[i] }
-                out[m] = acc
+            firstBin.withUnsafeBufferPointer { first in
+                weightStart.withUnsafeBufferPointer { starts in
+                    let wp = w.baseAddress!, fp = first.baseAddress!, sp = starts.baseAddress!
+                    for m in 0..<first.count {
+                        let s = spectrum + fp[m]
+                        let start = sp[m], count = sp[m + 1] - start
+                        out[m] = VectorMath.dot(wp + start, s, count)
+                    }
+                }
             }
         }
     }

@@ -1,0 +1,61 @@
+/// Small dense kernels shared by the transforms. Reductions use eight independent partial sums (one SIMD
+/// register) combined in a fixed order, so results are deterministic across runs and threads while the loops
+/// vectorise; they differ from a strictly sequential sum only by float rounding.
+enum VectorMath {
+    /// `sum_i a[i] * b[i]` over `count` elements.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
+        var acc = SIMD8<Float>.zero
+        var i = 0
+        while i &+ 8 <= count {
+            let va = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
+            let vb = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
+            acc = acc + va * vb
+            i &+= 8
+        }
+        var tail: Float = 0
+        while i < count {
+            tail += a[i] * b[i]
+            i &+= 1
+        }
+        return acc.sum() + tail
+    }
+
+    /// `sum_i (a[i] * scale - offset)` and `sum_i (a[i] * scale - offset)^2` over `count` elements.
+    @inline(__always)
+    static func sum(_ a: UnsafePointer<Float>, _ count: Int, scale: Float) -> Float {
+        var acc = SIMD8<Float>.zero
+        let s = SIMD8<Float>(repeating: scale)
+        var i = 0
+        while i &+ 8 <= count {
+            acc = acc + UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self) * s
+            i &+= 8
+        }
+        var tail: Float = 0
+        while i < count {
+            tail += a[i] * scale
+            i &+= 1
+        }
+        return acc.sum() + tail
+    }
+
+    /// `sum_i (a[i] * scale - offset)^2` over `count` elements.
+    @inline(__always)
+    static func centredEnergy(_ a: UnsafePointer<Float>, _ count: Int, scale: Float, offset: Float) -> Float {
+        var acc = SIMD8<Float>.zero
+        let s = SIMD8<Float>(repeating: scale), o = SIMD8<Float>(repeating: offset)
+        var i = 0
+        while i &+ 8 <= count {
+            let v = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self) * s - o
+            acc = acc + v * v
+            i &+= 8
+        }
+        var tail: Float = 0
+        while i < count {
+            let v = a[i] * scale - offset
+            tail += v * v
+            i &+= 1
+        }
+        return acc.sum() + tail
+    }
+}
