@@ -23,5 +23,14 @@ let package = Package(
             path: "Benchmarks/AudioInput",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "Features",
+            dependencies: [
+                .product(name: "Sentio", package: sentioPackage),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Features",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )

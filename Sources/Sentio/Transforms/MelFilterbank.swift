@@ -89,12 +89,20 @@ public struct MelFilterbank: Sendable {
         case .melDomain: dense = Self.melDomainBands(options, fftSize: fftSize, sampleRate: sampleRate)
         case .hertzDomain: dense = Self.hertzDomainBands(options, fftSize: fftSize, sampleRate: sampleRate)
         }
+        // Each band's span is widened with zero weights to a multiple of 8 bins (to the right, or to the left at
+        // the top of the spectrum) so ``apply`` runs whole SIMD blocks: same sums, no scalar tails.
+        let binCount = fftSize / 2 + 1
         var first: [Int] = [], starts: [Int] = [0], flat: [Float] = []
         for band in dense {
-            let lo = band.firstIndex { $0 != 0 } ?? 0
-            let hi = (band.lastIndex { $0 != 0 } ?? -1) + 1
+            var lo = band.firstIndex { $0 != 0 } ?? 0
+            var hi = (band.lastIndex { $0 != 0 } ?? -1) + 1
+            if hi > lo {
+                let width = (hi - lo + 7) / 8 * 8
+                hi = min(lo + width, binCount)
+                lo = max(0, hi - width)
+                flat.append(contentsOf: band[lo..<hi])
+            }
             first.append(lo)
-            if hi > lo { flat.append(contentsOf: band[lo..<hi]) }
             starts.append(flat.count)
         }
         firstBin = first

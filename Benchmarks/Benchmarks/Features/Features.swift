@@ -1,0 +1,66 @@
+// Feature extraction throughput, decoding included, reported as seconds of audio per CPU second.
+// Workload: every WAV of ../shared/corpora/emodb when present (the figure the issues quote), else the
+// speech clips in Fixtures/audio.
+import Benchmark
+import Foundation
+import Sentio
+
+/// The repository root, from this file's location (Benchmarks/Benchmarks/Features/Features.swift).
+let repository = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// EmoDB's WAV files, or the spoken fixtures when the corpus is absent.
+let workload: [String] = {
+    let emodb = repository.deletingLastPathComponent().appendingPathComponent("shared/corpora/emodb/wav")
+    if let names = try? FileManager.default.contentsOfDirectory(atPath: emodb.path), !names.isEmpty {
+        return names.filter { $0.hasSuffix(".wav") }.sorted().map { emodb.appendingPathComponent($0).path }
+    }
+    return ["speech-en.wav", "speech-en-2.wav", "speech-en-3.wav"]
+        .map { repository.appendingPathComponent("Fixtures/audio/\($0)").path }
+}()
+
+/// Seconds of audio processed per second of this thread's CPU time.
+let audioPerCPUSecond = BenchmarkMetric.custom("audio s / CPU s", polarity: .prefersLarger, useScalingFactor: false)
+
+func threadCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// Extracts `options` from every workload file; returns the seconds of audio processed.
+@inline(never)
+func extractAll(_ extractor: FeatureExtractor) throws -> Double {
+    var seconds = 0.0
+    var checksum: Float = 0
+    for path in workload {
+        let summary = try extractor.process(path: path) { row in checksum += row.values[0] }
+        seconds += summary.info.duration
+    }
+    blackHole(checksum)
+    return seconds
+}
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident, audioPerCPUSecond],
+        maxDuration: .seconds(5), maxIterations: 20)
+
+    let cases: [(String, [FeatureSet], FeaturePreset)] = [
+        ("mfcc (kaldi)", [.mfcc], .kaldi),
+        ("mfcc (librosa)", [.mfcc], .librosa),
+        ("mfcc+deltas (kaldi)", [.mfcc, .mfccDelta], .kaldi),
+        ("energy (kaldi)", [.energy], .kaldi),
+        ("spectral (librosa)", [.spectral], .librosa),
+        ("all sets (kaldi)", [.mfcc, .mfccDelta, .energy, .spectral], .kaldi),
+    ]
+    for (name, sets, preset) in cases {
+        Benchmark("\(name), decoding included, \(workload.count) files") { benchmark in
+            let extractor = FeatureExtractor(options: FeatureExtractionOptions(sets: sets, preset: preset))
+            let cpu0 = threadCPUSeconds()
+            var audio = 0.0
+            for _ in benchmark.scaledIterations { audio += try extractAll(extractor) }
+            benchmark.measurement(audioPerCPUSecond, Int(audio / max(threadCPUSeconds() - cpu0, 1e-9)))
+        }
+    }
+}
