@@ -96,3 +96,19 @@ import Testing
         for chunk in [1, 333, 4096] { #expect(try decodeFrames(chunkFrames: chunk) == whole) }
     }
 }
+
+/// Edge padding (numpy `mode="edge"`), used by librosa's zero-crossing rate.
+@Suite struct EdgePaddingTests {
+    @Test("centred frames with edge padding repeat the first and last samples", arguments: [1, 5, 64, 1000])
+    func edgePadding(chunk: Int) {
+        let signal: [Float] = (0..<1000).map { Float($0) + 1 }
+        let options = FrameOptions(frameLength: 64, hop: 10, edges: .centered, padMode: .edge)
+        let frames = FramerTests.frames(of: signal, options: options, chunk: chunk)
+        #expect(frames.count == 1 + 1000 / 10)
+        #expect(frames[0][0..<32].allSatisfy { $0 == 1 })
+        #expect(frames[0][32] == 1 && frames[0][33] == 2)
+        let last = frames[frames.count - 1]  // starts at sample 1000 - 32: 32 real samples, then 32 copies
+        #expect(Array(last[0..<32]) == Array(signal[968..<1000]))
+        #expect(last[32..<64].allSatisfy { $0 == 1000 })
+    }
+}
