@@ -16,6 +16,7 @@ public final class AudioFile {
     private var framesRead: Int64 = 0
     /// True when libsndfile can only estimate the length (compressed streams); a shortfall then is not truncation.
     private let lengthIsEstimate: Bool
+    private let isPCM16: Bool
 
     /// Opens `path` and validates its header.
     /// - Throws: ``AudioError`` naming `path` for a missing, unreadable, non-audio, empty, truncated or
@@ -32,7 +33,7 @@ public final class AudioFile {
         let info = AudioInfo(
             path: path, container: container, encoding: encoding,
             sampleRate: Double(sfInfo.samplerate), channels: Int(sfInfo.channels), frames: Int64(sfInfo.frames))
-        let log = Self.logText(handle)
+        let log = Self.truncationSuspected(handle) ? Self.logText(handle) : ""
         do {
             guard info.channels > 0 else { throw AudioError(path: path, kind: .zeroChannels) }
             guard info.channels <= AudioLimits.maxChannels else {
@@ -52,6 +53,7 @@ public final class AudioFile {
         self.info = info
         self.handle = handle
         self.lengthIsEstimate = major == Int(SF_FORMAT_MPEG)
+        self.isPCM16 = minor == Int(SF_FORMAT_PCM_16)
     }
 
     deinit { sf_close(handle) }
@@ -61,7 +63,12 @@ public final class AudioFile {
     /// - Throws: ``AudioError`` `.truncated` when the stream ends before the header's frame count,
     ///   `.corrupt` or `.readFailed` when libsndfile reports a decoding error.
     public func read(into buffer: UnsafeMutablePointer<Float>, frameCount: Int) throws -> Int {
-        let got = Int(sf_readf_float(handle, buffer, sf_count_t(frameCount)))
+        let got: Int
+        if isPCM16 {
+            got = readPCM16(into: buffer, frameCount: frameCount)
+        } else {
+            got = Int(sf_readf_float(handle, buffer, sf_count_t(frameCount)))
+        }
         if got < frameCount {
             let code = sf_error(handle)
             if code != Int32(SF_ERR_NO_ERROR) {
@@ -74,6 +81,32 @@ public final class AudioFile {
         if got == 0 && framesRead < info.frames && !lengthIsEstimate {
             throw AudioError(path: info.path, kind: .truncated,
                              detail: "decoded \(framesRead) of \(info.frames) frames")
+        }
+        return got
+    }
+
+    /// 16-bit PCM, by far the most common speech format, is read as integers and converted here with the
+    /// same arithmetic as libsndfile's normalised float read (`Float(v) * (1 / 32768)`), in a loop that
+    /// vectorises; libsndfile's own conversion does not.
+    private func readPCM16(into buffer: UnsafeMutablePointer<Float>, frameCount: Int) -> Int {
+        let samples = frameCount * info.channels
+        // The int16 samples go into the upper half of the caller's float buffer (same bytes, half the size),
+        // then convert front to back: each float written lies at or before the int16 it comes from.
+        let raw = UnsafeMutableRawPointer(buffer)
+        let shorts = (raw + samples * 2).bindMemory(to: Int16.self, capacity: samples)
+        let got = Int(sf_readf_short(handle, shorts, sf_count_t(frameCount)))
+        let count = got * info.channels
+        let scale: Float = 1 / 32768
+        var i = 0
+        while i &+ 8 <= count {
+            let v = UnsafeRawPointer(shorts + i).loadUnaligned(as: SIMD8<Int16>.self)
+            let f = SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: v)) * scale
+            UnsafeMutableRawPointer(buffer + i).storeBytes(of: f, as: SIMD8<Float>.self)
+            i &+= 8
+        }
+        while i < count {
+            buffer[i] = Float(shorts[i]) * scale
+            i &+= 1
         }
         return got
     }
@@ -119,6 +152,18 @@ public final class AudioFile {
             return AudioError(path: path, kind: .notAudio)
         }
         return AudioError(path: path, kind: .corrupt, detail: message)
+    }
+
+    /// Cheap pre-check on libsndfile's log (a byte search for "should be") before parsing it as text.
+    private static func truncationSuspected(_ handle: OpaquePointer) -> Bool {
+        var log = [CChar](repeating: 0, count: 4096)
+        let length = min(Int(sf_command(handle, Int32(SFC_GET_LOG_INFO), &log, Int32(log.count))), log.count - 1)
+        guard length > 9 else { return false }
+        let needle = Array("should be".utf8).map { CChar(bitPattern: $0) }
+        for i in 0...(length - needle.count) where log[i] == needle[0] {
+            if Array(log[i..<(i + needle.count)]) == needle { return true }
+        }
+        return false
     }
 
     private static func logText(_ handle: OpaquePointer) -> String {

@@ -82,11 +82,15 @@ public final class SpectralDescriptors: FrameFeature {
             out[0] = Float(centroid)
             out[1] = Float(spread.squareRoot())
 
-            let threshold = options.rolloffFraction * total
-            var cumulative: Double = 0
+            // librosa accumulates the magnitudes in float32 (numpy cumsum) and compares in float32; doing the
+            // same keeps frames whose cumulative sum lands within rounding of the threshold on librosa's side.
+            var floatTotal: Float = 0
+            for k in 0..<n { floatTotal += s[k] }
+            let threshold = Float(options.rolloffFraction) * floatTotal
+            var cumulative: Float = 0
             var rolloff = f[n - 1]
             for k in 0..<n {
-                cumulative += Double(s[k])
+                cumulative += s[k]
                 if cumulative >= threshold { rolloff = f[k]; break }
             }
             out[2] = rolloff

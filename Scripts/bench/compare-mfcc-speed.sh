@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# MFCC speed of Sentio against kaldi-native-fbank and librosa on the whole EmoDB corpus, in one run.
+#
+# Usage (works from any directory):
+#
+#     bash Scripts/bench/compare-mfcc-speed.sh [CORPUS_DIR]
+#
+# CORPUS_DIR defaults to ../shared/corpora/emodb relative to the repository root; it must hold
+# wav/*.wav. What it does:
+#   1. Uses $SENTIO_BIN when set; otherwise builds the release CLI from the repository root
+#      (`swift build -c release --product sentio`) and uses .build/release/sentio.
+#   2. Creates/updates the Python venv exactly like Scripts/reference/make_reference.sh:
+#      ${SENTIO_VENV:-$HOME/.cache/sentio-venv} with the pins of Scripts/reference/requirements.txt.
+#   3. Runs Scripts/bench/compare_mfcc_speed.py: single-threaded, 3 repetitions (median) of
+#        kaldi-native-fbank OnlineMfcc (Kaldi options, soundfile decoding included),
+#        librosa.feature.mfcc (librosa options, soundfile decoding included, after a warm-up call),
+#        sentio features <all files> --set mfcc --preset kaldi|librosa --format npy -o TMP (subprocess),
+#      prints the table and writes the "## MFCC" section of docs/performance.md (other sections are kept).
+#
+# Environment:
+#   SENTIO_BIN     sentio executable to time (default: build .build/release/sentio)
+#   SENTIO_VENV    venv directory (default: $HOME/.cache/sentio-venv)
+#   PYTHON         interpreter used to create the venv (default: python3)
+#   BENCH_REPEATS  repetitions per measurement, median reported (default: 3)
+#   SENTIO_DOC     report path (default: docs/performance.md in the repository)
+#
+# Absolute times depend on the machine and its load; compare the ratios, which come from one run.
+set -euo pipefail
+
+script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo_root="$(cd "$script_dir/../.." && pwd)"
+
+# A corpus given on the command line is relative to the caller's directory; the default is relative
+# to the repository root (the script runs from there).
+corpus="${1:-}"
+if [ -n "$corpus" ] && [ -d "$corpus" ]; then
+    corpus="$(cd "$corpus" && pwd)"
+fi
+cd "$repo_root"
+corpus="${corpus:-../shared/corpora/emodb}"
+if [ ! -d "$corpus/wav" ] || ! compgen -G "$corpus/wav/*.wav" >/dev/null; then
+    echo "compare-mfcc-speed: EmoDB not found: no $corpus/wav/*.wav" >&2
+    echo "compare-mfcc-speed: (the default is ../shared/corpora/emodb relative to the repository root $repo_root)." >&2
+    echo "compare-mfcc-speed: pass the corpus folder (the one holding wav/) as the first argument." >&2
+    exit 2
+fi
+
+if [ -n "${SENTIO_BIN:-}" ]; then
+    sentio="$SENTIO_BIN"
+else
+    echo "compare-mfcc-speed: building sentio (swift build -c release --product sentio)"
+    swift build -c release --product sentio
+    sentio="$repo_root/.build/release/sentio"
+fi
+if [ ! -x "$sentio" ]; then
+    echo "compare-mfcc-speed: $sentio is not an executable" >&2
+    exit 2
+fi
+
+venv="${SENTIO_VENV:-$HOME/.cache/sentio-venv}"
+python="${PYTHON:-python3}"
+if [ ! -x "$venv/bin/python" ]; then
+    echo "compare-mfcc-speed: creating venv at $venv"
+    "$python" -m venv "$venv"
+fi
+echo "compare-mfcc-speed: installing pinned requirements into $venv"
+"$venv/bin/python" -m pip install --disable-pip-version-check -q -r "$repo_root/Scripts/reference/requirements.txt"
+
+# Single-threaded everywhere (the Python script sets these too, before importing numpy).
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 NUMBA_NUM_THREADS=1
+
+exec "$venv/bin/python" "$script_dir/compare_mfcc_speed.py" \
+    --corpus "$corpus" --sentio "$sentio" --repeats "${BENCH_REPEATS:-3}" \
+    --doc "${SENTIO_DOC:-$repo_root/docs/performance.md}"
