@@ -14,9 +14,15 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]),
     ],
     targets: [
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [.product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/BenchmarkSupport"
+        ),
         .executableTarget(
             name: "AudioInput",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "Sentio", package: sentioPackage),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
@@ -26,6 +32,7 @@ let package = Package(
         .executableTarget(
             name: "Features",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "Sentio", package: sentioPackage),
                 .product(name: "Benchmark", package: "benchmark"),
             ],

@@ -30,41 +30,12 @@ set -euo pipefail
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_root="$(cd "$script_dir/../.." && pwd)"
 
-# A corpus given on the command line is relative to the caller's directory; the default is relative
-# to the repository root (the script runs from there).
-corpus="${1:-}"
-if [ -n "$corpus" ] && [ -d "$corpus" ]; then
-    corpus="$(cd "$corpus" && pwd)"
-fi
-cd "$repo_root"
-corpus="${corpus:-../shared/corpora/emodb}"
-if [ ! -d "$corpus/wav" ] || ! compgen -G "$corpus/wav/*.wav" >/dev/null; then
-    echo "compare-mfcc-speed: EmoDB not found: no $corpus/wav/*.wav" >&2
-    echo "compare-mfcc-speed: (the default is ../shared/corpora/emodb relative to the repository root $repo_root)." >&2
-    echo "compare-mfcc-speed: pass the corpus folder (the one holding wav/) as the first argument." >&2
-    exit 2
-fi
-
-if [ -n "${SENTIO_BIN:-}" ]; then
-    sentio="$SENTIO_BIN"
-else
-    echo "compare-mfcc-speed: building sentio (swift build -c release --product sentio)"
-    swift build -c release --product sentio
-    sentio="$repo_root/.build/release/sentio"
-fi
-if [ ! -x "$sentio" ]; then
-    echo "compare-mfcc-speed: $sentio is not an executable" >&2
-    exit 2
-fi
-
-venv="${SENTIO_VENV:-$HOME/.cache/sentio-venv}"
-python="${PYTHON:-python3}"
-if [ ! -x "$venv/bin/python" ]; then
-    echo "compare-mfcc-speed: creating venv at $venv"
-    "$python" -m venv "$venv"
-fi
-echo "compare-mfcc-speed: installing pinned requirements into $venv"
-"$venv/bin/python" -m pip install --disable-pip-version-check -q -r "$repo_root/Scripts/reference/requirements.txt"
+tool=compare-mfcc-speed
+# shellcheck source=../lib/common.sh
+source "$repo_root/Scripts/lib/common.sh"
+sentio_corpus "${1:-}"
+sentio_binary
+sentio_python_env
 
 # Single-threaded everywhere (the Python script sets these too, before importing numpy).
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 NUMBA_NUM_THREADS=1

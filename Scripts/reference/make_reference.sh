@@ -22,15 +22,10 @@
 set -euo pipefail
 
 script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-venv="${SENTIO_VENV:-$HOME/.cache/sentio-venv}"
-python="${PYTHON:-python3}"
-
-if [ ! -x "$venv/bin/python" ]; then
-    echo "make_reference: creating venv at $venv"
-    "$python" -m venv "$venv"
-fi
-
-echo "make_reference: installing pinned requirements into $venv"
-"$venv/bin/python" -m pip install --disable-pip-version-check -q -r "$script_dir/requirements.txt"
+repo_root="$(cd "$script_dir/../.." && pwd)"
+tool=make_reference
+# shellcheck source=../lib/common.sh
+source "$repo_root/Scripts/lib/common.sh"
+sentio_python_env
 
 exec "$venv/bin/python" "$script_dir/make_reference.py" "$@"

@@ -1,21 +1,12 @@
 // Decode + resample + frame throughput, reported as seconds of audio per CPU second.
 import Benchmark
+import BenchmarkSupport
 import Foundation
 import Sentio
 
-/// Fixtures/ as seen from this package (Benchmarks/Benchmarks/AudioInput/AudioInput.swift).
-let fixtures = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Fixtures/audio")
+/// Fixtures/audio in the repository.
+let fixtures = repository.appendingPathComponent("Fixtures/audio")
 
-/// Seconds of audio processed per second of this thread's CPU time.
-let audioPerCPUSecond = BenchmarkMetric.custom("audio s / CPU s", polarity: .prefersLarger, useScalingFactor: false)
-
-func threadCPUSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-}
 
 /// Decodes `file` to 16 kHz mono and frames it Kaldi-style (25 ms / 10 ms); returns the audio duration.
 @inline(never)

@@ -2,12 +2,10 @@
 // Workload: every WAV of ../shared/corpora/emodb when present (the figure the issues quote), else the
 // speech clips in Fixtures/audio.
 import Benchmark
+import BenchmarkSupport
 import Foundation
 import Sentio
 
-/// The repository root, from this file's location (Benchmarks/Benchmarks/Features/Features.swift).
-let repository = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// EmoDB's WAV files, or the spoken fixtures when the corpus is absent.
 let workload: [String] = {
@@ -19,14 +17,6 @@ let workload: [String] = {
         .map { repository.appendingPathComponent("Fixtures/audio/\($0)").path }
 }()
 
-/// Seconds of audio processed per second of this thread's CPU time.
-let audioPerCPUSecond = BenchmarkMetric.custom("audio s / CPU s", polarity: .prefersLarger, useScalingFactor: false)
-
-func threadCPUSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-}
 
 /// Extracts `options` from every workload file; returns the seconds of audio processed.
 @inline(never)
