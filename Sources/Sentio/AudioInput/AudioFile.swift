@@ -33,7 +33,6 @@ public final class AudioFile {
         let info = AudioInfo(
             path: path, container: container, encoding: encoding,
             sampleRate: Double(sfInfo.samplerate), channels: Int(sfInfo.channels), frames: Int64(sfInfo.frames))
-        let log = Self.truncationSuspected(handle) ? Self.logText(handle) : ""
         do {
             guard info.channels > 0 else { throw AudioError(path: path, kind: .zeroChannels) }
             guard info.channels <= AudioLimits.maxChannels else {
@@ -42,7 +41,7 @@ public final class AudioFile {
             guard AudioLimits.sampleRateRange.contains(info.sampleRate) else {
                 throw AudioError(path: path, kind: .sampleRateOutOfRange(info.sampleRate))
             }
-            if let truncation = Self.truncationNote(in: log) {
+            if let truncation = Self.truncationNote(handle) {
                 throw AudioError(path: path, kind: .truncated, detail: truncation)
             }
             guard info.frames > 0 else { throw AudioError(path: path, kind: .empty) }
@@ -154,30 +153,18 @@ public final class AudioFile {
         return AudioError(path: path, kind: .corrupt, detail: message)
     }
 
-    /// Cheap pre-check on libsndfile's log (a byte search for "should be") before parsing it as text.
-    private static func truncationSuspected(_ handle: OpaquePointer) -> Bool {
-        var log = [CChar](repeating: 0, count: 4096)
-        let length = min(Int(sf_command(handle, Int32(SFC_GET_LOG_INFO), &log, Int32(log.count))), log.count - 1)
-        guard length > 9 else { return false }
-        let needle = Array("should be".utf8).map { CChar(bitPattern: $0) }
-        for i in 0...(length - needle.count) where log[i] == needle[0] {
-            if Array(log[i..<(i + needle.count)]) == needle { return true }
-        }
-        return false
-    }
-
-    private static func logText(_ handle: OpaquePointer) -> String {
-        var log = [CChar](repeating: 0, count: 4096)
-        let length = Int(sf_command(handle, Int32(SFC_GET_LOG_INFO), &log, Int32(log.count)))
-        guard length > 0 else { return "" }
-        return String(decoding: log.prefix(min(length, log.count - 1)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
     /// libsndfile repairs a data-chunk length larger than the file and notes it in its log
     /// (`data : 32000 (should be 9600)`); Sentio treats that as truncation rather than silently decoding less
     /// audio than the header declares. The 0 and 0xFFFFFFFF placeholders of streamed WAVs are not truncation.
-    private static func truncationNote(in log: String) -> String? {
-        for line in log.split(separator: "\n") {
+    /// The log is read once and searched as bytes; it is parsed as text only when it holds "should be".
+    private static func truncationNote(_ handle: OpaquePointer) -> String? {
+        var log = [UInt8](repeating: 0, count: 4096)
+        let length = min(Int(sf_command(handle, Int32(SFC_GET_LOG_INFO), &log, Int32(log.count))), log.count - 1)
+        let needle = Array("should be".utf8)
+        guard length >= needle.count,
+              (0...(length - needle.count)).contains(where: { log[$0..<($0 + needle.count)].elementsEqual(needle) })
+        else { return nil }
+        for line in String(decoding: log[0..<length], as: UTF8.self).split(separator: "\n") {
             let words = line.split(whereSeparator: { $0 == " " || $0 == ":" || $0 == "(" || $0 == ")" })
             guard let first = words.first, first == "data" || first == "SSND",
                   words.count >= 5, words[2] == "should", words[3] == "be",

@@ -111,7 +111,7 @@ public final class AudioStream {
     /// Calls `body` with each chunk in order until the end of the file. The buffer is valid only during the
     /// call. Without resampling, chunks point straight into the decode buffer (no copy).
     public func forEachChunk(_ body: (UnsafeBufferPointer<Float>) throws -> Void) throws {
-        guard let resampler else {
+        guard resampler != nil else {
             while !finished {
                 let frames = try decodeNext()
                 if frames > 0 { try body(UnsafeBufferPointer(rebasing: mono[0..<frames])) }
@@ -120,14 +120,7 @@ public final class AudioStream {
         }
         var chunk: [Float] = []
         chunk.reserveCapacity(outputCapacity)
-        while !finished {
-            chunk.removeAll(keepingCapacity: true)
-            let frames = try decodeNext()
-            if frames == 0 {
-                try resample { try resampler.finish(into: &chunk) }
-            } else {
-                try resample { try resampler.process(UnsafeBufferPointer(rebasing: mono[0..<frames]), into: &chunk) }
-            }
+        while try read(into: &chunk) {
             try chunk.withUnsafeBufferPointer { try body($0) }
         }
     }

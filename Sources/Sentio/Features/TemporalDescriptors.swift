@@ -35,10 +35,9 @@ public final class EnergyDescriptors: FrameFeature {
     public func compute(frame: UnsafeBufferPointer<Float>, index: Int, into out: UnsafeMutablePointer<Float>) {
         let x = frame.baseAddress!, n = frame.count
         out[0] = (VectorMath.dot(x, x, n) / Float(n)).squareRoot()
-        // Kaldi's order: scale, then subtract the mean, then sum the squares.
         let scale = options.energyScale
-        let mean = options.energyRemovesDC ? VectorMath.sum(x, n, scale: scale) / Float(n) : 0
-        out[1] = logf(max(VectorMath.centredEnergy(x, n, scale: scale, offset: mean), Float.ulpOfOne))
+        let mean = VectorMath.dcOffset(x, n, scale: scale, removeDC: options.energyRemovesDC)
+        out[1] = VectorMath.logEnergy(x, n, scale: scale, mean: mean)
     }
 }
 

@@ -89,13 +89,10 @@ public struct FramePreprocessor: Sendable {
             src = UnsafePointer(output)
         }
         let sourceScale: Float = options.dither != 0 ? 1 : scale
-        // Kaldi's steps, fused into passes that read the frame directly and vectorise: the arithmetic per
-        // sample is the same sequence of single-precision operations as running the steps one by one.
-        let mean = options.removeDC ? VectorMath.sum(src, n, scale: sourceScale) / Float(n) : 0
-        if let logEnergy {
-            let energy = VectorMath.centredEnergy(src, n, scale: sourceScale, offset: mean)
-            logEnergy.pointee = logf(max(energy, Float.ulpOfOne))
-        }
+        // Kaldi's steps, fused into passes that read the frame directly and vectorise. The per-sample
+        // arithmetic is Kaldi's; the two sums (mean, energy) use VectorMath's fixed 8-lane order.
+        let mean = VectorMath.dcOffset(src, n, scale: sourceScale, removeDC: options.removeDC)
+        if let logEnergy { logEnergy.pointee = VectorMath.logEnergy(src, n, scale: sourceScale, mean: mean) }
         let a = options.preemphasis
         window.withUnsafeBufferPointer { w in
             let wp = w.baseAddress!, count = w.count, offset = windowOffset

@@ -128,10 +128,7 @@ final class NpyFeatureOutput: FeatureOutput {
     }
 
     private func header(rows: Int) -> [UInt8] {
-        var dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), \(columns.count + 2)), }"
-        dict += String(repeating: " ", count: Self.headerSize - 10 - dict.utf8.count - 1) + "\n"
-        let length = UInt16(dict.utf8.count)
-        return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(dict.utf8)
+        NpyMatrix.header(rows: rows, columns: columns.count + 2, length: Self.headerSize)
     }
 
     func beginFile(_ path: String) throws {

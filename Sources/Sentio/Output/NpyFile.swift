@@ -25,11 +25,15 @@ public struct NpyMatrix: Equatable, Sendable {
     /// One column as an array.
     public func column(_ c: Int) -> [Float] { (0..<rows).map { values[$0 * columns + c] } }
 
-    /// The `.npy` header (magic, version, length and dictionary, padded to a multiple of 64 bytes).
-    public static func header(rows: Int, columns: Int) -> [UInt8] {
+    /// The `.npy` header (magic, version, length and dictionary), padded with spaces to `length` bytes, or
+    /// to the next multiple of 64 when `length` is nil. A fixed length lets a writer stream the rows first and
+    /// patch the row count in afterwards. `length` must be a multiple of 64 with room for the dictionary.
+    public static func header(rows: Int, columns: Int, length: Int? = nil) -> [UInt8] {
         var dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
         let unpadded = 10 + dict.utf8.count + 1
-        dict += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
+        let total = length ?? (unpadded + 63) / 64 * 64
+        precondition(total >= unpadded && total % 64 == 0, "npy header length \(total) cannot hold \(unpadded) bytes")
+        dict += String(repeating: " ", count: total - unpadded) + "\n"
         let length = UInt16(dict.utf8.count)
         return [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(dict.utf8)
     }

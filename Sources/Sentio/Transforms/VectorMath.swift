@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Small dense kernels shared by the transforms. Reductions use eight independent partial sums (one SIMD
 /// register) combined in a fixed order, so results are deterministic across runs and threads while the loops
 /// vectorise; they differ from a strictly sequential sum only by float rounding.
@@ -21,7 +25,7 @@ enum VectorMath {
         return acc.sum() + tail
     }
 
-    /// `sum_i (a[i] * scale - offset)` and `sum_i (a[i] * scale - offset)^2` over `count` elements.
+    /// `sum_i a[i] * scale` over `count` elements.
     @inline(__always)
     static func sum(_ a: UnsafePointer<Float>, _ count: Int, scale: Float) -> Float {
         var acc = SIMD8<Float>.zero
@@ -57,5 +61,18 @@ enum VectorMath {
             i &+= 1
         }
         return acc.sum() + tail
+    }
+
+    /// Kaldi's raw log energy: `ln(max(sum_i (a[i] * scale - mean)^2, FLT_EPSILON))`, with `mean` the frame
+    /// mean when DC removal is on and 0 otherwise.
+    @inline(__always)
+    static func logEnergy(_ a: UnsafePointer<Float>, _ count: Int, scale: Float, mean: Float) -> Float {
+        logf(max(centredEnergy(a, count, scale: scale, offset: mean), Float.ulpOfOne))
+    }
+
+    /// The mean of `a[i] * scale` when `removeDC` is set (what Kaldi subtracts), else 0.
+    @inline(__always)
+    static func dcOffset(_ a: UnsafePointer<Float>, _ count: Int, scale: Float, removeDC: Bool) -> Float {
+        removeDC ? sum(a, count, scale: scale) / Float(count) : 0
     }
 }
