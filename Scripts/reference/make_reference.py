@@ -308,6 +308,27 @@ def versions():
     return {p: metadata.version(p) for p in VERSION_PACKAGES}
 
 
+def sentio_run_versions(sentio, packages):
+    """What a Sentio-vs-reference report should record: the Sentio build (version, executable digest,
+    repository commit) and the Python side (interpreter, `packages`, librosa's FFT backend)."""
+    import subprocess
+    v = {"sentio": subprocess.run([sentio, "--version"], capture_output=True, text=True).stdout.strip()}
+    v["sentio executable"] = f"`{sentio}` (sha256 {hashlib.sha256(Path(sentio).read_bytes()).hexdigest()[:16]}...)"
+    try:
+        commit = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(REPO_ROOT), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True).stdout.strip()
+        v["repository commit"] = commit + (" (working tree has uncommitted changes)" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        v["repository commit"] = "unknown"
+    v["python"] = sys.version.split()[0]
+    for p in packages:
+        v[p] = metadata.version(p)
+    v["librosa FFT backend"] = librosa.get_fftlib().__name__
+    return v
+
+
 def fmt_opts(d, indent=""):
     lines = []
     for k, v in d.items():

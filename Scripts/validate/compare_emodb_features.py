@@ -33,12 +33,9 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMB
 import argparse  # noqa: E402
 import csv  # noqa: E402
 import datetime  # noqa: E402
-import hashlib  # noqa: E402
-import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
-from importlib import metadata  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 SCRIPT_DIR = Path(__file__).resolve().parent
@@ -290,22 +287,7 @@ def diagnose(comp, corpus, sentio_dirs, mfcc_opts, cache, count=3):
 
 
 def versions(sentio):
-    v = {"sentio": subprocess.run([sentio, "--version"], capture_output=True, text=True).stdout.strip()}
-    digest = hashlib.sha256(Path(sentio).read_bytes()).hexdigest()[:16]
-    v["sentio executable"] = f"`{sentio}` (sha256 {digest}...)"
-    try:
-        commit = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"],
-                                capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(REPO_ROOT), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True).stdout.strip()
-        v["repository commit"] = commit + (" (working tree has uncommitted changes)" if dirty else "")
-    except (OSError, subprocess.CalledProcessError):
-        v["repository commit"] = "unknown"
-    v["python"] = sys.version.split()[0]
-    for p in ["librosa", "kaldi-native-fbank", "numpy", "scipy", "soundfile", "numba", "soxr"]:
-        v[p] = metadata.version(p)
-    v["librosa FFT backend"] = librosa.get_fftlib().__name__
-    return v
+    return ref.sentio_run_versions(sentio, ["librosa", "kaldi-native-fbank", "numpy", "scipy", "soundfile", "numba", "soxr"])
 
 
 def fmt_err(comp, value):
