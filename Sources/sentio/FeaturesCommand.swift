@@ -5,7 +5,7 @@ import Sentio
 struct FeaturesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "features",
-        abstract: "Extract per-frame features (MFCC, deltas, energy, spectral descriptors).",
+        abstract: "Extract per-frame features (MFCC, deltas, energy, spectral descriptors, pitch, voice quality).",
         discussion: """
             Rows carry `file,start,end` then the feature columns. start/end (seconds) are the span of the \
             analysis window, clipped to the signal: Kaldi frames cover [k*0.01, k*0.01 + 0.025); librosa's \
@@ -20,11 +20,17 @@ struct FeaturesCommand: ParsableCommand {
     @Argument(help: "Audio files.")
     var inputs: [String]
 
-    @Option(name: .customLong("set"), help: "Feature sets, comma-separated: mfcc, mfcc-delta, energy, spectral.")
+    @Option(name: .customLong("set"), help: "Feature sets, comma-separated: mfcc, mfcc-delta, energy, spectral, pitch, voice.")
     var sets: FeatureSetList = FeatureSetList([.mfcc])
 
     @Option(help: "Reference configuration: kaldi or librosa.")
     var preset: FeaturePreset = .kaldi
+
+    @Option(name: .customLong("pitch-floor"), help: "Lowest F0 searched by the pitch and voice sets, in Hz.")
+    var pitchFloor: Double = PitchOptions().floor
+
+    @Option(name: .customLong("pitch-ceiling"), help: "Highest F0 searched by the pitch and voice sets, in Hz.")
+    var pitchCeiling: Double = PitchOptions().ceiling
 
     @Option(help: "Summary level: frames (one row per analysis frame).")
     var level: FeatureLevel = .frames
@@ -37,10 +43,16 @@ struct FeaturesCommand: ParsableCommand {
 
     func validate() throws {
         if format == .npy && output == nil { throw ValidationError("--format npy writes a folder: give -o DIR") }
+        guard pitchFloor >= 20 && pitchFloor < pitchCeiling && pitchCeiling <= 4000 else {
+            throw ValidationError("pitch range must satisfy 20 <= --pitch-floor < --pitch-ceiling <= 4000 Hz")
+        }
     }
 
     func run() throws {
-        let extractor = FeatureExtractor(options: FeatureExtractionOptions(sets: sets.sets, preset: preset))
+        var options = FeatureExtractionOptions(sets: sets.sets, preset: preset)
+        options.pitch.floor = pitchFloor
+        options.pitch.ceiling = pitchCeiling
+        let extractor = FeatureExtractor(options: options)
         let sink: FeatureOutput
         do {
             sink = try makeFeatureOutput(format: format, path: output, columns: extractor.columns)

@@ -79,6 +79,8 @@ final class Pipeline {
     }
 
     private var groups: [Group] = []
+    private var streams: [StreamFeature] = []
+    private var samplesSeen = 0
     private var stages: [RowStage] = []
     private var spectra: [FrameSpectrum] = []
     private let rowWidth: Int
@@ -91,7 +93,7 @@ final class Pipeline {
     private(set) var emitted = 0
     private let output: UnsafeMutableBufferPointer<Float>
 
-    var samples: Int { groups.first?.framer.samplesPushed ?? 0 }
+    var samples: Int { samplesSeen }
 
     init(options: FeatureExtractionOptions) {
         self.options = options
@@ -121,6 +123,8 @@ final class Pipeline {
             return m
         }
         var hidden = Set<Int>()
+        let wantsPitch = options.sets.contains(.pitch), wantsVoice = options.sets.contains(.voice)
+        var pitchOffset: Int?, voiceOffset: Int?
         for set in options.sets {
             switch set {
             case .mfcc:
@@ -139,7 +143,18 @@ final class Pipeline {
                 _ = add(ZeroCrossingRate(options: options.temporal))
             case .spectral:
                 _ = add(SpectralDescriptors(options: options.spectral, spectrum: spectrum(options.spectralPreprocessing)))
+            case .pitch:
+                pitchOffset = all.count
+                all += ProsodyFeature.pitchColumns
+            case .voice:
+                voiceOffset = all.count
+                all += VoiceAnalyzer.columns
             }
+        }
+        if wantsPitch || wantsVoice {
+            streams.append(ProsodyFeature(pitch: options.pitch, voice: wantsVoice ? options.voice : nil,
+                                          sampleRate: options.sampleRate, frame: options.frame,
+                                          pitchOffset: pitchOffset, voiceOffset: voiceOffset))
         }
         let frame = options.frame
         if !zeroFeatures.isEmpty {
@@ -171,6 +186,8 @@ final class Pipeline {
             for (feature, _) in group.features { feature.reset() }
         }
         for spectrum in spectra { spectrum.reset() }
+        for stream in streams { stream.reset() }
+        samplesSeen = 0
         for stage in stages { stage.reset() }
         rows.reset()
         for s in stageDone.indices {
@@ -181,12 +198,16 @@ final class Pipeline {
     }
 
     func push(_ chunk: UnsafeBufferPointer<Float>, emit: (FrameRow) throws -> Void) throws {
+        samplesSeen += chunk.count
         for group in groups { group.framer.push(chunk) { index, frame in compute(group, index, frame) } }
+        for stream in streams { stream.push(chunk) { rows.row(creating: $0) } }
         try advance(finished: false, emit: emit)
     }
 
     func finish(emit: (FrameRow) throws -> Void) throws {
         for group in groups { group.framer.finish { index, frame in compute(group, index, frame) } }
+        let frameCount = options.frame.frameCount(sampleCount: samplesSeen)
+        for stream in streams { stream.finish(frameCount: frameCount) { rows.row(creating: $0) } }
         try advance(finished: true, emit: emit)
     }
 
@@ -197,8 +218,9 @@ final class Pipeline {
     }
 
     private func advance(finished: Bool, emit: (FrameRow) throws -> Void) throws {
-        // A row is complete once every framer group has written its part.
-        let complete = groups.map(\.framer.framesEmitted).min() ?? 0
+        // A row is complete once every framer group and stream feature has written its part.
+        let complete = groups.isEmpty && streams.isEmpty ? 0
+            : min(groups.map(\.framer.framesEmitted).min() ?? .max, streams.map(\.framesCompleted).min() ?? .max)
         var upstream = complete
         var upstreamFinished = finished
         for (s, stage) in stages.enumerated() {
@@ -259,9 +281,9 @@ final class RowStore {
 
     deinit { storage.deallocate() }
 
-    /// Row `index`, appending it (zeroed) when it is the next new row.
+    /// Row `index`, appending it and any rows before it (zeroed) when they are new.
     func row(creating index: Int) -> UnsafeMutablePointer<Float> {
-        if index == count {
+        while index >= count {
             if count - base == capacity {
                 let grown = UnsafeMutablePointer<Float>.allocate(capacity: 2 * capacity * width)
                 grown.moveInitialize(from: storage, count: capacity * width)

@@ -9,6 +9,10 @@ public enum FeatureSet: String, Sendable, CaseIterable, Hashable {
     case energy
     /// Spectral centroid, bandwidth, roll-off, flatness, flux, entropy and slope.
     case spectral
+    /// `f0_hz` (0 when unvoiced) and `voicing_prob`, see ``PitchTracker``.
+    case pitch
+    /// Jitter, shimmer, HNR and formants F1-F3 with bandwidths over voiced frames, see ``VoiceAnalyzer``.
+    case voice
 }
 
 /// Named configurations that make Sentio's numbers match a reference tool.
@@ -33,6 +37,10 @@ public struct FeatureExtractionOptions: Sendable, Hashable {
     public var spectral: SpectralDescriptorOptions
     /// Time-domain descriptor options.
     public var temporal: TemporalDescriptorOptions
+    /// Pitch tracking options (sets `pitch` and `voice`).
+    public var pitch = PitchOptions()
+    /// Voice-quality options (set `voice`).
+    public var voice = VoiceOptions()
 
     public init(sets: [FeatureSet], mfcc: MFCCOptions, spectralPreprocessing: FramePreprocessingOptions,
                 spectral: SpectralDescriptorOptions = .init(), temporal: TemporalDescriptorOptions = .init()) {

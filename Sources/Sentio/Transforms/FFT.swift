@@ -73,6 +73,7 @@ public final class RealFFT {
 struct FFTPlan: @unchecked Sendable {
     let raw: fftwf_plan
 
+    /// Plans by size; negative keys are the inverse (complex-to-real) plans.
     private static let cache = Mutex<[Int: FFTPlan]>([:])
 
     /// The real-to-complex forward plan for `size`, created on first use under the planner lock.
@@ -93,6 +94,28 @@ struct FFTPlan: @unchecked Sendable {
             }
             let plan = FFTPlan(raw: raw)
             plans[size] = plan
+            return plan
+        }
+    }
+
+    /// The complex-to-real inverse plan for `size` (unnormalised, sign +1), created on first use under the
+    /// planner lock. Like every FFTW complex-to-real plan it overwrites its input spectrum.
+    static func realInverse(size: Int) -> FFTPlan {
+        cache.withLock { plans in
+            if let plan = plans[-size] { return plan }
+            let scratchIn = fftwf_malloc(MemoryLayout<fftwf_complex>.stride * (size / 2 + 1))!
+                .bindMemory(to: fftwf_complex.self, capacity: size / 2 + 1)
+            let scratchOut = fftwf_malloc(MemoryLayout<Float>.stride * size)!.bindMemory(to: Float.self, capacity: size)
+            defer {
+                fftwf_free(scratchIn)
+                fftwf_free(scratchOut)
+            }
+            guard let raw = fftwf_plan_dft_c2r_1d(Int32(size), scratchIn, scratchOut,
+                                                   UInt32(FFTW_ESTIMATE)) else {
+                fatalError("FFTW could not plan an inverse real FFT of size \(size)")
+            }
+            let plan = FFTPlan(raw: raw)
+            plans[-size] = plan
             return plan
         }
     }

@@ -1,0 +1,184 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options of the voice-quality measures; the period and amplitude limits are Praat's voice-report defaults.
+public struct VoiceOptions: Sendable, Hashable {
+    /// Periods shorter than this (seconds) are ignored by jitter and shimmer. Default 0.0001.
+    public var shortestPeriod: Double = 0.0001
+    /// Periods longer than this (seconds) are ignored by jitter and shimmer. Default 0.02.
+    public var longestPeriod: Double = 0.02
+    /// Consecutive periods differing by more than this factor are not compared. Default 1.3.
+    public var maximumPeriodFactor: Double = 1.3
+    /// Consecutive amplitudes differing by more than this factor are not compared. Default 1.6.
+    public var maximumAmplitudeFactor: Double = 1.6
+    /// Voiced stretches longer than this (seconds) are analysed in pieces, bounding memory. Default 3.
+    public var maximumStretch: Double = 3
+    /// Formant analysis.
+    public var formants = FormantOptions()
+
+    public init() {}
+}
+
+/// Per-frame voice quality over voiced frames, from the pitch track and the glottal pulses:
+///
+/// - `jitter_local`: mean absolute difference of consecutive periods divided by the mean period (Praat's
+///   "jitter (local)", a fraction: 0.01 is 1 %), over the pulses within the frame's pitch window.
+/// - `shimmer_local_db`: mean absolute `20 log10` ratio of the amplitudes of consecutive periods (Praat's
+///   "shimmer (local, dB)"), each amplitude the RMS around a pulse under a Hann window reaching 0.2 periods
+///   to each side, as Praat computes it.
+/// - `hnr_db`: harmonics-to-noise ratio `10 log10(r / (1 - r))` from the normalised autocorrelation `r` of
+///   the chosen pitch candidate (Boersma 1993; Praat's `To Harmonicity (ac)`).
+/// - `f1_hz ... f3_hz` and `f1_bandwidth_hz ... f3_bandwidth_hz`: see ``FormantAnalyzer``.
+///
+/// Unvoiced frames, and measures that are undefined in a voiced frame (fewer than three pulses in the
+/// window; no formant found), are 0, the convention of F0 and of openSMILE's voiced-only descriptors.
+///
+/// Reference: Praat manual, "Voice 2. Jitter" and "Voice 3. Shimmer"; P. Boersma, Proc. IFA 17, 1993.
+final class VoiceAnalyzer {
+    static let columns = ["jitter_local", "shimmer_local_db", "hnr_db",
+                          "f1_hz", "f1_bandwidth_hz", "f2_hz", "f2_bandwidth_hz", "f3_hz", "f3_bandwidth_hz"]
+    let options: VoiceOptions
+    private let tracker: PitchTracker
+    private let formants: FormantAnalyzer
+    private let sampleRate: Double
+    private var pending: [PitchEstimate] = []
+    private var pulses: [Double] = []
+    private var amplitudes: [Double] = []
+    private var lastPulse = -Double.infinity
+    private var nextToEmit = 0
+    private let margin: Int
+    private let maximumFrames: Int
+    private let values: UnsafeMutablePointer<Float>
+
+    init(options: VoiceOptions, tracker: PitchTracker) {
+        self.options = options
+        self.tracker = tracker
+        sampleRate = tracker.sampleRate
+        formants = FormantAnalyzer(options: options.formants, sampleRate: tracker.sampleRate)
+        let longest = Int((tracker.sampleRate / tracker.options.floor).rounded(.up))
+        margin = max(formants.inputLength / 2, tracker.windowLength / 2) + tracker.hop + 3 * longest + 4
+        maximumFrames = max(1, Int(options.maximumStretch * tracker.sampleRate) / tracker.hop)
+        values = .allocate(capacity: Self.columns.count)
+    }
+
+    deinit { values.deallocate() }
+
+    func reset() {
+        pending.removeAll(keepingCapacity: true)
+        lastPulse = -.infinity
+        nextToEmit = 0
+    }
+
+    /// Takes the next decided pitch frame; calls `emit(index, values)` for every frame now complete.
+    func add(_ estimate: PitchEstimate, emit: (Int, UnsafePointer<Float>) -> Void) {
+        if estimate.frequency > 0 {
+            pending.append(estimate)
+            if pending.count >= maximumFrames { closeStretch(emit: emit) }
+        } else {
+            closeStretch(emit: emit)
+            for c in 0..<Self.columns.count { values[c] = 0 }
+            emit(estimate.index, values)
+            nextToEmit = estimate.index + 1
+        }
+        tracker.retainFrom = tracker.centre(nextToEmit) - margin
+    }
+
+    /// Completes the open voiced stretch at the end of the stream.
+    func finish(emit: (Int, UnsafePointer<Float>) -> Void) {
+        closeStretch(emit: emit)
+    }
+
+    private func closeStretch(emit: (Int, UnsafePointer<Float>) -> Void) {
+        guard let first = pending.first, let last = pending.last else { return }
+        let hop = Double(tracker.hop)
+        let left = Double(tracker.centre(first.index)) - hop / 2
+        let right = Double(tracker.centre(last.index)) + hop / 2
+        GlottalPulseFinder.find(history: tracker.history, sampleRate: sampleRate, left: left, right: right,
+                                after: lastPulse, f0: frequency(at:), into: &pulses)
+        if let p = pulses.last { lastPulse = p }
+        measureAmplitudes()
+        let window = Double(tracker.windowLength)
+        for estimate in pending {
+            let c = Double(tracker.centre(estimate.index))
+            let (jitter, shimmer) = perturbation(from: c - window / 2, to: c + window / 2)
+            values[0] = Float(jitter)
+            values[1] = Float(shimmer)
+            let r = min(max(estimate.strength, 1e-15), 1 - 1e-15)
+            values[2] = Float(10 * log10(r / (1 - r)))
+            formants.analyse(centre: tracker.centre(estimate.index), history: tracker.history, count: 3, into: values + 3)
+            emit(estimate.index, values)
+        }
+        nextToEmit = last.index + 1
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// F0 at time `t` (samples) inside the open stretch, linearly interpolated between frame centres, as
+    /// Praat's `Pitch_getValueAtTime`; nil outside the stretch.
+    private func frequency(at t: Double) -> Double? {
+        guard let first = pending.first else { return nil }
+        let position = (t - Double(tracker.firstCentre)) / Double(tracker.hop) - Double(first.index)
+        guard position >= -0.5 && position <= Double(pending.count) - 0.5 else { return nil }
+        let i = Int(position.rounded(.down))
+        if i < 0 { return pending[0].frequency }
+        if i >= pending.count - 1 { return pending[pending.count - 1].frequency }
+        let w = position - Double(i)
+        return (1 - w) * pending[i].frequency + w * pending[i + 1].frequency
+    }
+
+    private func periodOK(_ p: Double) -> Bool {
+        let seconds = p / sampleRate
+        return seconds >= options.shortestPeriod && seconds <= options.longestPeriod
+    }
+
+    /// Amplitude of each interior pulse with valid periods on both sides (0 when not measured).
+    private func measureAmplitudes() {
+        amplitudes.removeAll(keepingCapacity: true)
+        amplitudes.append(contentsOf: repeatElement(0, count: pulses.count))
+        guard pulses.count >= 3 else { return }
+        let x = tracker.history
+        for k in 1..<(pulses.count - 1) {
+            let p1 = pulses[k] - pulses[k - 1], p2 = pulses[k + 1] - pulses[k]
+            guard periodOK(p1) && periodOK(p2) && max(p1, p2) / min(p1, p2) <= options.maximumPeriodFactor else { continue }
+            let t = pulses[k], wl = 0.2 * p1, wr = 0.2 * p2
+            var sum = 0.0, weights = 0.0
+            for i in Int((t - wl).rounded(.up))...Int((t + wr).rounded(.down)) {
+                let d = Double(i) - t
+                let w = 0.5 + 0.5 * cos(Double.pi * d / (d < 0 ? wl : wr))
+                let v = Double(x[i]) * w
+                sum += v * v
+                weights += w * w
+            }
+            if weights > 0 { amplitudes[k] = (sum / weights).squareRoot() }
+        }
+    }
+
+    /// Local jitter and shimmer (dB) over the pulses in `[from, to)` (samples).
+    private func perturbation(from: Double, to: Double) -> (Double, Double) {
+        var jitterSum = 0.0, jitterCount = 0, periodSum = 0.0, periodCount = 0
+        var shimmerSum = 0.0, shimmerCount = 0
+        guard pulses.count >= 3 else { return (0, 0) }
+        for k in 1..<pulses.count where pulses[k] >= from && pulses[k] < to {
+            let p1 = pulses[k] - pulses[k - 1]
+            if periodOK(p1) {
+                periodSum += p1
+                periodCount += 1
+            }
+            if k + 1 < pulses.count {
+                let p2 = pulses[k + 1] - pulses[k]
+                if periodOK(p1) && periodOK(p2) && max(p1, p2) / min(p1, p2) <= options.maximumPeriodFactor {
+                    jitterSum += abs(p1 - p2)
+                    jitterCount += 1
+                }
+            }
+            let a0 = amplitudes[k - 1], a1 = amplitudes[k]
+            if a0 > 0 && a1 > 0 && periodOK(p1) && max(a0, a1) / min(a0, a1) <= options.maximumAmplitudeFactor {
+                shimmerSum += abs(20 * log10(a1 / a0))
+                shimmerCount += 1
+            }
+        }
+        let jitter = jitterCount > 0 && periodCount > 0 ? (jitterSum / Double(jitterCount)) / (periodSum / Double(periodCount)) : 0
+        let shimmer = shimmerCount > 0 ? shimmerSum / Double(shimmerCount) : 0
+        return (jitter, shimmer)
+    }
+}

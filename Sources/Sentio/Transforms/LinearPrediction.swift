@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Linear prediction by Burg's method and the roots of the prediction polynomial.
+///
+/// Burg's method (J. P. Burg, 1975; as in Numerical Recipes `memcof` and Praat's `Sound: To Formant (burg)`)
+/// minimises the sum of forward and backward prediction errors without assuming the signal is zero outside
+/// the window, which gives sharper formant peaks than the autocorrelation method on short frames.
+public enum LinearPrediction {
+    /// The coefficients `a[1...order]` of the predictor `x[n] ≈ -sum_k a[k] x[n-k]` (so `A(z) = 1 + sum_k a[k] z^-k`)
+    /// for the `count` samples at `x`, written to `coefficients[0 ..< order]`. `work` must hold `2 * count`
+    /// doubles. Returns false when the frame has no energy.
+    public static func burg(_ x: UnsafePointer<Double>, count: Int, order: Int,
+                            coefficients a: UnsafeMutablePointer<Double>, work: UnsafeMutablePointer<Double>) -> Bool {
+        let f = work, b = work + count
+        var energy = 0.0
+        for i in 0..<count {
+            f[i] = x[i]
+            b[i] = x[i]
+            energy += x[i] * x[i]
+        }
+        for k in 0..<order { a[k] = 0 }
+        guard energy > 0, count > order else { return false }
+        for m in 0..<order {
+            // Reflection coefficient minimising forward + backward error power.
+            var num = 0.0, den = 0.0
+            for i in (m + 1)..<count {
+                num += f[i] * b[i - 1]
+                den += f[i] * f[i] + b[i - 1] * b[i - 1]
+            }
+            guard den > 0 else { return true }
+            let k = -2 * num / den
+            // Levinson update of a[0...m] (a[m] is the new coefficient).
+            a[m] = k
+            var lo = 0, hi = m - 1
+            while lo <= hi {
+                let al = a[lo], ah = a[hi]
+                a[lo] = al + k * ah
+                if lo != hi { a[hi] = ah + k * al }
+                lo += 1
+                hi -= 1
+            }
+            // Update the errors from the end so b[i - 1] is still the previous order's.
+            var i = count - 1
+            while i > m {
+                let fi = f[i]
+                f[i] = fi + k * b[i - 1]
+                b[i] = b[i - 1] + k * fi
+                i -= 1
+            }
+        }
+        return true
+    }
+
+    /// The roots of `z^n + c[0] z^(n-1) + ... + c[n-1]` (a monic polynomial with real coefficients), by Laguerre's
+    /// method with deflation and polishing on the full polynomial (Numerical Recipes `zroots`). Writes `n`
+    /// roots as (real, imaginary) pairs to `roots`.
+    public static func roots(monic c: UnsafePointer<Double>, degree n: Int, into roots: UnsafeMutablePointer<(Double, Double)>) {
+        // Coefficients in ascending powers: p[0] + p[1] z + ... + p[n] z^n.
+        var p = [Complex](repeating: Complex(0, 0), count: n + 1)
+        p[n] = Complex(1, 0)
+        for k in 0..<n { p[n - 1 - k] = Complex(c[k], 0) }
+        var deflated = p
+        for j in stride(from: n, through: 1, by: -1) {
+            var x = Complex(0, 0)
+            laguerre(Array(deflated[0...j]), &x)
+            if abs(x.im) <= 2e-12 * abs(x.re) { x.im = 0 }
+            roots[j - 1] = (x.re, x.im)
+            // Synthetic division by (z - x).
+            var b = deflated[j]
+            for jj in stride(from: j - 1, through: 0, by: -1) {
+                let t = deflated[jj]
+                deflated[jj] = b
+                b = x * b + t
+            }
+            deflated.removeLast()
+        }
+        for j in 0..<n {
+            var x = Complex(roots[j].0, roots[j].1)
+            laguerre(p, &x)
+            roots[j] = (x.re, x.im)
+        }
+    }
+
+    private struct Complex {
+        var re: Double, im: Double
+        init(_ re: Double, _ im: Double) { self.re = re; self.im = im }
+        static func + (a: Complex, b: Complex) -> Complex { Complex(a.re + b.re, a.im + b.im) }
+        static func - (a: Complex, b: Complex) -> Complex { Complex(a.re - b.re, a.im - b.im) }
+        static func * (a: Complex, b: Complex) -> Complex { Complex(a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re) }
+        static func / (a: Complex, b: Complex) -> Complex {
+            let d = b.re * b.re + b.im * b.im
+            return Complex((a.re * b.re + a.im * b.im) / d, (a.im * b.re - a.re * b.im) / d)
+        }
+        var magnitude: Double { hypot(re, im) }
+        var squareRoot: Complex {
+            let m = magnitude
+            guard m > 0 else { return Complex(0, 0) }
+            let r = ((m + abs(re)) / 2).squareRoot()
+            if re >= 0 { return Complex(r, im / (2 * r)) }
+            return Complex(abs(im) / (2 * r), im >= 0 ? r : -r)
+        }
+    }
+
+    /// Laguerre iteration towards a root of the polynomial with ascending coefficients `a`, from `x`.
+    private static func laguerre(_ a: [Complex], _ x: inout Complex) {
+        let m = a.count - 1
+        let fractions: [Double] = [0.5, 0.25, 0.75, 0.13, 0.38, 0.62, 0.88, 1.0]
+        for iteration in 1...80 {
+            var b = a[m], d = Complex(0, 0), f = Complex(0, 0)
+            var err = b.magnitude
+            let absX = x.magnitude
+            for j in stride(from: m - 1, through: 0, by: -1) {
+                f = x * f + d
+                d = x * d + b
+                b = x * b + a[j]
+                err = b.magnitude + absX * err
+            }
+            err *= 1e-15
+            if b.magnitude <= err { return }
+            let g = d / b
+            let g2 = g * g
+            let h = g2 - Complex(2, 0) * f / b
+            let sq = (Complex(Double(m - 1), 0) * (Complex(Double(m), 0) * h - g2)).squareRoot
+            let gp = g + sq, gm = g - sq
+            let denominator = gp.magnitude >= gm.magnitude ? gp : gm
+            let dx = denominator.magnitude > 0
+                ? Complex(Double(m), 0) / denominator
+                : Complex((1 + absX) * cos(Double(iteration)), (1 + absX) * sin(Double(iteration)))
+            let x1 = x - dx
+            if x1.re == x.re && x1.im == x.im { return }
+            if iteration % 10 != 0 {
+                x = x1
+            } else {
+                x = x - Complex(fractions[(iteration / 10) % fractions.count], 0) * dx
+            }
+        }
+    }
+}
