@@ -208,7 +208,12 @@ ffmpeg -nostdin -hide_banner -loglevel error -y -i "$TMP/speech-48k.wav" \
     -c:a libopus -b:a 24k "$AUDIO/speech-en.opus"
 
 # ---------------------------------------------------------------------------
-# 5. Verification table and size check.
+# 5. Synthetic voices with known F0, voicing and jitter (voice/, truth.json).
+# ---------------------------------------------------------------------------
+python3 make_voice_fixtures.py
+
+# ---------------------------------------------------------------------------
+# 6. Verification table and size check.
 # ---------------------------------------------------------------------------
 echo
 printf '%-26s %8s %3s %8s %4s  %s\n' FILE RATE CH FRAMES BITS ENCODING

@@ -84,7 +84,7 @@ import Testing
     func chunkInvariance(preset: FeaturePreset) throws {
         func rows(_ chunk: Int) throws -> [[Float]] {
             let extractor = FeatureExtractor(
-                options: FeatureExtractionOptions(sets: [.mfcc, .mfccDelta, .energy, .spectral], preset: preset),
+                options: FeatureExtractionOptions(sets: [.mfcc, .mfccDelta, .energy, .spectral, .pitch, .voice], preset: preset),
                 readOptions: AudioReadOptions(chunkFrames: chunk))
             var out: [[Float]] = []
             try extractor.process(path: Fixture.audio("speech-en-22k05.flac")) { out.append([Float($0.start), Float($0.end)] + Array($0.values)) }

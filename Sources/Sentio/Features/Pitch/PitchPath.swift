@@ -30,6 +30,7 @@ final class PitchPath {
     private let slots: Int
     private let width: Int  // hypotheses per frame: unvoiced + voiced candidates
     private var frequencies: UnsafeMutablePointer<Double>
+    private var octaves: UnsafeMutablePointer<Double>  // log2 of the frequencies, for the jump cost
     private var strengths: UnsafeMutablePointer<Double>
     private var scores: UnsafeMutablePointer<Double>
     private var back: UnsafeMutablePointer<Int32>
@@ -51,6 +52,7 @@ final class PitchPath {
         width = options.maxCandidates
         let n = slots * width
         frequencies = .allocate(capacity: n)
+        octaves = .allocate(capacity: n)
         strengths = .allocate(capacity: n)
         scores = .allocate(capacity: n)
         back = .allocate(capacity: n)
@@ -68,6 +70,7 @@ final class PitchPath {
 
     deinit {
         frequencies.deallocate()
+        octaves.deallocate()
         strengths.deallocate()
         scores.deallocate()
         back.deallocate()
@@ -97,11 +100,14 @@ final class PitchPath {
         strengths[base] = 0
         scores[base] = unvoiced
         var strongest = 0.0
+        octaves[base] = 0
         for c in 0..<candidates.count {
             let f = candidates.frequencies[c]
+            let octave = log2(f)
             frequencies[base + 1 + c] = f
+            octaves[base + 1 + c] = octave
             strengths[base + 1 + c] = candidates.strengths[c]
-            scores[base + 1 + c] = candidates.strengths[c] - options.octaveCost * (log2Ceiling - log2(f))
+            scores[base + 1 + c] = candidates.strengths[c] - options.octaveCost * (log2Ceiling - octave)
             strongest = max(strongest, candidates.strengths[c])
         }
         best[t % slots] = candidates.intensity >= options.silenceThreshold ? min(1, strongest) : 0
@@ -110,18 +116,18 @@ final class PitchPath {
             let m = Int(counts[(t - 1) % slots])
             var top = -Double.infinity
             for j in 0..<n {
-                let f2 = frequencies[base + j]
+                let voiced2 = j > 0, o2 = octaves[base + j]
                 var maximum = -Double.infinity
                 var place: Int32 = 0
                 for i in 0..<m {
-                    let f1 = frequencies[prev + i]
+                    // Hypothesis 0 is the unvoiced one in every frame.
                     let cost: Double
-                    if f2 == 0 {
-                        cost = f1 == 0 ? 0 : transitionCost
-                    } else if f1 == 0 {
+                    if !voiced2 {
+                        cost = i == 0 ? 0 : transitionCost
+                    } else if i == 0 {
                         cost = transitionCost
                     } else {
-                        cost = jumpCost * abs(log2(f1 / f2))
+                        cost = jumpCost * abs(octaves[prev + i] - o2)
                     }
                     let value = scores[prev + i] - cost
                     if value > maximum {
