@@ -12,6 +12,9 @@ public struct VoiceOptions: Sendable, Hashable {
     public var maximumPeriodFactor: Double = 1.3
     /// Consecutive amplitudes differing by more than this factor are not compared. Default 1.6.
     public var maximumAmplitudeFactor: Double = 1.6
+    /// Window length of the HNR analysis, in periods of the pitch floor. Default 4.5, Praat's `To Harmonicity
+    /// (ac)` default: a longer window than pitch tracking needs measures periodicity more precisely.
+    public var hnrPeriodsPerWindow: Double = 4.5
     /// Voiced stretches longer than this (seconds) are analysed in pieces, bounding memory. Default 3.
     public var maximumStretch: Double = 3
     /// Formant analysis.
@@ -27,8 +30,9 @@ public struct VoiceOptions: Sendable, Hashable {
 /// - `shimmer_local_db`: mean absolute `20 log10` ratio of the amplitudes of consecutive periods (Praat's
 ///   "shimmer (local, dB)"), each amplitude the RMS around a pulse under a Hann window reaching 0.2 periods
 ///   to each side, as Praat computes it.
-/// - `hnr_db`: harmonics-to-noise ratio `10 log10(r / (1 - r))` from the normalised autocorrelation `r` of
-///   the chosen pitch candidate (Boersma 1993; Praat's `To Harmonicity (ac)`).
+/// - `hnr_db`: harmonics-to-noise ratio `10 log10(r / (1 - r))`, where `r` is the window-corrected normalised
+///   autocorrelation at the tracked period, measured in a window of ``VoiceOptions/hnrPeriodsPerWindow``
+///   floor periods (Boersma 1993; Praat's `To Harmonicity (ac)`).
 /// - `f1_hz ... f3_hz` and `f1_bandwidth_hz ... f3_bandwidth_hz`: see ``FormantAnalyzer``.
 ///
 /// Unvoiced frames, and measures that are undefined in a voiced frame (fewer than three pulses in the
@@ -41,6 +45,8 @@ final class VoiceAnalyzer {
     let options: VoiceOptions
     private let tracker: PitchTracker
     private let formants: FormantAnalyzer
+    private let harmonicity: AutocorrelationPitchAnalyzer
+    private var candidates: PitchFrameCandidates
     private let sampleRate: Double
     private var pending: [PitchEstimate] = []
     private var pulses: [Double] = []
@@ -56,13 +62,23 @@ final class VoiceAnalyzer {
         self.tracker = tracker
         sampleRate = tracker.sampleRate
         formants = FormantAnalyzer(options: options.formants, sampleRate: tracker.sampleRate)
+        var hnr = tracker.options
+        hnr.periodsPerWindow = options.hnrPeriodsPerWindow
+        hnr.voicingThreshold = 0  // keep every peak: the one at the tracked period is wanted however weak
+        harmonicity = AutocorrelationPitchAnalyzer(options: hnr, sampleRate: tracker.sampleRate)
+        candidates = PitchFrameCandidates(frequencies: .allocate(capacity: hnr.maxCandidates),
+                                          strengths: .allocate(capacity: hnr.maxCandidates))
         let longest = Int((tracker.sampleRate / tracker.options.floor).rounded(.up))
-        margin = max(formants.inputLength / 2, tracker.windowLength / 2) + tracker.hop + 3 * longest + 4
+        margin = max(formants.inputLength / 2, harmonicity.reach) + tracker.hop + 3 * longest + 4
         maximumFrames = max(1, Int(options.maximumStretch * tracker.sampleRate) / tracker.hop)
         values = .allocate(capacity: Self.columns.count)
     }
 
-    deinit { values.deallocate() }
+    deinit {
+        values.deallocate()
+        candidates.frequencies.deallocate()
+        candidates.strengths.deallocate()
+    }
 
     func reset() {
         pending.removeAll(keepingCapacity: true)
@@ -104,13 +120,29 @@ final class VoiceAnalyzer {
             let (jitter, shimmer) = perturbation(from: c - window / 2, to: c + window / 2)
             values[0] = Float(jitter)
             values[1] = Float(shimmer)
-            let r = min(max(estimate.strength, 1e-15), 1 - 1e-15)
-            values[2] = Float(10 * log10(r / (1 - r)))
+            values[2] = Float(harmonicsToNoise(centre: tracker.centre(estimate.index), f0: estimate.frequency,
+                                                fallback: estimate.strength))
             formants.analyse(centre: tracker.centre(estimate.index), history: tracker.history, count: 3, into: values + 3)
             emit(estimate.index, values)
         }
         nextToEmit = last.index + 1
         pending.removeAll(keepingCapacity: true)
+    }
+
+    /// HNR in dB at the peak of the long-window autocorrelation nearest the tracked F0 (within 20 %); the
+    /// tracker's own strength when no peak is that close.
+    private func harmonicsToNoise(centre: Int, f0: Double, fallback: Double) -> Double {
+        harmonicity.analyse(centre: centre, history: tracker.history, surroundingPeak: 1, into: &candidates)
+        var r = fallback, distance = log2(1.2)
+        for c in 0..<candidates.count {
+            let d = abs(log2(candidates.frequencies[c] / f0))
+            if d < distance {
+                distance = d
+                r = candidates.strengths[c]
+            }
+        }
+        r = min(max(r, 1e-15), 1 - 1e-15)
+        return 10 * log10(r / (1 - r))
     }
 
     /// F0 at time `t` (samples) inside the open stretch, linearly interpolated between frame centres, as
