@@ -42,7 +42,9 @@ let benchmarks: @Sendable () -> Void = {
         ("mfcc+deltas (kaldi)", [.mfcc, .mfccDelta], .kaldi),
         ("energy (kaldi)", [.energy], .kaldi),
         ("spectral (librosa)", [.spectral], .librosa),
-        ("all sets (kaldi)", [.mfcc, .mfccDelta, .energy, .spectral], .kaldi),
+        ("pitch (kaldi grid)", [.pitch], .kaldi),
+        ("pitch+voice (kaldi grid)", [.pitch, .voice], .kaldi),
+        ("all sets (kaldi)", [.mfcc, .mfccDelta, .energy, .spectral, .pitch, .voice], .kaldi),
     ]
     for (name, sets, preset) in cases {
         Benchmark("\(name), decoding included, \(workload.count) files") { benchmark in

@@ -62,6 +62,16 @@ public final class SampleHistory {
         return storage[i - base]
     }
 
+    /// Calls `body` with a pointer to samples `start ..< start + count` (absolute): the stored samples
+    /// themselves when the span lies inside the stream, else a zero-padded copy in `scratch` (which must
+    /// hold `count` floats). The pointer is valid only during the call.
+    public func withSpan<R>(from start: Int, count: Int, scratch: UnsafeMutablePointer<Float>,
+                            _ body: (UnsafePointer<Float>) -> R) -> R {
+        if start >= base && start >= 0 && start + count <= end { return body(storage + (start - base)) }
+        copy(from: start, count: count, into: scratch)
+        return body(scratch)
+    }
+
     /// Copies samples `start ..< start + count` (absolute) to `out`, zero outside `0 ..< end`.
     public func copy(from start: Int, count: Int, into out: UnsafeMutablePointer<Float>) {
         let lo = max(start, 0), hi = min(start + count, end)

@@ -13,22 +13,19 @@ public enum LinearPrediction {
     /// doubles. Returns false when the frame has no energy.
     public static func burg(_ x: UnsafePointer<Double>, count: Int, order: Int,
                             coefficients a: UnsafeMutablePointer<Double>, work: UnsafeMutablePointer<Double>) -> Bool {
-        let f = work, b = work + count
+        // f[i]: forward error at i; g[i] = backward error at i - 1 (shifted so both are read at the same i).
+        let f = work, g = work + count
         var energy = 0.0
         for i in 0..<count {
             f[i] = x[i]
-            b[i] = x[i]
+            g[i] = i > 0 ? x[i - 1] : 0
             energy += x[i] * x[i]
         }
         for k in 0..<order { a[k] = 0 }
         guard energy > 0, count > order else { return false }
         for m in 0..<order {
-            // Reflection coefficient minimising forward + backward error power.
-            var num = 0.0, den = 0.0
-            for i in (m + 1)..<count {
-                num += f[i] * b[i - 1]
-                den += f[i] * f[i] + b[i - 1] * b[i - 1]
-            }
+            // Reflection coefficient minimising forward + backward error power over i in m+1 ..< count.
+            let (num, den) = crossAndPower(f + (m + 1), g + (m + 1), count - m - 1)
             guard den > 0 else { return true }
             let k = -2 * num / den
             // Levinson update of a[0...m] (a[m] is the new coefficient).
@@ -41,16 +38,38 @@ public enum LinearPrediction {
                 lo += 1
                 hi -= 1
             }
-            // Update the errors from the end so b[i - 1] is still the previous order's.
+            // New errors: f'[i] = f[i] + k g[i], b'[i] = g[i] + k f[i], stored as g'[i + 1]. Walking down,
+            // g[i + 1] has already been read when b'[i] overwrites it.
             var i = count - 1
             while i > m {
-                let fi = f[i]
-                f[i] = fi + k * b[i - 1]
-                b[i] = b[i - 1] + k * fi
+                let fi = f[i], gi = g[i]
+                f[i] = fi + k * gi
+                if i + 1 < count { g[i + 1] = gi + k * fi }
                 i -= 1
             }
         }
         return true
+    }
+
+    /// `(sum f[i] g[i], sum f[i]^2 + g[i]^2)` over `n` elements, in four independent lanes.
+    @inline(__always)
+    private static func crossAndPower(_ f: UnsafePointer<Double>, _ g: UnsafePointer<Double>, _ n: Int) -> (Double, Double) {
+        var cross = SIMD4<Double>.zero, power = SIMD4<Double>.zero
+        var i = 0
+        while i + 4 <= n {
+            let vf = UnsafeRawPointer(f + i).loadUnaligned(as: SIMD4<Double>.self)
+            let vg = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD4<Double>.self)
+            cross += vf * vg
+            power += vf * vf + vg * vg
+            i += 4
+        }
+        var c = cross.sum(), p = power.sum()
+        while i < n {
+            c += f[i] * g[i]
+            p += f[i] * f[i] + g[i] * g[i]
+            i += 1
+        }
+        return (c, p)
     }
 
     /// The roots of `z^n + c[0] z^(n-1) + ... + c[n-1]` (a monic polynomial with real coefficients), by Laguerre's
@@ -93,7 +112,7 @@ public enum LinearPrediction {
             let d = b.re * b.re + b.im * b.im
             return Complex((a.re * b.re + a.im * b.im) / d, (a.im * b.re - a.re * b.im) / d)
         }
-        var magnitude: Double { hypot(re, im) }
+        var magnitude: Double { (re * re + im * im).squareRoot() }  // no overflow at LPC root scales
         var squareRoot: Complex {
             let m = magnitude
             guard m > 0 else { return Complex(0, 0) }

@@ -25,6 +25,24 @@ enum VectorMath {
         return acc.sum() + tail
     }
 
+    /// `max_i |a[i]|` over `count` elements (0 when empty).
+    @inline(__always)
+    static func absoluteMaximum(_ a: UnsafePointer<Float>, _ count: Int) -> Float {
+        var acc = SIMD8<Float>.zero
+        var i = 0
+        while i &+ 8 <= count {
+            let v = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
+            acc = pointwiseMax(acc, pointwiseMax(v, -v))
+            i &+= 8
+        }
+        var m = acc.max()
+        while i < count {
+            m = max(m, abs(a[i]))
+            i &+= 1
+        }
+        return m
+    }
+
     /// `sum_i a[i] * scale` over `count` elements.
     @inline(__always)
     static func sum(_ a: UnsafePointer<Float>, _ count: Int, scale: Float) -> Float {

@@ -15,7 +15,7 @@ struct GlottalPulseFinder {
     ///   - f0: F0 in Hz at a time in samples, nil outside the voiced stretch.
     ///   - after: no pulse closer than 0.8 periods after this time (the last pulse of the previous stretch).
     static func find(history: SampleHistory, sampleRate: Double, left: Double, right: Double,
-                     after: Double, f0: (Double) -> Double?, into pulses: inout [Double]) {
+                     after: Double, f0: (Double) -> Double?, into pulses: inout [Double], scratch: inout [Float]) {
         pulses.removeAll(keepingCapacity: true)
         var peak: Float = 0
         for i in Int(left.rounded(.down))...Int(right.rounded(.up)) { peak = max(peak, abs(history[i])) }
@@ -30,7 +30,8 @@ struct GlottalPulseFinder {
         while let f = f0(t) {
             let period = sampleRate / f
             let (correlation, position, localPeak) = maximumCorrelation(history, at: t, window: period,
-                                                                        from: t - 1.25 * period, to: t - 0.8 * period)
+                                                                        from: t - 1.25 * period, to: t - 0.8 * period,
+                                                                        scratch: &scratch)
             t = correlation == -1 ? t - period : position
             if t < left {
                 if correlation > 0.7 && Double(localPeak) > 0.023333 * globalPeak && t - after > 0.8 * period {
@@ -48,7 +49,8 @@ struct GlottalPulseFinder {
         while let f = f0(t) {
             let period = sampleRate / f
             let (correlation, position, localPeak) = maximumCorrelation(history, at: t, window: period,
-                                                                        from: t + 0.8 * period, to: t + 1.25 * period)
+                                                                        from: t + 0.8 * period, to: t + 1.25 * period,
+                                                                        scratch: &scratch)
             t = correlation == -1 ? t + period : position
             if t > right {
                 if correlation > 0.7 && Double(localPeak) > 0.023333 * globalPeak { pulses.append(t) }
@@ -70,45 +72,48 @@ struct GlottalPulseFinder {
 
     /// Praat's `Sound_findMaximumCorrelation`: the best match of the `window`-long span around `t` among
     /// spans centred in `[from, to]`. Returns (correlation, centre of the best span, its absolute peak);
-    /// correlation -1 when no local maximum was found.
-    static func maximumCorrelation(_ x: SampleHistory, at t: Double, window: Double, from: Double,
-                                   to: Double) -> (Double, Double, Float) {
+    /// correlation -1 when no local maximum was found. `scratch` holds the samples read (grown as needed).
+    static func maximumCorrelation(_ x: SampleHistory, at t: Double, window: Double, from: Double, to: Double,
+                                   scratch: inout [Float]) -> (Double, Double, Float) {
         let half = 0.5 * window
         let left1 = Int((t - half).rounded()), right1 = Int((t + half).rounded())
-        let leftMin = Int((from - half).rounded(.down)), leftMax = Int((to - half).rounded(.up))
-        var norm1 = 0.0
-        for i in left1...right1 { norm1 += Double(x[i]) * Double(x[i]) }
-        var best = -1.0, r1Best = 0.0, r3Best = 0.0, place = 0.0
-        var peak: Float = 0
-        var r1 = 0.0, r2 = 0.0, r3 = 0.0
-        let span = right1 - left1
-        for left2 in leftMin...max(leftMin, leftMax) {
-            var norm2 = 0.0, product = 0.0
-            var localPeak: Float = 0
-            for j in 0...span {
-                let a = Double(x[left1 + j]), b = x[left2 + j]
-                norm2 += Double(b) * Double(b)
-                product += a * Double(b)
-                localPeak = max(localPeak, abs(b))
-            }
-            r1 = r2
-            r2 = r3
-            r3 = product != 0 ? product / (norm1 * norm2).squareRoot() : 0
-            if r2 > best && r2 >= r1 && r2 >= r3 {
-                r1Best = r1
-                best = r2
-                r3Best = r3
-                place = Double(left2 - 1)
-                peak = localPeak
+        let leftMin = Int((from - half).rounded(.down)), leftMax = max(leftMin, Int((to - half).rounded(.up)))
+        let width = right1 - left1 + 1
+        // One contiguous read covering the reference span and every candidate span.
+        let first = min(left1, leftMin), last = max(right1, leftMax + width - 1)
+        let count = last - first + 1
+        if scratch.count < count { scratch = [Float](repeating: 0, count: count) }
+        return scratch.withUnsafeMutableBufferPointer { buffer in
+            x.withSpan(from: first, count: count, scratch: buffer.baseAddress!) { p in
+                let reference = p + (left1 - first)
+                let norm1 = Double(VectorMath.dot(reference, reference, width))
+                var best = -1.0, r1Best = 0.0, r3Best = 0.0, place = 0.0
+                var peak: Float = 0
+                var r1 = 0.0, r2 = 0.0, r3 = 0.0
+                for left2 in leftMin...leftMax {
+                    let candidate = p + (left2 - first)
+                    let norm2 = Double(VectorMath.dot(candidate, candidate, width))
+                    let product = Double(VectorMath.dot(reference, candidate, width))
+                    r1 = r2
+                    r2 = r3
+                    r3 = product != 0 ? product / (norm1 * norm2).squareRoot() : 0
+                    if r2 > best && r2 >= r1 && r2 >= r3 {
+                        r1Best = r1
+                        best = r2
+                        r3Best = r3
+                        place = Double(left2 - 1)
+                        peak = VectorMath.absoluteMaximum(p + (left2 - 1 - first), width)
+                    }
+                }
+                guard best > -1 else { return (-1, t, 0) }
+                let d2r = 2 * best - r1Best - r3Best
+                if d2r != 0 {
+                    let dr = 0.5 * (r3Best - r1Best)
+                    best += 0.5 * dr * dr / d2r
+                    place += dr / d2r
+                }
+                return (best, t + (place - Double(left1)), peak)
             }
         }
-        guard best > -1 else { return (-1, t, 0) }
-        let d2r = 2 * best - r1Best - r3Best
-        if d2r != 0 {
-            let dr = 0.5 * (r3Best - r1Best)
-            best += 0.5 * dr * dr / d2r
-            place += dr / d2r
-        }
-        return (best, t + (place - Double(left1)), peak)
     }
 }

@@ -51,6 +51,7 @@ final class VoiceAnalyzer {
     private var pending: [PitchEstimate] = []
     private var pulses: [Double] = []
     private var amplitudes: [Double] = []
+    private var scratch: [Float] = []
     private var lastPulse = -Double.infinity
     private var nextToEmit = 0
     private let margin: Int
@@ -72,6 +73,7 @@ final class VoiceAnalyzer {
         margin = max(formants.inputLength / 2, harmonicity.reach) + tracker.hop + 3 * longest + 4
         maximumFrames = max(1, Int(options.maximumStretch * tracker.sampleRate) / tracker.hop)
         values = .allocate(capacity: Self.columns.count)
+        tracker.retainFrom = tracker.centre(0) - margin
     }
 
     deinit {
@@ -80,10 +82,13 @@ final class VoiceAnalyzer {
         candidates.strengths.deallocate()
     }
 
+    /// Forgets the file; call after the tracker's reset (which clears its retention).
     func reset() {
         pending.removeAll(keepingCapacity: true)
         lastPulse = -.infinity
         nextToEmit = 0
+        // Until the first frame is decided, every sample from the start may still be needed.
+        tracker.retainFrom = tracker.centre(0) - margin
     }
 
     /// Takes the next decided pitch frame; calls `emit(index, values)` for every frame now complete.
@@ -111,7 +116,7 @@ final class VoiceAnalyzer {
         let left = Double(tracker.centre(first.index)) - hop / 2
         let right = Double(tracker.centre(last.index)) + hop / 2
         GlottalPulseFinder.find(history: tracker.history, sampleRate: sampleRate, left: left, right: right,
-                                after: lastPulse, f0: frequency(at:), into: &pulses)
+                                after: lastPulse, f0: frequency(at:), into: &pulses, scratch: &scratch)
         if let p = pulses.last { lastPulse = p }
         measureAmplitudes()
         let window = Double(tracker.windowLength)
