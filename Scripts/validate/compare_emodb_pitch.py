@@ -282,9 +282,9 @@ Sentio runs the CLI (`--set pitch`, floor {FLOOR:g} Hz, process start and npy wr
 time of {args.runs} runs); Praat (`Sound(path).to_pitch_ac`) and librosa.pyin (`soundfile.read` + `pyin`) run
 in-process, timed by thread CPU time.
 
-| tool | CPU s | audio s per CPU s | Sentio's ratio |
+| tool | CPU s | audio s per CPU s | Sentio pitch is faster by |
 |---|---:|---:|---:|
-| Sentio pitch | {sentio_cpu:.2f} | {rt(sentio_cpu):,.0f} | 1.0 |
+| Sentio pitch | {sentio_cpu:.2f} | {rt(sentio_cpu):,.0f} | |
 | Sentio pitch + voice | {voice_timing[1]:.2f} | {rt(voice_timing[1]):,.0f} | |
 | Praat To Pitch (ac) | {praat_cpu:.2f} | {rt(praat_cpu):,.0f} | {praat_cpu / sentio_cpu:.1f}x |
 | librosa.pyin | {pyin_cpu:.2f} | {rt(pyin_cpu):,.0f} | {pyin_cpu / sentio_cpu:.0f}x |

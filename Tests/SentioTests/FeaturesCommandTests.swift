@@ -23,6 +23,28 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out + ".partial-\(getpid())"))
     }
 
+    @Test("pitch and voice sets: columns in set order, voiced rows on spoken audio, 0 on silence")
+    func pitchAndVoice() throws {
+        let speech = Fixture.audio("speech-en.wav"), silence = Fixture.audio("silence-16k.wav")
+        let result = try SentioCLI.run(["features", speech, silence, "--set", "voice,pitch", "--pitch-floor", "75"])
+        #expect(result.status == 0)
+        let lines = result.stdoutLines
+        #expect(lines[0] == "file,start,end,jitter_local,shimmer_local_db,hnr_db,f1_hz,f1_bandwidth_hz,f2_hz,"
+                + "f2_bandwidth_hz,f3_hz,f3_bandwidth_hz,f0_hz,voicing_prob")
+        let f0 = { (file: String) in lines.filter { $0.hasPrefix(file + ",") }.map { Double($0.split(separator: ",")[12])! } }
+        let voiced = f0(speech).filter { $0 > 0 }
+        #expect(voiced.count > f0(speech).count / 4, "voiced \(voiced.count) of \(f0(speech).count)")
+        #expect(voiced.allSatisfy { $0 >= 75 && $0 <= 600 })
+        #expect(!f0(silence).isEmpty && f0(silence).allSatisfy { $0 == 0 })
+    }
+
+    @Test("an impossible pitch range is a usage error", arguments: [["--pitch-floor", "0"], ["--pitch-floor", "300", "--pitch-ceiling", "200"]])
+    func badPitchRange(arguments: [String]) throws {
+        let result = try SentioCLI.run(["features", Fixture.audio("speech-en.wav"), "--set", "pitch"] + arguments)
+        #expect(result.status == 2)
+        #expect(result.stderrLines.contains { $0.contains("pitch range") })
+    }
+
     @Test("CSV values read back equal the library's values")
     func csvRoundTrip() throws {
         let result = try SentioCLI.run(["features", Fixture.audio("speech-en-2.wav"), "--preset", "librosa"])

@@ -27,8 +27,9 @@ public struct ExtractionSummary: Sendable, Equatable {
 /// Streams a file through the configured per-frame features and cross-frame stages, emitting one row per
 /// frame as soon as it is final.
 ///
-/// Memory stays bounded by the chunk size and the stages' look-ahead (deltas: 4 frames), except for options
-/// that need the whole file (librosa's `top_db`), where rows are held until the end of the file. Create one
+/// Memory stays bounded by the chunk size and the stages' look-ahead (deltas: 4 frames; pitch: 2 s of samples
+/// for the silence reference plus the path decision, at most 1 s; voice: one voiced stretch, at most 3 s),
+/// except for options that need the whole file (librosa's `top_db`), where rows are held until its end. Create one
 /// extractor per worker; it may process any number of files in turn.
 public final class FeatureExtractor {
     /// The configuration.

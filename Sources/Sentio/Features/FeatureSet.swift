@@ -11,7 +11,8 @@ public enum FeatureSet: String, Sendable, CaseIterable, Hashable {
     case spectral
     /// `f0_hz` (0 when unvoiced) and `voicing_prob`, see ``PitchTracker``.
     case pitch
-    /// Jitter, shimmer, HNR and formants F1-F3 with bandwidths over voiced frames, see ``VoiceAnalyzer``.
+    /// Over voiced frames (0 elsewhere): `jitter_local` (Praat's local jitter, a fraction), `shimmer_local_db`,
+    /// `hnr_db`, and `f1_hz`, `f1_bandwidth_hz` ... `f3_bandwidth_hz` (Burg LPC); see ``VoiceOptions``.
     case voice
 }
 

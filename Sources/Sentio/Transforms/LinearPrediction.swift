@@ -76,31 +76,34 @@ public enum LinearPrediction {
     /// method with deflation and polishing on the full polynomial (Numerical Recipes `zroots`). Writes `n`
     /// roots as (real, imaginary) pairs to `roots`.
     public static func roots(monic c: UnsafePointer<Double>, degree n: Int, into roots: UnsafeMutablePointer<(Double, Double)>) {
-        // Coefficients in ascending powers: p[0] + p[1] z + ... + p[n] z^n.
-        var p = [Complex](repeating: Complex(0, 0), count: n + 1)
-        p[n] = Complex(1, 0)
-        for k in 0..<n { p[n - 1 - k] = Complex(c[k], 0) }
-        var deflated = p
-        for j in stride(from: n, through: 1, by: -1) {
-            var x = Complex(0, 0)
-            laguerre(Array(deflated[0...j]), &x)
-            if abs(x.im) <= 2e-12 * abs(x.re) { x.im = 0 }
-            roots[j - 1] = (x.re, x.im)
-            // Synthetic division by (z - x).
-            var b = deflated[j]
-            for jj in stride(from: j - 1, through: 0, by: -1) {
-                let t = deflated[jj]
-                deflated[jj] = b
-                b = x * b + t
+        withUnsafeTemporaryAllocation(of: Complex.self, capacity: 2 * (n + 1)) { buffer in
+            // Coefficients in ascending powers: p[0] + p[1] z + ... + p[n] z^n, and a copy to deflate.
+            let p = buffer.baseAddress!, deflated = p + (n + 1)
+            p[n] = Complex(1, 0)
+            for k in 0..<n { p[n - 1 - k] = Complex(c[k], 0) }
+            deflated.update(from: p, count: n + 1)
+            for j in stride(from: n, through: 1, by: -1) {
+                var x = Complex(0, 0)
+                laguerre(deflated, degree: j, &x)
+                if abs(x.im) <= 2e-12 * abs(x.re) { x.im = 0 }
+                roots[j - 1] = (x.re, x.im)
+                // Synthetic division by (z - x).
+                var b = deflated[j]
+                for jj in stride(from: j - 1, through: 0, by: -1) {
+                    let t = deflated[jj]
+                    deflated[jj] = b
+                    b = x * b + t
+                }
             }
-            deflated.removeLast()
-        }
-        for j in 0..<n {
-            var x = Complex(roots[j].0, roots[j].1)
-            laguerre(p, &x)
-            roots[j] = (x.re, x.im)
+            for j in 0..<n {
+                var x = Complex(roots[j].0, roots[j].1)
+                laguerre(p, degree: n, &x)
+                roots[j] = (x.re, x.im)
+            }
         }
     }
+
+    private static let stepFractions: [Double] = [0.5, 0.25, 0.75, 0.13, 0.38, 0.62, 0.88, 1.0]
 
     private struct Complex {
         var re: Double, im: Double
@@ -122,10 +125,8 @@ public enum LinearPrediction {
         }
     }
 
-    /// Laguerre iteration towards a root of the polynomial with ascending coefficients `a`, from `x`.
-    private static func laguerre(_ a: [Complex], _ x: inout Complex) {
-        let m = a.count - 1
-        let fractions: [Double] = [0.5, 0.25, 0.75, 0.13, 0.38, 0.62, 0.88, 1.0]
+    /// Laguerre iteration towards a root of the degree-`m` polynomial with ascending coefficients `a`, from `x`.
+    private static func laguerre(_ a: UnsafePointer<Complex>, degree m: Int, _ x: inout Complex) {
         for iteration in 1...80 {
             var b = a[m], d = Complex(0, 0), f = Complex(0, 0)
             var err = b.magnitude
@@ -152,7 +153,8 @@ public enum LinearPrediction {
             if iteration % 10 != 0 {
                 x = x1
             } else {
-                x = x - Complex(fractions[(iteration / 10) % fractions.count], 0) * dx
+                // Every tenth step takes a fraction of the step, breaking limit cycles (Numerical Recipes).
+                x = x - Complex(stepFractions[(iteration / 10) % 8], 0) * dx
             }
         }
     }

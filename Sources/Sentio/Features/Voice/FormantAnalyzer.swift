@@ -118,8 +118,6 @@ public final class FormantAnalyzer {
         LinearPrediction.roots(monic: coefficients, degree: order, into: roots)
 
         var found = 0
-        var formants = [(Double, Double)]()
-        formants.reserveCapacity(order)
         let nyquist = analysisRate / 2
         for j in 0..<order where roots[j].1 > 0 {
             var (re, im) = roots[j]
@@ -131,13 +129,20 @@ public final class FormantAnalyzer {
             }
             let frequency = atan2(im, re) * analysisRate / (2 * .pi)
             guard frequency >= options.safetyMargin && frequency <= nyquist - options.safetyMargin else { continue }
-            formants.append((frequency, -log(radius) * analysisRate / .pi))
-        }
-        formants.sort { $0.0 < $1.0 }
-        for (frequency, bandwidth) in formants where found < count {
-            out[2 * found] = Float(frequency)
-            out[2 * found + 1] = Float(bandwidth)
-            found += 1
+            // Insert in frequency order, keeping the lowest `count`.
+            var place = found
+            while place > 0 && Double(out[2 * (place - 1)]) > frequency {
+                if place < count {
+                    out[2 * place] = out[2 * (place - 1)]
+                    out[2 * place + 1] = out[2 * (place - 1) + 1]
+                }
+                place -= 1
+            }
+            if place < count {
+                out[2 * place] = Float(frequency)
+                out[2 * place + 1] = Float(-log(radius) * analysisRate / .pi)
+                found = min(found + 1, count)
+            }
         }
     }
 }

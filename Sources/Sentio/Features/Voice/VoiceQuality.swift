@@ -2,7 +2,14 @@
 import Glibc
 #endif
 
-/// Options of the voice-quality measures; the period and amplitude limits are Praat's voice-report defaults.
+/// Options of the `voice` set's measures; the period and amplitude limits are Praat's voice-report defaults.
+///
+/// Per voiced frame: `jitter_local` (mean absolute difference of consecutive glottal periods over the mean
+/// period, a fraction), `shimmer_local_db` (mean absolute dB ratio of consecutive period amplitudes), `hnr_db`
+/// (`10 log10(r / (1 - r))` from the normalised autocorrelation `r` at the period), and F1-F3 with bandwidths
+/// (``FormantAnalyzer``). Pulses are marked as Praat's `To PointProcess (periodic, cc)` does. Unvoiced frames
+/// and undefined measures are 0. References: Praat manual, "Voice 2. Jitter", "Voice 3. Shimmer";
+/// P. Boersma, Proc. Institute of Phonetic Sciences 17 (1993).
 public struct VoiceOptions: Sendable, Hashable {
     /// Periods shorter than this (seconds) are ignored by jitter and shimmer. Default 0.0001.
     public var shortestPeriod: Double = 0.0001
