@@ -13,6 +13,17 @@ struct PitchFrameCandidates {
     var strengths: UnsafeMutablePointer<Double>
     /// Local absolute peak over the surrounding peak, in [0, 1] (Praat's frame "intensity").
     var intensity = 0.0
+
+    /// Room for `capacity` voiced candidates; release with ``deallocate()``.
+    init(capacity: Int) {
+        frequencies = .allocate(capacity: capacity)
+        strengths = .allocate(capacity: capacity)
+    }
+
+    func deallocate() {
+        frequencies.deallocate()
+        strengths.deallocate()
+    }
 }
 
 /// Finds F0 candidates in one analysis window by Boersma's (1993) method: subtract the local mean, apply a

@@ -58,15 +58,11 @@ public final class PitchTracker {
         self.firstCentre = firstCentre
         analyser = AutocorrelationPitchAnalyzer(options: options, sampleRate: sampleRate)
         path = PitchPath(options: options, timeStep: Double(hop) / sampleRate)
-        candidates = PitchFrameCandidates(frequencies: .allocate(capacity: options.maxCandidates),
-                                          strengths: .allocate(capacity: options.maxCandidates))
+        candidates = PitchFrameCandidates(capacity: options.maxCandidates)
         peakHalfWidth = Int((options.peakWindow * sampleRate).rounded())
     }
 
-    deinit {
-        candidates.frequencies.deallocate()
-        candidates.strengths.deallocate()
-    }
+    deinit { candidates.deallocate() }
 
     /// Forgets the stream, ready for a new file.
     public func reset() {

@@ -74,8 +74,7 @@ final class VoiceAnalyzer {
         hnr.periodsPerWindow = options.hnrPeriodsPerWindow
         hnr.voicingThreshold = 0  // keep every peak: the one at the tracked period is wanted however weak
         harmonicity = AutocorrelationPitchAnalyzer(options: hnr, sampleRate: tracker.sampleRate)
-        candidates = PitchFrameCandidates(frequencies: .allocate(capacity: hnr.maxCandidates),
-                                          strengths: .allocate(capacity: hnr.maxCandidates))
+        candidates = PitchFrameCandidates(capacity: hnr.maxCandidates)
         let longest = Int((tracker.sampleRate / tracker.options.floor).rounded(.up))
         margin = max(formants.inputLength / 2, harmonicity.reach) + tracker.hop + 3 * longest + 4
         maximumFrames = max(1, Int(options.maximumStretch * tracker.sampleRate) / tracker.hop)
@@ -85,8 +84,7 @@ final class VoiceAnalyzer {
 
     deinit {
         values.deallocate()
-        candidates.frequencies.deallocate()
-        candidates.strengths.deallocate()
+        candidates.deallocate()
     }
 
     /// Forgets the file; call after the tracker's reset (which clears its retention).
