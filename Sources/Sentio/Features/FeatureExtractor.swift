@@ -124,7 +124,6 @@ final class Pipeline {
             return m
         }
         var hidden = Set<Int>()
-        let wantsPitch = options.sets.contains(.pitch), wantsVoice = options.sets.contains(.voice)
         var pitchOffset: Int?, voiceOffset: Int?
         for set in options.sets {
             switch set {
@@ -152,8 +151,8 @@ final class Pipeline {
                 all += VoiceAnalyzer.columns
             }
         }
-        if wantsPitch || wantsVoice {
-            streams.append(ProsodyFeature(pitch: options.pitch, voice: wantsVoice ? options.voice : nil,
+        if pitchOffset != nil || voiceOffset != nil {
+            streams.append(ProsodyFeature(pitch: options.pitch, voice: voiceOffset != nil ? options.voice : nil,
                                           sampleRate: options.sampleRate, frame: options.frame,
                                           pitchOffset: pitchOffset, voiceOffset: voiceOffset))
         }

@@ -62,6 +62,14 @@ public final class SampleHistory {
         return storage[i - base]
     }
 
+    /// The largest absolute sample in `start ..< stop` (absolute), 0 for the parts outside `0 ..< end`.
+    public func absolutePeak(from start: Int, to stop: Int) -> Float {
+        let lo = max(start, 0), hi = min(stop, end)
+        guard lo < hi else { return 0 }
+        precondition(lo >= base, "sample \(lo) was discarded")
+        return VectorMath.absoluteMaximum(storage + (lo - base), hi - lo)
+    }
+
     /// Calls `body` with a pointer to samples `start ..< start + count` (absolute): the stored samples
     /// themselves when the span lies inside the stream, else a zero-padded copy in `scratch` (which must
     /// hold `count` floats). The pointer is valid only during the call.

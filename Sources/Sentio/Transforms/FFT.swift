@@ -78,45 +78,77 @@ struct FFTPlan: @unchecked Sendable {
 
     /// The real-to-complex forward plan for `size`, created on first use under the planner lock.
     static func realForward(size: Int) -> FFTPlan {
-        cache.withLock { plans in
-            if let plan = plans[size] { return plan }
-            // Plan on scratch arrays from fftwf_malloc so the plan's alignment assumptions hold for every
-            // buffer RealFFT allocates the same way.
-            let scratchIn = fftwf_malloc(MemoryLayout<Float>.stride * size)!.bindMemory(to: Float.self, capacity: size)
-            let scratchOut = fftwf_malloc(MemoryLayout<fftwf_complex>.stride * (size / 2 + 1))!
-                .bindMemory(to: fftwf_complex.self, capacity: size / 2 + 1)
-            defer {
-                fftwf_free(scratchIn)
-                fftwf_free(scratchOut)
-            }
-            guard let raw = fftwf_plan_dft_r2c_1d(Int32(size), scratchIn, scratchOut, UInt32(FFTW_ESTIMATE)) else {
-                fatalError("FFTW could not plan a real FFT of size \(size)")
-            }
-            let plan = FFTPlan(raw: raw)
-            plans[size] = plan
-            return plan
+        cached(key: size, size: size) { n, real, complex in
+            fftwf_plan_dft_r2c_1d(n, real, complex, UInt32(FFTW_ESTIMATE))
         }
     }
 
     /// The complex-to-real inverse plan for `size` (unnormalised, sign +1), created on first use under the
     /// planner lock. Like every FFTW complex-to-real plan it overwrites its input spectrum.
     static func realInverse(size: Int) -> FFTPlan {
+        cached(key: -size, size: size) { n, real, complex in
+            fftwf_plan_dft_c2r_1d(n, complex, real, UInt32(FFTW_ESTIMATE))
+        }
+    }
+
+    /// The plan under `key`, made by `make(size, realScratch, complexScratch)` on first use. Plans are made
+    /// on scratch arrays from `fftwf_malloc` so that their alignment assumptions hold for every buffer the
+    /// transforms allocate the same way.
+    private static func cached(key: Int, size: Int,
+                               make: (Int32, UnsafeMutablePointer<Float>, UnsafeMutablePointer<fftwf_complex>) -> fftwf_plan?)
+        -> FFTPlan {
         cache.withLock { plans in
-            if let plan = plans[-size] { return plan }
-            let scratchIn = fftwf_malloc(MemoryLayout<fftwf_complex>.stride * (size / 2 + 1))!
+            if let plan = plans[key] { return plan }
+            let real = fftwf_malloc(MemoryLayout<Float>.stride * size)!.bindMemory(to: Float.self, capacity: size)
+            let complex = fftwf_malloc(MemoryLayout<fftwf_complex>.stride * (size / 2 + 1))!
                 .bindMemory(to: fftwf_complex.self, capacity: size / 2 + 1)
-            let scratchOut = fftwf_malloc(MemoryLayout<Float>.stride * size)!.bindMemory(to: Float.self, capacity: size)
             defer {
-                fftwf_free(scratchIn)
-                fftwf_free(scratchOut)
+                fftwf_free(real)
+                fftwf_free(complex)
             }
-            guard let raw = fftwf_plan_dft_c2r_1d(Int32(size), scratchIn, scratchOut,
-                                                   UInt32(FFTW_ESTIMATE)) else {
-                fatalError("FFTW could not plan an inverse real FFT of size \(size)")
+            guard let raw = make(Int32(size), real, complex) else {
+                fatalError("FFTW could not plan a real FFT of size \(size)")
             }
             let plan = FFTPlan(raw: raw)
-            plans[-size] = plan
+            plans[key] = plan
             return plan
         }
+    }
+}
+
+/// The inverse of ``RealFFT``: `size` real samples from the `size / 2 + 1` non-redundant bins of a spectrum,
+/// unnormalised (the result is `size` times the signal whose forward transform the bins are), with its own
+/// buffers. Like ``RealFFT``, create one per worker and reuse it; nothing is allocated per transform.
+public final class RealInverseFFT {
+    /// Transform length `n` in samples.
+    public let size: Int
+    /// The input spectrum as interleaved (real, imaginary) floats, `size / 2 + 1` bins. Overwritten by
+    /// ``transform()``.
+    public let bins: UnsafeMutablePointer<Float>
+    /// The `size` output samples of the last ``transform()``.
+    public let output: UnsafeMutableBufferPointer<Float>
+    private let spectrum: UnsafeMutablePointer<fftwf_complex>
+    private let plan: FFTPlan
+
+    public init(size: Int) {
+        precondition(size > 1, "FFT size must be at least 2")
+        self.size = size
+        spectrum = fftwf_malloc(MemoryLayout<fftwf_complex>.stride * (size / 2 + 1))!
+            .bindMemory(to: fftwf_complex.self, capacity: size / 2 + 1)
+        bins = UnsafeMutableRawPointer(spectrum).assumingMemoryBound(to: Float.self)
+        let out = fftwf_malloc(MemoryLayout<Float>.stride * size)!.bindMemory(to: Float.self, capacity: size)
+        output = UnsafeMutableBufferPointer(start: out, count: size)
+        plan = FFTPlan.realInverse(size: size)
+    }
+
+    deinit {
+        fftwf_free(spectrum)
+        fftwf_free(output.baseAddress)
+    }
+
+    /// Transforms ``bins`` into ``output``.
+    @inline(__always)
+    public func transform() {
+        fftwf_execute_dft_c2r(plan.raw, spectrum, output.baseAddress)
     }
 }

@@ -31,8 +31,11 @@ enum VectorMath {
         var acc = SIMD8<Float>.zero
         var i = 0
         while i &+ 8 <= count {
-            let v = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
-            acc = pointwiseMax(acc, pointwiseMax(v, -v))
+            // |v| by clearing the sign bits; a masked select rather than the generic pointwiseMax, which the
+            // compiler leaves as a call per vector.
+            let bits = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<UInt32>.self) & 0x7fff_ffff
+            let v = unsafeBitCast(bits, to: SIMD8<Float>.self)
+            acc.replace(with: v, where: v .> acc)
             i &+= 8
         }
         var m = acc.max()

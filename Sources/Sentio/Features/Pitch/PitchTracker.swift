@@ -106,9 +106,7 @@ public final class PitchTracker {
             let start = block * blockSize
             let stop = min(start + blockSize, end)
             guard stop == start + blockSize || (finished && start < end) else { break }
-            var peak: Float = 0
-            for i in start..<stop { peak = max(peak, abs(history[i])) }
-            blockPeaks.append(peak)
+            blockPeaks.append(history.absolutePeak(from: start, to: stop))
         }
     }
 

@@ -1,4 +1,3 @@
-import CFFTW
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -43,9 +42,7 @@ public final class FormantAnalyzer {
     public let analysisRate: Double
 
     private let forward: RealFFT
-    private let inverse: FFTPlan
-    private let spectrum: UnsafeMutablePointer<fftwf_complex>
-    private let resampled: UnsafeMutablePointer<Float>
+    private let inverse: RealInverseFFT
     private let frame: UnsafeMutablePointer<Double>
     private let window: [Double]
     private let work: UnsafeMutablePointer<Double>
@@ -61,10 +58,7 @@ public final class FormantAnalyzer {
         analysisRate = sampleRate * Double(outputLength) / Double(inputLength)
         order = 2 * options.formantCount
         forward = RealFFT(size: inputLength)
-        inverse = FFTPlan.realInverse(size: outputLength)
-        spectrum = fftwf_malloc(MemoryLayout<fftwf_complex>.stride * (outputLength / 2 + 1))!
-            .bindMemory(to: fftwf_complex.self, capacity: outputLength / 2 + 1)
-        resampled = fftwf_malloc(MemoryLayout<Float>.stride * outputLength)!.bindMemory(to: Float.self, capacity: outputLength)
+        inverse = RealInverseFFT(size: outputLength)
         frame = .allocate(capacity: outputLength)
         work = .allocate(capacity: 2 * outputLength)
         coefficients = .allocate(capacity: order)
@@ -79,8 +73,6 @@ public final class FormantAnalyzer {
     }
 
     deinit {
-        fftwf_free(spectrum)
-        fftwf_free(resampled)
         frame.deallocate()
         work.deallocate()
         coefficients.deallocate()
@@ -95,7 +87,7 @@ public final class FormantAnalyzer {
         history.copy(from: centre - inputLength / 2, count: inputLength, into: input)
         forward.transform()
         // Keep the bins below the new Nyquist frequency (scaled for FFTW's unnormalised inverse).
-        let bins = UnsafeMutableRawPointer(spectrum).assumingMemoryBound(to: Float.self)
+        let bins = inverse.bins
         let scale = 1 / Float(inputLength)
         let kept = outputLength / 2 + 1
         for k in 0..<kept {
@@ -104,7 +96,8 @@ public final class FormantAnalyzer {
             bins[2 * k + 1] = im * scale
         }
         if outputLength % 2 == 0 { bins[2 * (kept - 1) + 1] = 0 }
-        fftwf_execute_dft_c2r(inverse.raw, spectrum, resampled)
+        inverse.transform()
+        let resampled = inverse.output
 
         // Pre-emphasis, then the window.
         let alpha = exp(-2 * Double.pi * options.preEmphasisFrom / analysisRate)

@@ -17,8 +17,7 @@ struct GlottalPulseFinder {
     static func find(history: SampleHistory, sampleRate: Double, left: Double, right: Double,
                      after: Double, f0: (Double) -> Double?, into pulses: inout [Double], scratch: inout [Float]) {
         pulses.removeAll(keepingCapacity: true)
-        var peak: Float = 0
-        for i in Int(left.rounded(.down))...Int(right.rounded(.up)) { peak = max(peak, abs(history[i])) }
+        let peak = history.absolutePeak(from: Int(left.rounded(.down)), to: Int(right.rounded(.up)) + 1)
         guard peak > 0 else { return }
         let globalPeak = Double(peak)
         let middle = 0.5 * (left + right)

@@ -79,7 +79,7 @@ final class VoiceAnalyzer {
         margin = max(formants.inputLength / 2, harmonicity.reach) + tracker.hop + 3 * longest + 4
         maximumFrames = max(1, Int(options.maximumStretch * tracker.sampleRate) / tracker.hop)
         values = .allocate(capacity: Self.columns.count)
-        tracker.retainFrom = tracker.centre(0) - margin
+        reset()
     }
 
     deinit {
@@ -173,6 +173,11 @@ final class VoiceAnalyzer {
         return seconds >= options.shortestPeriod && seconds <= options.longestPeriod
     }
 
+    /// Whether consecutive periods `p1`, `p2` (samples) are both valid and close enough to compare.
+    private func periodsComparable(_ p1: Double, _ p2: Double) -> Bool {
+        periodOK(p1) && periodOK(p2) && max(p1, p2) / min(p1, p2) <= options.maximumPeriodFactor
+    }
+
     /// Amplitude of each interior pulse with valid periods on both sides (0 when not measured).
     private func measureAmplitudes() {
         amplitudes.removeAll(keepingCapacity: true)
@@ -181,7 +186,7 @@ final class VoiceAnalyzer {
         let x = tracker.history
         for k in 1..<(pulses.count - 1) {
             let p1 = pulses[k] - pulses[k - 1], p2 = pulses[k + 1] - pulses[k]
-            guard periodOK(p1) && periodOK(p2) && max(p1, p2) / min(p1, p2) <= options.maximumPeriodFactor else { continue }
+            guard periodsComparable(p1, p2) else { continue }
             let t = pulses[k], wl = 0.2 * p1, wr = 0.2 * p2
             var sum = 0.0, weights = 0.0
             for i in Int((t - wl).rounded(.up))...Int((t + wr).rounded(.down)) {
@@ -195,12 +200,25 @@ final class VoiceAnalyzer {
         }
     }
 
+    /// Index of the first pulse at or after `t` (binary search; `pulses.count` when there is none).
+    private func firstPulse(atOrAfter t: Double) -> Int {
+        var lo = 0, hi = pulses.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if pulses[mid] < t { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
     /// Local jitter and shimmer (dB) over the pulses in `[from, to)` (samples).
     private func perturbation(from: Double, to: Double) -> (Double, Double) {
         var jitterSum = 0.0, jitterCount = 0, periodSum = 0.0, periodCount = 0
         var shimmerSum = 0.0, shimmerCount = 0
         guard pulses.count >= 3 else { return (0, 0) }
-        for k in 1..<pulses.count where pulses[k] >= from && pulses[k] < to {
+        // Pulses ascend: start at the first one at or after `from` (but not at 0, which has no period before it).
+        var k = max(1, firstPulse(atOrAfter: from))
+        while k < pulses.count && pulses[k] < to {
+            defer { k += 1 }
             let p1 = pulses[k] - pulses[k - 1]
             if periodOK(p1) {
                 periodSum += p1
@@ -208,7 +226,7 @@ final class VoiceAnalyzer {
             }
             if k + 1 < pulses.count {
                 let p2 = pulses[k + 1] - pulses[k]
-                if periodOK(p1) && periodOK(p2) && max(p1, p2) / min(p1, p2) <= options.maximumPeriodFactor {
+                if periodsComparable(p1, p2) {
                     jitterSum += abs(p1 - p2)
                     jitterCount += 1
                 }
