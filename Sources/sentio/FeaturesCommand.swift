@@ -5,7 +5,7 @@ import Sentio
 struct FeaturesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "features",
-        abstract: "Extract per-frame features (MFCC, deltas, energy, spectral descriptors, pitch, voice quality).",
+        abstract: "Extract features (MFCC, deltas, energy, spectral, pitch, voice quality, eGeMAPS) per frame, segment or file.",
         discussion: """
             Rows carry `file,start,end` then the feature columns. start/end (seconds) are the span of the \
             analysis window, clipped to the signal: Kaldi frames cover [k*0.01, k*0.01 + 0.025); librosa's \
@@ -20,7 +20,7 @@ struct FeaturesCommand: ParsableCommand {
     @Argument(help: "Audio files.")
     var inputs: [String]
 
-    @Option(name: .customLong("set"), help: "Feature sets, comma-separated: mfcc, mfcc-delta, energy, spectral, pitch, voice.")
+    @Option(name: .customLong("set"), help: "Feature sets, comma-separated: mfcc, mfcc-delta, energy, spectral, pitch, voice, egemaps (NAME-functionals: only with --level files|segments).")
     var sets: FeatureSetList = FeatureSetList([.mfcc])
 
     @Option(help: "Reference configuration: kaldi or librosa.")
@@ -32,8 +32,17 @@ struct FeaturesCommand: ParsableCommand {
     @Option(name: .customLong("pitch-ceiling"), help: "Highest F0 searched by the pitch and voice sets, in Hz.")
     var pitchCeiling: Double = PitchOptions().ceiling
 
-    @Option(help: "Summary level: frames (one row per analysis frame).")
+    @Option(help: "Summary level: frames (one row per analysis frame), segments or files (functionals per segment or file).")
     var level: FeatureLevel = .frames
+
+    @Option(name: .customLong("segment"), help: "With --level segments: window length in seconds.")
+    var segmentLength: Double?
+
+    @Option(help: "With --segment: seconds between window starts (default: the window length).")
+    var hop: Double?
+
+    @Flag(help: "With --level segments: one segment per speech region (voicing and energy) instead of fixed windows.")
+    var vad = false
 
     @Option(help: "Output format: csv, jsonl or npy (npy needs -o DIR).")
     var format: FeatureFormat = .csv
@@ -42,6 +51,21 @@ struct FeaturesCommand: ParsableCommand {
     var output: String?
 
     func validate() throws {
+        if level == .segments {
+            guard vad != (segmentLength != nil) else {
+                throw ValidationError("--level segments needs either --segment SECONDS or --vad")
+            }
+            if let length = segmentLength {
+                guard length > 0, length.isFinite, (hop ?? length) > 0, (hop ?? length).isFinite else {
+                    throw ValidationError("--segment and --hop must be positive numbers of seconds")
+                }
+            }
+        } else if vad || segmentLength != nil || hop != nil {
+            throw ValidationError("--segment, --hop and --vad apply only to --level segments")
+        }
+        if level == .frames && sets.functionalsOnly {
+            throw ValidationError("'-functionals' sets need --level files or --level segments")
+        }
         if format == .npy && output == nil { throw ValidationError("--format npy writes a folder: give -o DIR") }
         guard pitchFloor >= 20 && pitchFloor < pitchCeiling && pitchCeiling <= 4000 else {
             throw ValidationError("pitch range must satisfy 20 <= --pitch-floor < --pitch-ceiling <= 4000 Hz")
@@ -52,10 +76,31 @@ struct FeaturesCommand: ParsableCommand {
         var options = FeatureExtractionOptions(sets: sets.sets, preset: preset)
         options.pitch.floor = pitchFloor
         options.pitch.ceiling = pitchCeiling
-        let extractor = FeatureExtractor(options: options)
+        let columns: [String]
+        let process: (String, (FrameRow) throws -> Void) throws -> Void
+        if level == .frames {
+            let extractor = FeatureExtractor(options: options)
+            columns = extractor.columns
+            process = { path, emit in try extractor.process(path: path, emit: emit) }
+        } else {
+            let segmentation: Segmentation
+            switch (level, segmentLength) {
+            case (.segments, let length?): segmentation = .windows(length: length, hop: hop ?? length)
+            case (.segments, nil): segmentation = .voiceActivity(VoiceActivityOptions())
+            default: segmentation = .wholeFile
+            }
+            let extractor = SegmentFeatureExtractor(options: SegmentExtractionOptions(frames: options, segmentation: segmentation))
+            columns = extractor.columns
+            process = { path, emit in
+                let summary = try extractor.process(path: path, emit: emit)
+                if summary.shortFunctionals > 0 {
+                    reportWarning("\(path): \(summary.shortFunctionals) functional values over \(summary.segments) segments had too few frames and were set to their documented empty value")
+                }
+            }
+        }
         let sink: FeatureOutput
         do {
-            sink = try makeFeatureOutput(format: format, path: output, columns: extractor.columns)
+            sink = try makeFeatureOutput(format: format, path: output, columns: columns)
         } catch {
             reportError("\(error)")
             throw ExitCode(ExitStatus.someInputsFailed)
@@ -64,7 +109,7 @@ struct FeaturesCommand: ParsableCommand {
         for path in inputs {
             do {
                 try sink.beginFile(path)
-                try extractor.process(path: path) { try sink.write($0) }
+                try process(path) { try sink.write($0) }
                 try sink.commitFile()
             } catch let error as AudioError {
                 sink.abandonFile()
@@ -87,26 +132,40 @@ struct FeaturesCommand: ParsableCommand {
 
 /// Summary levels of `sentio features`.
 enum FeatureLevel: String, ExpressibleByArgument, CaseIterable {
+    /// One row per analysis frame.
     case frames
+    /// One row of functionals per segment (`--segment`/`--hop` windows or `--vad` speech regions).
+    case segments
+    /// One row of functionals per file.
+    case files
 }
 
 /// A comma-separated list of feature sets.
+///
+/// `NAME-functionals` (e.g. `mfcc-functionals`) names set NAME and says that only its functionals are wanted,
+/// so it is valid only at the segment and file levels.
 struct FeatureSetList: ExpressibleByArgument {
     var sets: [FeatureSet]
+    var functionalsOnly = false
 
     init(_ sets: [FeatureSet]) { self.sets = sets }
 
     init?(argument: String) {
         var sets: [FeatureSet] = []
         for name in argument.split(separator: ",") {
-            guard let set = FeatureSet(rawValue: String(name).lowercased()) else { return nil }
+            var name = String(name).lowercased()
+            if name.hasSuffix("-functionals") {
+                name.removeLast("-functionals".count)
+                functionalsOnly = true
+            }
+            guard let set = FeatureSet(rawValue: name) else { return nil }
             sets.append(set)
         }
         guard !sets.isEmpty else { return nil }
         self.sets = sets
     }
 
-    static var allValueStrings: [String] { FeatureSet.allCases.map(\.rawValue) }
+    static var allValueStrings: [String] { FeatureSet.allCases.map(\.rawValue) + FeatureSet.allCases.map { $0.rawValue + "-functionals" } }
     var defaultValueDescription: String { sets.map(\.rawValue).joined(separator: ",") }
 }
 

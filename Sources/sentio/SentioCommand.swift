@@ -47,3 +47,8 @@ enum ExitStatus {
 func reportError(_ message: String) {
     try? TextSink.standardError().write("sentio: \(message)\n")
 }
+
+/// Writes `sentio: warning: <message>` to standard error.
+func reportWarning(_ message: String) {
+    try? TextSink.standardError().write("sentio: warning: \(message)\n")
+}

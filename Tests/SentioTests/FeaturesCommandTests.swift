@@ -38,6 +38,60 @@ import Testing
         #expect(!f0(silence).isEmpty && f0(silence).allSatisfy { $0 == 0 })
     }
 
+    @Test("files level: one row of 88 eGeMAPS functionals per file, combined with another set's functionals")
+    func egemapsFiles() throws {
+        let speech = Fixture.audio("speech-en.wav"), other = Fixture.audio("speech-en-2.wav")
+        let result = try SentioCLI.run(["features", speech, other, "--set", "egemaps,mfcc-functionals", "--level", "files"])
+        #expect(result.status == 0)
+        let lines = result.stdoutLines
+        let header = lines[0].split(separator: ",").map(String.init)
+        #expect(Array(header.prefix(3 + 88).suffix(88)) == EGeMAPS.functionals.map(\.name))
+        #expect(header.count == 3 + 88 + 13 * FunctionalSets.generic.count)
+        #expect(header.last == "mfcc_12_linregc1")
+        #expect(lines.count == 3)
+        #expect(lines[1].hasPrefix(speech + ",0.0,4.69225,"))
+        #expect(lines.dropFirst().allSatisfy { $0.split(separator: ",").count == header.count })
+    }
+
+    @Test("segments level: fixed windows with --segment/--hop, speech regions with --vad, each row with its span")
+    func segments() throws {
+        let speech = Fixture.audio("speech-en.wav")
+        let windows = try SentioCLI.run(["features", speech, "--set", "egemaps", "--level", "segments", "--segment", "2", "--hop", "1"])
+        #expect(windows.status == 0)
+        let spans = windows.stdoutLines.dropFirst().map { $0.split(separator: ",").dropFirst().prefix(2).map { Double($0)! } }
+        #expect(spans.map { $0[0] } == [0, 1, 2, 3])
+        #expect(spans.last![1] == 4.69225)
+        let vad = try SentioCLI.run(["features", speech, "--set", "energy", "--level", "segments", "--vad", "--format", "jsonl"])
+        #expect(vad.status == 0)
+        #expect(!vad.stdoutLines.isEmpty && vad.stdoutLines.allSatisfy { $0.contains("\"rms_amean\":") })
+    }
+
+    @Test("frames level: the 25 eGeMAPS descriptors under openSMILE's names", arguments: [["--level", "frames"]])
+    func egemapsFrames(arguments: [String]) throws {
+        let result = try SentioCLI.run(["features", Fixture.audio("speech-en.wav"), "--set", "egemaps"] + arguments)
+        #expect(result.status == 0)
+        #expect(result.stdoutLines[0] == "file,start,end," + EGeMAPS.lowLevelDescriptors.joined(separator: ","))
+        #expect(result.stdoutLines.count == 1 + 1 + (75076 - 400) / 160)
+    }
+
+    @Test("segment options are usage errors where they do not apply", arguments: [
+        ["--level", "segments"], ["--level", "segments", "--segment", "1", "--vad"], ["--level", "files", "--vad"],
+        ["--level", "segments", "--segment", "0"], ["--set", "mfcc-functionals"], ["--hop", "1"],
+    ])
+    func segmentUsage(arguments: [String]) throws {
+        let result = try SentioCLI.run(["features", Fixture.audio("speech-en.wav")] + arguments)
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("a segment shorter than a functional needs gets its empty value and a warning, not NaN")
+    func shortSegmentWarning() throws {
+        let result = try SentioCLI.run(["features", Fixture.audio("silence-16k.wav"), "--set", "egemaps", "--level", "files"])
+        #expect(result.status == 0)
+        #expect(result.stderrLines.count == 1 && result.stderrLines[0].contains("too few frames"))
+        #expect(!result.stdout.contains("nan"))
+    }
+
     @Test("an impossible pitch range is a usage error", arguments: [["--pitch-floor", "0"], ["--pitch-floor", "300", "--pitch-ceiling", "200"]])
     func badPitchRange(arguments: [String]) throws {
         let result = try SentioCLI.run(["features", Fixture.audio("speech-en.wav"), "--set", "pitch"] + arguments)

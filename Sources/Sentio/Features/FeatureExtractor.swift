@@ -39,12 +39,15 @@ public final class FeatureExtractor {
     /// Audio reading options (the analysis rate is forced to the features' rate).
     public let readOptions: AudioReadOptions
 
-    public init(options: FeatureExtractionOptions, readOptions: AudioReadOptions = AudioReadOptions()) {
+    /// - Parameter includeInternal: also emit the internal columns (names beginning with `_`, and MFCCs
+    ///   computed only for their deltas), for summaries that read them.
+    public init(options: FeatureExtractionOptions, readOptions: AudioReadOptions = AudioReadOptions(),
+                includeInternal: Bool = false) {
         self.options = options
         var read = readOptions
         read.sampleRate = options.sampleRate
         self.readOptions = read
-        pipeline = Pipeline(options: options)
+        pipeline = Pipeline(options: options, includeInternal: includeInternal)
         columns = pipeline.visibleColumns
     }
 
@@ -96,7 +99,7 @@ final class Pipeline {
 
     var samples: Int { samplesSeen }
 
-    init(options: FeatureExtractionOptions) {
+    init(options: FeatureExtractionOptions, includeInternal: Bool = false) {
         self.options = options
         var all: [String] = []
         var zeroFeatures: [(FrameFeature, Int)] = [], edgeFeatures: [(FrameFeature, Int)] = []
@@ -149,6 +152,13 @@ final class Pipeline {
             case .voice:
                 voiceOffset = all.count
                 all += VoiceAnalyzer.columns
+            case .egemaps:
+                let offset = all.count
+                all += EGeMAPS.lowLevelDescriptors + EGeMAPS.gatedColumns
+                streams.append(EGeMAPSFeature(options: options.egemaps, pitch: options.pitch,
+                                              sampleRate: options.sampleRate, frame: options.frame, offset: all.count))
+                all += EGeMAPSFeature.columns
+                stages.append(EGeMAPSSmoothing(offset: offset))
             }
         }
         if pitchOffset != nil || voiceOffset != nil {
@@ -168,7 +178,7 @@ final class Pipeline {
         self.stages = stages
         self.spectra = Array(spectra.values)
         rowWidth = all.count
-        visible = all.indices.filter { !all[$0].hasPrefix("_") && !hidden.contains($0) }
+        visible = includeInternal ? Array(all.indices) : all.indices.filter { !all[$0].hasPrefix("_") && !hidden.contains($0) }
         visibleColumns = visible.map { all[$0] }
         rows = RowStore(width: all.count)
         stageDone = Array(repeating: 0, count: stages.count)

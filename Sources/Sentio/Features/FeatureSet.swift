@@ -14,6 +14,9 @@ public enum FeatureSet: String, Sendable, CaseIterable, Hashable {
     /// Over voiced frames (0 elsewhere): `jitter_local` (Praat's local jitter, a fraction), `shimmer_local_db`,
     /// `hnr_db`, and `f1_hz`, `f1_bandwidth_hz` ... `f3_bandwidth_hz` (Burg LPC); see ``VoiceOptions``.
     case voice
+    /// The 25 eGeMAPSv02 low-level descriptors under openSMILE's names (``EGeMAPS/lowLevelDescriptors``); at
+    /// the file and segment levels, the 88 eGeMAPSv02 functionals (``EGeMAPS/functionals``).
+    case egemaps
 }
 
 /// Named configurations that make Sentio's numbers match a reference tool.
@@ -42,6 +45,8 @@ public struct FeatureExtractionOptions: Sendable, Hashable {
     public var pitch = PitchOptions()
     /// Voice-quality options (set `voice`).
     public var voice = VoiceOptions()
+    /// eGeMAPS descriptor options (set `egemaps`).
+    public var egemaps = EGeMAPSOptions()
 
     public init(sets: [FeatureSet], mfcc: MFCCOptions, spectralPreprocessing: FramePreprocessingOptions,
                 spectral: SpectralDescriptorOptions = .init(), temporal: TemporalDescriptorOptions = .init()) {

@@ -72,6 +72,67 @@ public enum LinearPrediction {
         return (c, p)
     }
 
+    /// The coefficients `a[1...order]` of the autocorrelation-method predictor for the autocorrelation `r[0...order]`,
+    /// by the Levinson–Durbin recursion, written to `coefficients[0 ..< order]` (same sign convention as
+    /// ``burg(_:count:order:coefficients:work:)``). Returns false when `r[0]` is not positive.
+    public static func levinson(_ r: UnsafePointer<Double>, order: Int, coefficients a: UnsafeMutablePointer<Double>) -> Bool {
+        for k in 0..<order { a[k] = 0 }
+        guard r[0] > 0 else { return false }
+        var error = r[0]
+        for m in 0..<order {
+            var acc = r[m + 1]
+            for j in 0..<m { acc += a[j] * r[m - j] }
+            let k = -acc / error
+            a[m] = k
+            var lo = 0, hi = m - 1
+            while lo <= hi {
+                let al = a[lo], ah = a[hi]
+                a[lo] = al + k * ah
+                if lo != hi { a[hi] = ah + k * al }
+                lo += 1
+                hi -= 1
+            }
+            error *= 1 - k * k
+            guard error > 0 else { return true }
+        }
+        return true
+    }
+
+    /// Writes the `keep` lowest resonances among `roots` (poles of `1 / A(z)` at `sampleRate`) whose frequency
+    /// lies in `[lowHz, highHz]`, as (frequency Hz, bandwidth Hz) pairs to `out[0 ..< 2 keep]`; missing ones are
+    /// (0, 0). Only roots in the upper half plane count; roots outside the unit circle are reflected into it
+    /// (same frequency, stable bandwidth). Bandwidth is `-ln|z| fs / pi`.
+    public static func resonances(_ roots: UnsafePointer<(Double, Double)>, count n: Int, sampleRate: Double,
+                                  lowHz: Double, highHz: Double, keep: Int, into out: UnsafeMutablePointer<Float>) {
+        for i in 0..<(2 * keep) { out[i] = 0 }
+        var found = 0
+        for j in 0..<n where roots[j].1 > 0 {
+            var (re, im) = roots[j]
+            var radius = hypot(re, im)
+            if radius > 1 {
+                re /= radius * radius
+                im /= radius * radius
+                radius = 1 / radius
+            }
+            let frequency = atan2(im, re) * sampleRate / (2 * .pi)
+            guard frequency >= lowHz && frequency <= highHz else { continue }
+            // Insert in frequency order, keeping the lowest `keep`.
+            var place = found
+            while place > 0 && Double(out[2 * (place - 1)]) > frequency {
+                if place < keep {
+                    out[2 * place] = out[2 * (place - 1)]
+                    out[2 * place + 1] = out[2 * (place - 1) + 1]
+                }
+                place -= 1
+            }
+            if place < keep {
+                out[2 * place] = Float(frequency)
+                out[2 * place + 1] = Float(-log(radius) * sampleRate / .pi)
+                found = min(found + 1, keep)
+            }
+        }
+    }
+
     /// The roots of `z^n + c[0] z^(n-1) + ... + c[n-1]` (a monic polynomial with real coefficients), by Laguerre's
     /// method with deflation and polishing on the full polynomial (Numerical Recipes `zroots`). Writes `n`
     /// roots as (real, imaginary) pairs to `roots`.

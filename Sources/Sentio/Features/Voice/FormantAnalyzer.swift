@@ -110,32 +110,7 @@ public final class FormantAnalyzer {
         guard LinearPrediction.burg(frame, count: outputLength, order: order, coefficients: coefficients, work: work) else { return }
         LinearPrediction.roots(monic: coefficients, degree: order, into: roots)
 
-        var found = 0
-        let nyquist = analysisRate / 2
-        for j in 0..<order where roots[j].1 > 0 {
-            var (re, im) = roots[j]
-            var radius = hypot(re, im)
-            if radius > 1 {  // reflect into the unit circle: same frequency, stable bandwidth
-                re /= radius * radius
-                im /= radius * radius
-                radius = 1 / radius
-            }
-            let frequency = atan2(im, re) * analysisRate / (2 * .pi)
-            guard frequency >= options.safetyMargin && frequency <= nyquist - options.safetyMargin else { continue }
-            // Insert in frequency order, keeping the lowest `count`.
-            var place = found
-            while place > 0 && Double(out[2 * (place - 1)]) > frequency {
-                if place < count {
-                    out[2 * place] = out[2 * (place - 1)]
-                    out[2 * place + 1] = out[2 * (place - 1) + 1]
-                }
-                place -= 1
-            }
-            if place < count {
-                out[2 * place] = Float(frequency)
-                out[2 * place + 1] = Float(-log(radius) * analysisRate / .pi)
-                found = min(found + 1, count)
-            }
-        }
+        LinearPrediction.resonances(roots, count: order, sampleRate: analysisRate, lowHz: options.safetyMargin,
+                                    highHz: analysisRate / 2 - options.safetyMargin, keep: count, into: out)
     }
 }

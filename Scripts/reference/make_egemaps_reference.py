@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Writes openSMILE eGeMAPSv02 reference values for Sentio's Swift tests.
+
+    python Scripts/reference/make_egemaps_reference.py     # a Python with requirements.txt installed
+
+Writes to Fixtures/reference/egemaps/:
+  functional-names.txt   the 88 eGeMAPSv02 functional names, in openSMILE's order (one per line)
+  lld-names.txt          the 25 eGeMAPSv02 low-level-descriptor names, in openSMILE's order
+  functionals.csv        file,<88 functionals> for each clip in CLIPS (opensmile FeatureSet.eGeMAPSv02,
+                         FeatureLevel.Functionals, whole file), values as written by pandas (float32)
+  README.md              the opensmile version and the exact calls
+Deterministic: openSMILE has no randomness; two runs give identical files.
+"""
+from pathlib import Path
+
+import opensmile
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "Fixtures" / "reference" / "egemaps"
+CLIPS = ["speech-en.wav", "speech-en-2.wav", "speech-en-3.wav"]
+
+
+def main():
+    OUT.mkdir(parents=True, exist_ok=True)
+    functionals = opensmile.Smile(feature_set=opensmile.FeatureSet.eGeMAPSv02,
+                                  feature_level=opensmile.FeatureLevel.Functionals)
+    lld = opensmile.Smile(feature_set=opensmile.FeatureSet.eGeMAPSv02,
+                          feature_level=opensmile.FeatureLevel.LowLevelDescriptors)
+    (OUT / "functional-names.txt").write_text("\n".join(functionals.feature_names) + "\n")
+    (OUT / "lld-names.txt").write_text("\n".join(lld.feature_names) + "\n")
+    lines = [",".join(["file"] + functionals.feature_names)]
+    for clip in CLIPS:
+        frame = functionals.process_file(str(ROOT / "Fixtures" / "audio" / clip))
+        lines.append(",".join([clip] + [repr(float(v)) for v in frame.iloc[0].values]))
+    (OUT / "functionals.csv").write_text("\n".join(lines) + "\n")
+    (OUT / "README.md").write_text(
+        "# openSMILE eGeMAPSv02 reference\n\n"
+        "Written by `Scripts/reference/make_egemaps_reference.py` with opensmile "
+        f"{opensmile.__version__} (PyPI):\n\n"
+        "```python\n"
+        "opensmile.Smile(feature_set=opensmile.FeatureSet.eGeMAPSv02,\n"
+        "                feature_level=opensmile.FeatureLevel.Functionals).process_file(clip)\n"
+        "```\n\n"
+        f"Clips (Fixtures/audio): {', '.join(CLIPS)}. `functional-names.txt` and `lld-names.txt` are\n"
+        "`Smile.feature_names` for the functionals and the low-level descriptors.\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What summarising one file produced.
+public struct SegmentSummary: Sendable, Equatable {
+    /// The underlying frame extraction.
+    public var extraction: ExtractionSummary
+    /// Segment rows emitted.
+    public var segments: Int
+    /// Functional values that had too few frames and took their documented empty value.
+    public var shortFunctionals: Int
+}
+
+/// Options of a segment-level (functionals) extraction.
+public struct SegmentExtractionOptions: Sendable, Hashable {
+    /// The per-frame extraction the functionals read; its ``FeatureExtractionOptions/sets`` decide the output.
+    public var frames: FeatureExtractionOptions
+    /// How each file is divided.
+    public var segmentation: Segmentation
+
+    public init(frames: FeatureExtractionOptions, segmentation: Segmentation = .wholeFile) {
+        self.frames = frames
+        self.segmentation = segmentation
+    }
+}
+
+/// Streams a file through a ``FeatureExtractor`` and emits one row of functionals per segment.
+///
+/// The output columns are, for each requested set in order, its functional description (``FunctionalSets``):
+/// the 88 eGeMAPSv02 parameters for `egemaps`, generic statistics of every column for the others. Rows are
+/// ``FrameRow`` values whose `index` is the segment number and `start`/`end` its span in seconds.
+/// Memory: the frames of the open segments' contour-based descriptors (at most one file for `.wholeFile`).
+public final class SegmentFeatureExtractor {
+    /// The configuration.
+    public let options: SegmentExtractionOptions
+    /// Output column names, in order.
+    public let columns: [String]
+
+    private let extractor: FeatureExtractor
+    private let specs: [FunctionalSpec]
+    private let columnIndex: [String: Int]
+    private let frameStep: Double
+    private let frameCentre: (Int) -> Double
+    private let output: UnsafeMutableBufferPointer<Float>
+    private var spare: [SegmentFunctionals] = []
+    private let speech: SpeechDetector?
+
+    public init(options: SegmentExtractionOptions) {
+        self.options = options
+        var frames = options.frames
+        let requested = frames.sets
+        var specs: [FunctionalSpec] = []
+        for set in requested { specs += FunctionalSets.description(of: set, options: frames) }
+        if case .voiceActivity = options.segmentation { frames.sets = SpeechDetector.requiredSets(adding: requested) }
+        extractor = FeatureExtractor(options: frames, includeInternal: true)
+        self.specs = specs
+        columns = specs.map(\.name)
+        var index: [String: Int] = [:]
+        for (i, name) in extractor.columns.enumerated() { index[name] = i }
+        columnIndex = index
+        let rate = frames.sampleRate, frame = frames.frame
+        frameStep = Double(frame.hop) / rate
+        frameCentre = { Double(frame.frameStart($0)) / rate + Double(frame.frameLength) / (2 * rate) }
+        output = .allocate(capacity: max(1, specs.count))
+        output.initialize(repeating: 0)
+        if case .voiceActivity(let vad) = options.segmentation {
+            speech = SpeechDetector(options: vad, columns: index, frameStep: frameStep)
+        } else {
+            speech = nil
+        }
+    }
+
+    deinit { output.deallocate() }
+
+    /// Summarises the file at `path`, calling `emit` once per segment, in time order.
+    /// - Throws: ``AudioError`` for a bad file, or whatever `emit` throws.
+    @discardableResult
+    public func process(path: String, emit: (FrameRow) throws -> Void) throws -> SegmentSummary {
+        var segments = 0, short = 0
+        func write(_ f: SegmentFunctionals, index: Int, start: Double, end: Double) throws {
+            short += f.finish(frameStep: frameStep, into: output.baseAddress!)
+            segments += 1
+            try emit(FrameRow(index: index, start: start, end: end, values: UnsafeBufferPointer(output)))
+        }
+        let summary: ExtractionSummary
+        switch options.segmentation {
+        case .wholeFile:
+            let f = takeSpare()
+            defer { spare.append(f) }
+            summary = try extractor.process(path: path) { row in f.add(row.values.baseAddress!) }
+            let duration = Double(summary.samples) / options.frames.sampleRate
+            try write(f, index: 0, start: 0, end: duration)
+        case .windows(let length, let hop):
+            // Window k spans [k hop, k hop + length); open windows form a queue starting at `firstOpen`.
+            var firstOpen = 0
+            var open: [SegmentFunctionals] = []
+            func slot(_ k: Int) -> SegmentFunctionals {
+                while firstOpen + open.count <= k { open.append(takeSpare()) }
+                return open[k - firstOpen]
+            }
+            func close() throws {
+                let start = Double(firstOpen) * hop
+                let f = slot(firstOpen)
+                try write(f, index: firstOpen, start: start, end: start + length)
+                spare.append(open.removeFirst())
+                firstOpen += 1
+            }
+            summary = try extractor.process(path: path) { row in
+                let t = frameCentre(row.index)
+                while Double(firstOpen) * hop + length <= t { try close() }
+                let last = Int((t / hop).rounded(.down))
+                let first = max(firstOpen, Int(((t - length) / hop).rounded(.down)) + 1)
+                if first <= last { for k in first...last { slot(k).add(row.values.baseAddress!) } }
+            }
+            let duration = Double(summary.samples) / options.frames.sampleRate
+            let count = duration > length ? Int(((duration - length) / hop).rounded(.up)) + 1 : 1
+            while firstOpen < count {
+                let start = Double(firstOpen) * hop
+                let f = slot(firstOpen)
+                try write(f, index: firstOpen, start: start, end: min(start + length, duration))
+                spare.append(open.removeFirst())
+                firstOpen += 1
+            }
+            spare += open
+        case .voiceActivity:
+            let detector = speech!
+            let f = takeSpare()
+            defer { spare.append(f) }
+            detector.reset(width: extractor.columns.count)
+            let centre = frameCentre, step = frameStep
+            func region(_ first: Int, _ end: Int) throws {
+                f.reset()
+                detector.forEachRow(from: first, to: end) { f.add($0) }
+                try write(f, index: segments, start: centre(first) - step / 2, end: centre(end - 1) + step / 2)
+            }
+            summary = try extractor.process(path: path) { row in
+                try detector.add(row.values.baseAddress!, index: row.index, region: region)
+            }
+            try detector.finish(region: region)
+        }
+        return SegmentSummary(extraction: summary, segments: segments, shortFunctionals: short)
+    }
+
+    /// A reset accumulator; returned ones keep their buffers across segments and files.
+    private func takeSpare() -> SegmentFunctionals {
+        let f = spare.popLast() ?? SegmentFunctionals(specs: specs, columnIndex: columnIndex)
+        f.reset()
+        return f
+    }
+}

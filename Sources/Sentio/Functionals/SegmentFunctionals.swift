@@ -1,0 +1,150 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Evaluates a functional set description (``FunctionalSpec`` list) over the frames of one segment.
+///
+/// Frames are added one at a time; descriptors whose functionals only need moments, regression sums or run
+/// lengths are accumulated in O(1) memory, and only those that need order statistics or the contour shape
+/// (percentiles, peaks, slopes) keep their values, so a whole-file summary of an hour of audio stays small.
+/// Reused across segments and files: ``reset()`` keeps the buffers.
+final class SegmentFunctionals {
+    private struct Descriptor {
+        let column: Int
+        var keepsContour: Bool
+        var all = RunningMoments()
+        var nonZero = RunningMoments()
+        var runs = RunLengths()
+        var contour: [Float] = []
+    }
+
+    let specs: [FunctionalSpec]
+    private var descriptors: [Descriptor] = []
+    private var specDescriptor: [Int] = []
+    private var frames = 0
+    private var scratch: [Float] = []
+    private var peaks = ContourPeaks()
+
+    /// - Parameters:
+    ///   - specs: the output columns, in order.
+    ///   - columnIndex: position of each descriptor in the rows passed to ``add(_:)``.
+    init(specs: [FunctionalSpec], columnIndex: [String: Int]) {
+        self.specs = specs
+        var byName: [String: Int] = [:]
+        for spec in specs {
+            guard let column = columnIndex[spec.descriptor] else {
+                preconditionFailure("functional \(spec.name) reads unknown descriptor \(spec.descriptor)")
+            }
+            let d: Int
+            if let existing = byName[spec.descriptor] {
+                d = existing
+            } else {
+                d = descriptors.count
+                byName[spec.descriptor] = d
+                descriptors.append(Descriptor(column: column, keepsContour: false))
+            }
+            descriptors[d].keepsContour = descriptors[d].keepsContour || spec.functional.needsContour
+            specDescriptor.append(d)
+        }
+    }
+
+    /// Forgets the segment's frames.
+    func reset() {
+        frames = 0
+        for d in descriptors.indices {
+            descriptors[d].all = RunningMoments()
+            descriptors[d].nonZero = RunningMoments()
+            descriptors[d].runs = RunLengths()
+            descriptors[d].contour.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Frames added since the last reset.
+    var frameCount: Int { frames }
+
+    /// Adds one frame: `row[c]` is the value of descriptor column `c`.
+    func add(_ row: UnsafePointer<Float>) {
+        let t = Double(frames)
+        for d in descriptors.indices {
+            let x = row[descriptors[d].column]
+            descriptors[d].all.add(Double(x), time: t)
+            if x != 0 { descriptors[d].nonZero.add(Double(x), time: t) }
+            descriptors[d].runs.add(nonZero: x != 0)
+            if descriptors[d].keepsContour { descriptors[d].contour.append(x) }
+        }
+        frames += 1
+    }
+
+    /// Writes one value per spec to `out` and returns how many specs had too few frames (their value is the
+    /// functional's documented empty value).
+    /// - Parameter frameStep: seconds between frames; per-second rates divide by `frameCount * frameStep`.
+    func finish(frameStep: Double, into out: UnsafeMutablePointer<Float>) -> Int {
+        for d in descriptors.indices { descriptors[d].runs.finish() }
+        var shortCount = 0
+        let duration = Double(frames) * frameStep
+        for (s, spec) in specs.enumerated() {
+            let d = descriptors[specDescriptor[s]]
+            let moments = spec.selection == .all ? d.all : d.nonZero
+            if moments.count < spec.functional.minimumCount { shortCount += 1 }
+            out[s] = Float(value(spec, d, moments, frameStep: frameStep, duration: duration))
+        }
+        return shortCount
+    }
+
+    private func value(_ spec: FunctionalSpec, _ d: Descriptor, _ m: RunningMoments,
+                       frameStep: Double, duration: Double) -> Double {
+        switch spec.functional {
+        case .mean:
+            return m.mean
+        case .stddev:
+            return m.count < 2 ? 0 : m.variance.squareRoot()
+        case .stddevNorm:
+            let mean = m.mean
+            return m.count < 2 || mean == 0 ? 0 : m.variance.squareRoot() / mean
+        case .regressionSlope:
+            return m.slope / frameStep
+        case .equivalentSoundLevel:
+            return m.count == 0 ? -100 : max(-100, 10 * log10(max(m.mean, 0)))
+        case .nonZeroRunsPerSecond:
+            return duration > 0 ? Double(d.runs.runs.count) / duration : 0
+        case .nonZeroRunLengthMean:
+            return d.runs.runs.mean * frameStep
+        case .nonZeroRunLengthStddev:
+            return d.runs.runs.variance.squareRoot() * frameStep
+        case .zeroRunLengthMean:
+            return d.runs.pauses.mean * frameStep
+        case .zeroRunLengthStddev:
+            return d.runs.pauses.variance.squareRoot() * frameStep
+        case .percentile(let p):
+            return withSorted(d, spec.selection) { Percentiles.value(p, sorted: $0) }
+        case .percentileRange(let lo, let hi):
+            return withSorted(d, spec.selection) { Percentiles.value(hi, sorted: $0) - Percentiles.value(lo, sorted: $0) }
+        case .peaksPerSecond, .meanRisingSlope, .stddevRisingSlope, .meanFallingSlope, .stddevFallingSlope:
+            let summary = withSelected(d, spec.selection) { peaks.analyse($0, frameStep: frameStep) }
+            switch spec.functional {
+            case .peaksPerSecond: return duration > 0 ? Double(summary.peaks) / duration : 0
+            case .meanRisingSlope: return summary.rising.mean
+            case .stddevRisingSlope: return summary.rising.stddev
+            case .meanFallingSlope: return summary.falling.mean
+            default: return summary.falling.stddev
+            }
+        }
+    }
+
+    /// Calls `body` with the selected values of `d` in frame order (zeros dropped for `.nonZero`).
+    private func withSelected<R>(_ d: Descriptor, _ selection: FrameSelection,
+                                 _ body: (UnsafeBufferPointer<Float>) -> R) -> R {
+        if selection == .all { return d.contour.withUnsafeBufferPointer(body) }
+        scratch.removeAll(keepingCapacity: true)
+        for x in d.contour where x != 0 { scratch.append(x) }
+        return scratch.withUnsafeBufferPointer(body)
+    }
+
+    private func withSorted<R>(_ d: Descriptor, _ selection: FrameSelection,
+                               _ body: (UnsafeBufferPointer<Float>) -> R) -> R {
+        scratch.removeAll(keepingCapacity: true)
+        for x in d.contour where selection == .all || x != 0 { scratch.append(x) }
+        scratch.sort()
+        return scratch.withUnsafeBufferPointer(body)
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+@testable import Sentio
+
+/// The eGeMAPS set against openSMILE eGeMAPSv02's names and values (Fixtures/reference/egemaps, written by
+/// Scripts/reference/make_egemaps_reference.py).
+@Suite struct EGeMAPSTests {
+    static let referenceFolder = Fixture.root.appendingPathComponent("Fixtures/reference/egemaps")
+
+    static func lines(_ name: String) throws -> [String] {
+        try String(contentsOf: referenceFolder.appendingPathComponent(name), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+    }
+
+    @Test("the 88 functionals and 25 low-level descriptors carry openSMILE's exact names, in its order")
+    func names() throws {
+        let functionalNames = try Self.lines("functional-names.txt"), lldNames = try Self.lines("lld-names.txt")
+        #expect(EGeMAPS.functionals.map(\.name) == functionalNames)
+        #expect(EGeMAPS.lowLevelDescriptors == lldNames)
+        let frames = FeatureExtractor(options: FeatureExtractionOptions(sets: [.egemaps], preset: .kaldi))
+        #expect(frames.columns == EGeMAPS.lowLevelDescriptors)
+    }
+
+    @Test("file-level values of the spectral, cepstral, level and F0 functionals agree with openSMILE on speech",
+          arguments: ["speech-en.wav", "speech-en-2.wav", "speech-en-3.wav"])
+    func valuesAgree(clip: String) throws {
+        let rows = try Self.lines("functionals.csv")
+        let header = rows[0].split(separator: ",").map(String.init)
+        let row = try #require(rows.first { $0.hasPrefix(clip + ",") }).split(separator: ",").map(String.init)
+        var reference: [String: Double] = [:]
+        for (name, value) in zip(header.dropFirst(), row.dropFirst()) { reference[name] = Double(value) }
+
+        let extractor = SegmentFeatureExtractor(options: SegmentExtractionOptions(
+            frames: FeatureExtractionOptions(sets: [.egemaps], preset: .kaldi)))
+        var values: [String: Double] = [:]
+        try extractor.process(path: Fixture.audio(clip)) { r in
+            for (name, v) in zip(extractor.columns, r.values) { values[name] = Double(v) }
+        }
+        // Absolute tolerances: the spectral descriptors are the same computation on frames centred 2.5 ms apart;
+        // F0 comes from a different tracker; voiced-only values inherit its voicing decisions.
+        let tolerances: [String: Double] = [
+            "mfcc1_sma3_amean": 0.8, "mfcc2_sma3_amean": 0.8, "mfcc3_sma3_amean": 0.8, "mfcc4_sma3_amean": 0.8,
+            "equivalentSoundLevel_dBp": 0.1, "F0semitoneFrom27.5Hz_sma3nz_percentile50.0": 0.6,
+            "hammarbergIndexV_sma3nz_amean": 1.5, "alphaRatioV_sma3nz_amean": 1.5,
+            "slopeV0-500_sma3nz_amean": 0.006, "loudnessPeaksPerSec": 0.5,
+        ]
+        for (name, tolerance) in tolerances {
+            let ours = try #require(values[name]), theirs = try #require(reference[name])
+            #expect(abs(ours - theirs) <= tolerance, "\(name): Sentio \(ours), openSMILE \(theirs)")
+        }
+        let flux = try #require(values["spectralFlux_sma3_amean"]), theirFlux = try #require(reference["spectralFlux_sma3_amean"])
+        #expect(abs(flux / theirFlux - 1) < 0.05, "spectral flux: Sentio \(flux), openSMILE \(theirFlux)")
+        let allFinite = values.values.allSatisfy { $0.isFinite }
+        #expect(allFinite)
+    }
+
+    @Test("sma3 averages the frame with its neighbours; sma3nz keeps zeros and averages only non-zero neighbours")
+    func smoothing() throws {
+        // A 440 Hz tone is voiced throughout except where the pitch window reaches past the edges.
+        let tone = DescriptorTests.tone(220, seconds: 0.5, amplitude: 0.3)
+        let values = try DescriptorTests.extract(tone + [Float](repeating: 0, count: 8000), [.egemaps], .kaldi)
+        let f0 = try #require(values["F0semitoneFrom27.5Hz_sma3nz"])
+        let expected = Float(12 * log2(220 / 27.5))
+        let voiced = f0.filter { $0 != 0 }
+        #expect(voiced.count > 30)
+        for v in voiced { #expect(abs(v - expected) < 0.1) }
+        #expect(f0.suffix(20).allSatisfy { $0 == 0 }, "silence stays 0 after smoothing")
+    }
+}

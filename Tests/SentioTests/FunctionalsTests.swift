@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+@testable import Sentio
+
+/// The functionals engine on synthetic contours whose statistics are known in closed form.
+@Suite struct FunctionalsTests {
+    /// Evaluates `functionals` of the single descriptor `x` (frames `step` seconds apart).
+    static func evaluate(_ x: [Float], _ functionals: [Functional], selection: FrameSelection = .all,
+                         step: Double = 0.01) -> (values: [Double], short: Int) {
+        let specs = functionals.map { FunctionalSpec(name: $0.suffix, descriptor: "x", selection: selection, functional: $0) }
+        let f = SegmentFunctionals(specs: specs, columnIndex: ["x": 0])
+        for v in x { withUnsafePointer(to: v) { f.add($0) } }
+        var out = [Float](repeating: .nan, count: specs.count)
+        let short = out.withUnsafeMutableBufferPointer { f.finish(frameStep: step, into: $0.baseAddress!) }
+        return (out.map(Double.init), short)
+    }
+
+    @Test("percentiles of a ramp are its values at p(n-1), interpolated; the range is their difference")
+    func rampPercentiles() {
+        let ramp = (0...100).map { Float($0) }.shuffled()
+        let v = Self.evaluate(ramp, [.percentile(0.2), .percentile(0.5), .percentile(0.8), .percentileRange(0.2, 0.8),
+                                     .percentile(0.255), .mean, .stddev]).values
+        #expect(v[0] == 20 && v[1] == 50 && v[2] == 80 && v[3] == 60)
+        #expect(abs(v[4] - 25.5) < 1e-4)
+        #expect(v[5] == 50)
+        // Population standard deviation of 0...100: sqrt((101^2 - 1) / 12).
+        #expect(abs(v[6] - ((101.0 * 101 - 1) / 12).squareRoot()) < 1e-3)
+    }
+
+    @Test("rising and falling slopes of a triangle wave, in units per second, and its peaks per second")
+    func triangleSlopes() {
+        // Rises 0 -> 10 over 10 frames, falls back over 20 frames; 5 periods of 0.3 s, then the start of a
+        // sixth rise (so the end-of-contour step is a rising one at the same slope).
+        var x: [Float] = []
+        for _ in 0..<5 {
+            x += (0..<10).map { Float($0) }
+            x += (0..<20).map { 10 - Float($0) * 0.5 }
+        }
+        x += [0, 1, 2, 3]
+        let v = Self.evaluate(x, [.meanRisingSlope, .stddevRisingSlope, .meanFallingSlope, .stddevFallingSlope,
+                                  .peaksPerSecond]).values
+        #expect(abs(v[0] - 100) < 1e-3, "10 units in 0.10 s")
+        #expect(abs(v[1]) < 1e-3)
+        #expect(abs(v[2] - 50) < 1e-3, "10 units in 0.20 s")
+        #expect(abs(v[3]) < 1e-3)
+        #expect(abs(v[4] - 5 / (Double(x.count) * 0.01)) < 1e-6)
+    }
+
+    @Test("peaks of a known envelope: a 2 Hz raised sine over 3 s has 6 peaks, small ripples are ignored")
+    func envelopePeaks() {
+        let x = (0..<300).map { i -> Float in
+            let t = Double(i) * 0.01
+            return Float(1.2 + sin(2 * .pi * 2 * t - .pi / 2) + 0.02 * sin(2 * .pi * 23 * t))
+        }
+        let v = Self.evaluate(x, [.peaksPerSecond]).values
+        #expect(abs(v[0] - 2) < 1e-6)
+    }
+
+    @Test("run lengths of a known voicing pattern: voiced segments, pauses between them, segments per second")
+    func voicingRuns() {
+        let pattern: [(Bool, Int)] = [(false, 2), (true, 5), (false, 3), (true, 10), (false, 4), (true, 6), (false, 7)]
+        let x = pattern.flatMap { voiced, n in [Float](repeating: voiced ? 30 : 0, count: n) }
+        let v = Self.evaluate(x, [.nonZeroRunsPerSecond, .nonZeroRunLengthMean, .nonZeroRunLengthStddev,
+                                  .zeroRunLengthMean, .zeroRunLengthStddev]).values
+        #expect(abs(v[0] - 3 / 0.37) < 1e-4)
+        #expect(abs(v[1] - 0.07) < 1e-6)
+        let runs = [0.05, 0.10, 0.06]
+        let sd = (runs.map { ($0 - 0.07) * ($0 - 0.07) }.reduce(0, +) / 3).squareRoot()
+        #expect(abs(v[2] - sd) < 1e-6)
+        #expect(abs(v[3] - 0.035) < 1e-6, "only the pauses between voiced runs count")
+        #expect(abs(v[4] - 0.005) < 1e-6)
+    }
+
+    @Test("voiced-only statistics skip zero frames; stddevNorm keeps the sign of the mean")
+    func nonZeroSelection() {
+        let x: [Float] = [0, -2, 0, -4, 0, -6, 0]
+        let v = Self.evaluate(x, [.mean, .stddevNorm], selection: .nonZero).values
+        #expect(v[0] == -4)
+        #expect(abs(v[1] - (-(8.0 / 3).squareRoot() / 4)) < 1e-6)
+    }
+
+    @Test("equivalent sound level is 10 log10 of the mean energy; the regression slope is per second")
+    func levelAndSlope() {
+        let v = Self.evaluate([0.01, 0.03, 0.02], [.equivalentSoundLevel]).values
+        #expect(abs(v[0] - (-20 + 10 * log10(2.0))) < 1e-4)
+        let ramp = (0..<50).map { Float($0) * 0.5 }
+        #expect(abs(Self.evaluate(ramp, [.regressionSlope]).values[0] - 50) < 1e-3)
+    }
+
+    @Test("a segment too short for a functional gets its documented empty value and counts a warning")
+    func tooShort() {
+        let (v, short) = Self.evaluate([], [.mean, .stddevNorm, .percentile(0.5), .meanRisingSlope, .equivalentSoundLevel])
+        #expect(v == [0, 0, 0, 0, -100])
+        #expect(short == 5)
+        let (w, shortOne) = Self.evaluate([3], [.mean, .stddev])
+        #expect(w == [3, 0] && shortOne == 1)
+    }
+
+    @Test("fixed windows: each frame goes to every window holding its centre; the last window is clipped")
+    func windows() throws {
+        var options = FeatureExtractionOptions(sets: [.energy], preset: .kaldi)
+        options.sets = [.energy]
+        let extractor = SegmentFeatureExtractor(options: SegmentExtractionOptions(
+            frames: options, segmentation: .windows(length: 1, hop: 0.5)))
+        var rows: [(Double, Double)] = []
+        let summary = try extractor.process(path: Fixture.audio("tone-440-16k.wav")) { rows.append(($0.start, $0.end)) }
+        let duration = Double(summary.extraction.samples) / 16000
+        let expected = Int(((duration - 1) / 0.5).rounded(.up)) + 1
+        #expect(rows.count == expected)
+        #expect(rows.first! == (0, 1))
+        #expect(rows.last!.1 == duration)
+        #expect(extractor.columns.first == "rms_amean")
+    }
+
+    @Test("voice-activity segments cover the spoken clip's speech and nothing of a silent file")
+    func voiceActivity() throws {
+        let options = FeatureExtractionOptions(sets: [.mfcc], preset: .kaldi)
+        let extractor = SegmentFeatureExtractor(options: SegmentExtractionOptions(
+            frames: options, segmentation: .voiceActivity(VoiceActivityOptions())))
+        var speech: [(Double, Double)] = []
+        try extractor.process(path: Fixture.audio("speech-en.wav")) { speech.append(($0.start, $0.end)) }
+        #expect(!speech.isEmpty)
+        for (start, end) in speech { #expect(end - start >= 0.25 && end - start <= 10.01) }
+        var silent = 0
+        try extractor.process(path: Fixture.audio("silence-16k.wav")) { _ in silent += 1 }
+        #expect(silent == 0)
+    }
+}
