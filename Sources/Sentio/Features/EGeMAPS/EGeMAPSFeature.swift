@@ -128,6 +128,7 @@ final class EGeMAPSFeature: StreamFeature {
         }
         lpcWork = .allocate(capacity: 2 * (options.formantOrder + 1))
         roots = .allocate(capacity: options.formantOrder)
+        roots.initialize(repeating: (0, 0), count: options.formantOrder)
     }
 
     deinit {
@@ -141,6 +142,7 @@ final class EGeMAPSFeature: StreamFeature {
         tracker.reset()
         perturbation.reset()
         balance.reset()
+        roots.update(repeating: (0, 0), count: options.formantOrder)  // results must not depend on the previous file
         decided.removeAll(keepingCapacity: true)
         decidedBase = 0
         framesCompleted = 0
@@ -259,7 +261,8 @@ final class EGeMAPSFeature: StreamFeature {
         }
         var found: (Float, Float, Float, Float, Float, Float) = (0, 0, 0, 0, 0, 0)
         if LinearPrediction.levinson(acf, order: order, coefficients: a) {
-            LinearPrediction.roots(monic: a, degree: order, into: roots)
+            // Consecutive voiced frames have similar predictors: start from the last frame's roots.
+            LinearPrediction.roots(monic: a, degree: order, polish: false, warmStart: true, into: roots)
             withUnsafeMutableBytes(of: &found) { raw in
                 LinearPrediction.resonances(roots, count: order, sampleRate: 2 * Double(formantBins) * sampleRate / Double(shortFFT.size),
                                             lowHz: 50, highHz: 5450, keep: 3,
