@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates the reference feature matrices in Fixtures/reference/ (librosa + kaldi-native-fbank).
+# Regenerates the reference feature matrices in Fixtures/reference/ (librosa + kaldi-native-fbank) and
+# the openSMILE eGeMAPSv02 reference in Fixtures/reference/egemaps/.
 #
 # Usage (works from any directory):
 #
@@ -11,7 +12,8 @@
 #   2. pip installs the exact pins in Scripts/reference/requirements.txt into it
 #      (a no-op when they are already installed).
 #   3. Runs Scripts/reference/make_reference.py with that venv, which rewrites
-#      Fixtures/reference/*.npy, manifest.csv and README.md.
+#      Fixtures/reference/*.npy, manifest.csv and README.md, then make_egemaps_reference.py, which
+#      rewrites Fixtures/reference/egemaps/.
 #
 # Environment:
 #   SENTIO_VENV   venv directory (default: $HOME/.cache/sentio-venv)
@@ -28,4 +30,5 @@ tool=make_reference
 source "$repo_root/Scripts/lib/common.sh"
 sentio_python_env
 
-exec "$venv/bin/python" "$script_dir/make_reference.py" "$@"
+"$venv/bin/python" "$script_dir/make_reference.py" "$@"
+exec "$venv/bin/python" "$script_dir/make_egemaps_reference.py"
