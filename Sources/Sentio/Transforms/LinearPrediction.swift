@@ -28,16 +28,7 @@ public enum LinearPrediction {
             let (num, den) = crossAndPower(f + (m + 1), g + (m + 1), count - m - 1)
             guard den > 0 else { return true }
             let k = -2 * num / den
-            // Levinson update of a[0...m] (a[m] is the new coefficient).
-            a[m] = k
-            var lo = 0, hi = m - 1
-            while lo <= hi {
-                let al = a[lo], ah = a[hi]
-                a[lo] = al + k * ah
-                if lo != hi { a[hi] = ah + k * al }
-                lo += 1
-                hi -= 1
-            }
+            addReflection(k, order: m, to: a)
             // New errors: f'[i] = f[i] + k g[i], b'[i] = g[i] + k f[i], stored as g'[i + 1]. Walking down,
             // g[i + 1] has already been read when b'[i] overwrites it.
             var i = count - 1
@@ -83,19 +74,26 @@ public enum LinearPrediction {
             var acc = r[m + 1]
             for j in 0..<m { acc += a[j] * r[m - j] }
             let k = -acc / error
-            a[m] = k
-            var lo = 0, hi = m - 1
-            while lo <= hi {
-                let al = a[lo], ah = a[hi]
-                a[lo] = al + k * ah
-                if lo != hi { a[hi] = ah + k * al }
-                lo += 1
-                hi -= 1
-            }
+            addReflection(k, order: m, to: a)
             error *= 1 - k * k
             guard error > 0 else { return true }
         }
         return true
+    }
+
+    /// The Levinson step shared by Burg and the autocorrelation method: extends the order-`m` predictor
+    /// `a[0 ..< m]` to order `m + 1` with reflection coefficient `k` (which becomes `a[m]`).
+    @inline(__always)
+    private static func addReflection(_ k: Double, order m: Int, to a: UnsafeMutablePointer<Double>) {
+        a[m] = k
+        var lo = 0, hi = m - 1
+        while lo <= hi {
+            let al = a[lo], ah = a[hi]
+            a[lo] = al + k * ah
+            if lo != hi { a[hi] = ah + k * al }
+            lo += 1
+            hi -= 1
+        }
     }
 
     /// Writes the `keep` lowest resonances among `roots` (poles of `1 / A(z)` at `sampleRate`) whose frequency
