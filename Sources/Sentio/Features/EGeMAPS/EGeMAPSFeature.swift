@@ -22,6 +22,10 @@ public struct EGeMAPSOptions: Sendable, Hashable {
     /// Value of the formant amplitudes (`FnamplitudeLogRelF0`) in unvoiced frames: openSMILE's floor for a
     /// level relative to an absent F0, which its `nz` functionals include. Default −201 dB.
     public var unvoicedAmplitude: Float = -201
+    /// Voiced runs shorter than this many frames are treated as unvoiced: isolated 20–30 ms "voiced" blips
+    /// (periodic-looking fricative noise, often an octave or two above the voice) would otherwise dominate the
+    /// F0 slopes and variation. Default 4 (40 ms at a 10 ms hop).
+    public var minimumVoicedRun = 4
 
     public init() {}
 }
@@ -167,6 +171,7 @@ final class EGeMAPSFeature: StreamFeature {
         let out = row(index) + offset
         var f0 = decided[index - decidedBase]
         let centre = tracker.centre(index)
+        if f0 > 0 && voicedRun(containing: index) < options.minimumVoicedRun { f0 = 0 }
         if f0 > 0 { f0 = gatedByEnergy(f0, centre: centre) }
         spectralDescriptors(centre: centre, into: out)
         let r = Self.raw
@@ -181,10 +186,23 @@ final class EGeMAPSFeature: StreamFeature {
         }
         out[Self.rawColumns.count] = out[r.f0]
         framesCompleted = index + 1
-        if index - decidedBase >= 256 {
-            decided.removeFirst(index + 1 - decidedBase)
-            decidedBase = index + 1
+        // Keep enough decided frames behind the writer to measure the run a later frame belongs to.
+        let keepFrom = index + 1 - options.minimumVoicedRun
+        if keepFrom - decidedBase >= 256 {
+            decided.removeFirst(keepFrom - decidedBase)
+            decidedBase = keepFrom
         }
+    }
+
+    /// Length of the voiced run holding frame `index`, counted up to ``EGeMAPSOptions/minimumVoicedRun``.
+    /// A voiced frame is written only after its stretch has ended, so the whole run has been decided.
+    private func voicedRun(containing index: Int) -> Int {
+        let cap = options.minimumVoicedRun
+        var n = 1, j = index - 1
+        while n < cap && j >= decidedBase && decided[j - decidedBase] > 0 { n += 1; j -= 1 }
+        j = index + 1
+        while n < cap && j < decidedBase + decided.count && decided[j - decidedBase] > 0 { n += 1; j += 1 }
+        return n
     }
 
     /// `f0`, or 0 when the 60 ms Gaussian-windowed frame's RMS is below the voicing energy floor. Leaves the
