@@ -56,19 +56,23 @@ import Testing
         #expect(abs(v[0] - 2) < 1e-6)
     }
 
-    @Test("run lengths of a known voicing pattern: voiced segments, pauses between them, segments per second")
+    @Test("voiced and unvoiced segments of a known voicing pattern, with openSMILE's hysteresis and lengths")
     func voicingRuns() {
         let pattern: [(Bool, Int)] = [(false, 2), (true, 5), (false, 3), (true, 10), (false, 4), (true, 6), (false, 7)]
         let x = pattern.flatMap { voiced, n in [Float](repeating: voiced ? 30 : 0, count: n) }
         let v = Self.evaluate(x, [.nonZeroRunsPerSecond, .nonZeroRunLengthMean, .nonZeroRunLengthStddev,
                                   .zeroRunLengthMean, .zeroRunLengthStddev]).values
+        // Voiced segments of 5, 10 and 6 frames measure 4, 9 and 5 frames (last - first).
         #expect(abs(v[0] - 3 / 0.37) < 1e-4)
-        #expect(abs(v[1] - 0.07) < 1e-6)
-        let runs = [0.05, 0.10, 0.06]
-        let sd = (runs.map { ($0 - 0.07) * ($0 - 0.07) }.reduce(0, +) / 3).squareRoot()
-        #expect(abs(v[2] - sd) < 1e-6)
-        #expect(abs(v[3] - 0.035) < 1e-6, "only the pauses between voiced runs count")
-        #expect(abs(v[4] - 0.005) < 1e-6)
+        #expect(abs(v[1] - 0.06) < 1e-6)
+        #expect(abs(v[2] - (14.0 / 3).squareRoot() * 0.01) < 1e-6)
+        // Unvoiced segments: the 2 leading frames are too few (3 needed); 3, 4 and the trailing 7 measure 2, 3, 6.
+        #expect(abs(v[3] - 0.11 / 3) < 1e-6)
+        let mean = 11.0 / 3, deviation = ([2.0, 3, 6].map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 3).squareRoot()
+        #expect(abs(v[4] - deviation * 0.01) < 1e-6)
+        // A single unvoiced frame inside a voiced stretch is bridged: one segment spanning frames 0...5.
+        let bridged = Self.evaluate([30, 30, 30, 0, 30, 30, 0, 0], [.nonZeroRunsPerSecond, .nonZeroRunLengthMean]).values
+        #expect(abs(bridged[0] - 1 / 0.08) < 1e-4 && abs(bridged[1] - 0.05) < 1e-6)
     }
 
     @Test("voiced-only statistics skip zero frames; stddevNorm keeps the sign of the mean")
@@ -90,7 +94,7 @@ import Testing
     @Test("a segment too short for a functional gets its documented empty value and counts a warning")
     func tooShort() {
         let (v, short) = Self.evaluate([], [.mean, .stddevNorm, .percentile(0.5), .meanRisingSlope, .equivalentSoundLevel])
-        #expect(v == [0, 0, 0, 0, -100])
+        #expect(v == [0, 0, 0, 0, -120])
         #expect(short == 5)
         let (w, shortOne) = Self.evaluate([3], [.mean, .stddev])
         #expect(w == [3, 0] && shortOne == 1)

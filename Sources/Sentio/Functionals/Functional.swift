@@ -10,13 +10,14 @@ public enum Functional: Sendable, Hashable {
     /// Population standard deviation (divides by n, as openSMILE does). Empty input: 0.
     case stddev
     /// Coefficient of variation as openSMILE's `stddevNorm` defines it: standard deviation divided by the
-    /// mean **without** `abs()`, so a negative mean gives a negative value. 0 when the mean is 0 or input is empty.
+    /// mean **without** `abs()`, so a negative mean gives a negative value. With a mean of exactly 0 it is the
+    /// standard deviation itself (openSMILE divides by 1 then); 0 when the deviation is 0 or input is empty.
     case stddevNorm
     /// Percentile `p` in [0, 1] by linear interpolation between closest ranks: with the n values sorted
     /// ascending, position `p (n - 1)` (numpy's default `linear` method, openSMILE's `interp = 1`).
     /// Empty input: 0.
     case percentile(Double)
-    /// `percentile(high) - percentile(low)`. Empty input: 0.
+    /// `|percentile(high) - percentile(low)|`. Empty input: 0.
     case percentileRange(Double, Double)
     /// Mean of the rising slopes, in units per second: for each local minimum followed by a local maximum
     /// (openSMILE `Peaks2`, see ``ContourPeaks``), (max value − min value) / (time between them). 0 when there is none.
@@ -32,18 +33,20 @@ public enum Functional: Sendable, Hashable {
     /// Slope of the least-squares line through the values against time, in units per second. 0 with fewer
     /// than two values.
     case regressionSlope
-    /// Runs of non-zero frames (e.g. voiced segments) per second of segment duration.
+    /// Segments of non-zero frames (e.g. voiced segments, found as ``SegmentLengths`` describes: at least 3
+    /// frames, single stray frames bridged) per second of segment duration.
     case nonZeroRunsPerSecond
-    /// Mean length of the runs of non-zero frames, in seconds. 0 when there is none.
+    /// Mean length of the non-zero segments, in seconds (last − first frame, as openSMILE measures). 0 when there is none.
     case nonZeroRunLengthMean
-    /// Population standard deviation of the non-zero run lengths, in seconds. 0 when there is none.
+    /// Population standard deviation of the non-zero segment lengths, in seconds. 0 with fewer than two.
     case nonZeroRunLengthStddev
-    /// Mean length of the runs of zero frames *between* non-zero runs (pauses), in seconds. 0 when there is none.
+    /// Mean length of the segments of zero frames (e.g. unvoiced stretches, leading and trailing ones included,
+    /// as openSMILE's `eqX` segments), in seconds. 0 when there is none.
     case zeroRunLengthMean
-    /// Population standard deviation of the pause lengths, in seconds.
+    /// Population standard deviation of the zero-segment lengths, in seconds. 0 with fewer than two.
     case zeroRunLengthStddev
     /// Equivalent sound level: `10 log10(mean)` of a per-frame energy (mean square) descriptor, in dB,
-    /// floored at −100 dB (openSMILE's `dBp` operation on the amean).
+    /// floored at −120 dB (openSMILE's `dBp` operation on the amean, floor 1e-12).
     case equivalentSoundLevel
 
     /// The fewest selected frames for which the functional is defined; below it the value is the documented

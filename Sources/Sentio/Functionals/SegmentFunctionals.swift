@@ -14,7 +14,8 @@ final class SegmentFunctionals {
         var keepsContour: Bool
         var all = RunningMoments()
         var nonZero = RunningMoments()
-        var runs = RunLengths()
+        var voiced = SegmentLengths()
+        var unvoiced = SegmentLengths()
         var contour: [Float] = []
     }
 
@@ -54,7 +55,8 @@ final class SegmentFunctionals {
         for d in descriptors.indices {
             descriptors[d].all = RunningMoments()
             descriptors[d].nonZero = RunningMoments()
-            descriptors[d].runs = RunLengths()
+            descriptors[d].voiced = SegmentLengths()
+            descriptors[d].unvoiced = SegmentLengths()
             descriptors[d].contour.removeAll(keepingCapacity: true)
         }
     }
@@ -69,7 +71,8 @@ final class SegmentFunctionals {
             let x = row[descriptors[d].column]
             descriptors[d].all.add(Double(x), time: t)
             if x != 0 { descriptors[d].nonZero.add(Double(x), time: t) }
-            descriptors[d].runs.add(nonZero: x != 0)
+            descriptors[d].voiced.add(matches: x != 0)
+            descriptors[d].unvoiced.add(matches: x == 0)
             if descriptors[d].keepsContour { descriptors[d].contour.append(x) }
         }
         frames += 1
@@ -79,7 +82,10 @@ final class SegmentFunctionals {
     /// functional's documented empty value).
     /// - Parameter frameStep: seconds between frames; per-second rates divide by `frameCount * frameStep`.
     func finish(frameStep: Double, into out: UnsafeMutablePointer<Float>) -> Int {
-        for d in descriptors.indices { descriptors[d].runs.finish() }
+        for d in descriptors.indices {
+            descriptors[d].voiced.finish()
+            descriptors[d].unvoiced.finish()
+        }
         var shortCount = 0
         let duration = Double(frames) * frameStep
         for (s, spec) in specs.enumerated() {
@@ -100,25 +106,26 @@ final class SegmentFunctionals {
             return m.count < 2 ? 0 : m.variance.squareRoot()
         case .stddevNorm:
             let mean = m.mean
-            return m.count < 2 || mean == 0 ? 0 : m.variance.squareRoot() / mean
+            let sd = m.count < 2 ? 0 : m.variance.squareRoot()
+            return sd == 0 ? 0 : sd / (mean == 0 ? 1 : mean)
         case .regressionSlope:
             return m.slope / frameStep
         case .equivalentSoundLevel:
-            return m.count == 0 ? -100 : max(-100, 10 * log10(max(m.mean, 0)))
+            return 10 * log10(max(m.mean, 1e-12))
         case .nonZeroRunsPerSecond:
-            return duration > 0 ? Double(d.runs.runs.count) / duration : 0
+            return duration > 0 ? Double(d.voiced.lengths.count) / duration : 0
         case .nonZeroRunLengthMean:
-            return d.runs.runs.mean * frameStep
+            return d.voiced.lengths.mean * frameStep
         case .nonZeroRunLengthStddev:
-            return d.runs.runs.variance.squareRoot() * frameStep
+            return d.voiced.lengthStddev * frameStep
         case .zeroRunLengthMean:
-            return d.runs.pauses.mean * frameStep
+            return d.unvoiced.lengths.mean * frameStep
         case .zeroRunLengthStddev:
-            return d.runs.pauses.variance.squareRoot() * frameStep
+            return d.unvoiced.lengthStddev * frameStep
         case .percentile(let p):
             return withSorted(d, spec.selection) { Percentiles.value(p, sorted: $0) }
         case .percentileRange(let lo, let hi):
-            return withSorted(d, spec.selection) { Percentiles.value(hi, sorted: $0) - Percentiles.value(lo, sorted: $0) }
+            return withSorted(d, spec.selection) { abs(Percentiles.value(hi, sorted: $0) - Percentiles.value(lo, sorted: $0)) }
         case .peaksPerSecond, .meanRisingSlope, .stddevRisingSlope, .meanFallingSlope, .stddevFallingSlope:
             let summary = withSelected(d, spec.selection) { peaks.analyse($0, frameStep: frameStep) }
             switch spec.functional {
