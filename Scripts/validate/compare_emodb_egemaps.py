@@ -66,8 +66,8 @@ EXPLANATIONS = [
      "Formant amplitudes relative to H1 depend on the formant frequencies (above) and, through openSMILE's "
      "-201 dB value in unvoiced frames that its nz functionals include, on the voiced share of the file."),
     (r"^logRelF0-H1",
-     "Harmonic differences use the 60 ms Gaussian spectrum at Sentio's F0 and formants, centred on the frame; "
-     "openSMILE's 60 ms frame starts with the 20 ms frame (its centre lies 20 ms later) and uses its own F0."),
+     "Harmonic differences follow openSMILE's harmonic numbering and agree in level (amean r >= 0.96); their "
+     "frame-to-frame variation inherits the F0 and formant differences (the A3 harmonic is chosen near F3)."),
     (r"stddevNorm$",
      "Coefficient of variation (stddev / mean without abs()) of a descriptor whose per-file mean is near 0 "
      "for some files: the ratio is unbounded (openSMILE reports values beyond ±100), so tiny differences in the "

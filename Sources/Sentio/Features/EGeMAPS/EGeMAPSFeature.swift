@@ -40,7 +40,7 @@ public struct EGeMAPSOptions: Sendable, Hashable {
 /// equivalent sound level; F0 from ``PitchTracker`` in semitones re 27.5 Hz (`12 log2(F0 / 27.5)`, 0 when
 /// unvoiced); jitter and shimmer from glottal pulses (Praat's definitions, see ``VoiceOptions``); over voiced
 /// frames, F1–F3 and their bandwidths by autocorrelation LPC of order 11 on the spectrum band-limited to 5.5 kHz,
-/// and ``HarmonicAnalysis`` on a 60 ms Gaussian frame.
+/// and ``HarmonicAnalysis`` on a 60 ms Gaussian frame (with openSMILE's harmonic numbering).
 ///
 /// Deliberate differences from openSMILE: F0 comes from Sentio's Praat-style tracker, not subharmonic
 /// summation; jitter and shimmer follow Praat; all windows share the frame centre (openSMILE starts its 20 ms
@@ -252,16 +252,15 @@ final class EGeMAPSFeature: StreamFeature {
         let bins = longFFT.binCount
         for k in 0..<bins { longMagnitude[k] = longPower[k].squareRoot() }
         out[r.hnr] = harmonics.harmonicsToNoise(power: longPower, period: sampleRate / f0)
-        let h1 = harmonics.harmonic(1, f0: f0, magnitude: longMagnitude)
-        func relative(_ a: Float) -> Float { h1 > 0 && a > 0 ? 20 * log10f(h1 / a) : 0 }
-        out[r.h1h2] = relative(harmonics.harmonic(2, f0: f0, magnitude: longMagnitude))
-        let f3 = Double(out[r.formants + 6])
-        out[r.h1a3] = f3 > 0 ? relative(harmonics.harmonic(harmonics.harmonicNumber(near: f3, f0: f0), f0: f0,
-                                                            magnitude: longMagnitude)) : 0
+        let h0 = harmonics.harmonic(1, f0: f0, magnitude: longMagnitude)
+        let h1 = harmonics.harmonic(2, f0: f0, magnitude: longMagnitude)
+        func ratio(_ a: Float, _ b: Float) -> Float { a > 0 && b > 0 ? 20 * log10f(a / b) : 0 }
+        out[r.h1h2] = ratio(h1, harmonics.harmonic(3, f0: f0, magnitude: longMagnitude))
+        let a3 = harmonics.strongestHarmonic(near: Double(out[r.formants + 6]), f0: f0, magnitude: longMagnitude)
+        out[r.h1a3] = ratio(h1, a3)
         for n in 0..<3 {
-            let fn = Double(out[r.formants + 3 * n])
-            let a = fn > 0 ? harmonics.harmonic(harmonics.harmonicNumber(near: fn, f0: f0), f0: f0, magnitude: longMagnitude) : 0
-            out[r.formants + 3 * n + 2] = h1 > 0 && a > 0 ? 20 * log10f(a / h1) : options.unvoicedAmplitude
+            let a = harmonics.strongestHarmonic(near: Double(out[r.formants + 3 * n]), f0: f0, magnitude: longMagnitude)
+            out[r.formants + 3 * n + 2] = ratio(a, h0)
         }
     }
 

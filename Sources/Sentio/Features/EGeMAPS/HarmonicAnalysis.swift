@@ -5,9 +5,12 @@ import Glibc
 /// Harmonic-structure descriptors of a voiced frame from its 60 ms Gaussian-windowed magnitude spectrum, as
 /// openSMILE's `cHarmonics` defines them for eGeMAPS:
 ///
-/// - `logRelF0-H1-H2`, `logRelF0-H1-A3`: `20 log10` of the first harmonic's amplitude over the second
-///   harmonic's, and over the strongest harmonic near F3 (dB).
-/// - `FnamplitudeLogRelF0`: `20 log10` of the strongest harmonic near formant n over the first harmonic (dB).
+/// - `logRelF0-H1-H2`, `logRelF0-H1-A3`: openSMILE numbers harmonics from 0 (H0 is the fundamental), so its
+///   "H1" and "H2" are the partials at 2 F0 and 3 F0: `20 log10(A(2 F0) / A(3 F0))`, and
+///   `20 log10(A(2 F0) / A3)` with A3 the strongest harmonic within 0.8–1.2 × F3 (dB). Reproduced as such,
+///   so that values compare with published eGeMAPS numbers.
+/// - `FnamplitudeLogRelF0`: `20 log10` of the strongest harmonic within 0.8–1.2 × Fn over the fundamental's
+///   amplitude (dB); 0 when no harmonic lies in that range.
 /// - `HNRdBACF`: `10 log10(r(T0) / (r(0) - r(T0)))`, from the frame's autocorrelation `r` (inverse FFT of the
 ///   power spectrum) at the lag of the tracked period T0 (dB).
 ///
@@ -36,9 +39,14 @@ final class HarmonicAnalysis {
         return peak
     }
 
-    /// Harmonic number nearest `frequency` (at least 1).
-    func harmonicNumber(near frequency: Double, f0: Double) -> Int {
-        max(1, Int((frequency / f0).rounded()))
+    /// Amplitude of the strongest harmonic whose frequency lies within 0.8–1.2 × `frequency`; 0 when none does.
+    func strongestHarmonic(near frequency: Double, f0: Double, magnitude: UnsafePointer<Float>) -> Float {
+        guard frequency > 0, f0 > 0 else { return 0 }
+        let first = max(1, Int((0.8 * frequency / f0).rounded(.up))), last = Int((1.2 * frequency / f0).rounded(.down))
+        guard first <= last else { return 0 }
+        var peak: Float = 0
+        for h in first...last { peak = max(peak, harmonic(h, f0: f0, magnitude: magnitude)) }
+        return peak
     }
 
     /// HNR in dB from the power spectrum `power` (n/2 + 1 bins) at period `samples` (rounded to a lag).
