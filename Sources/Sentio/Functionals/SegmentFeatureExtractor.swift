@@ -99,10 +99,9 @@ public final class SegmentFeatureExtractor {
                 while firstOpen + open.count <= k { open.append(takeSpare()) }
                 return open[k - firstOpen]
             }
-            func close() throws {
+            func close(clippedTo limit: Double = .infinity) throws {
                 let start = Double(firstOpen) * hop
-                let f = slot(firstOpen)
-                try write(f, index: firstOpen, start: start, end: start + length)
+                try write(slot(firstOpen), index: firstOpen, start: start, end: min(start + length, limit))
                 spare.append(open.removeFirst())
                 firstOpen += 1
             }
@@ -115,13 +114,7 @@ public final class SegmentFeatureExtractor {
             }
             let duration = Double(summary.samples) / options.frames.sampleRate
             let count = duration > length ? Int(((duration - length) / hop).rounded(.up)) + 1 : 1
-            while firstOpen < count {
-                let start = Double(firstOpen) * hop
-                let f = slot(firstOpen)
-                try write(f, index: firstOpen, start: start, end: min(start + length, duration))
-                spare.append(open.removeFirst())
-                firstOpen += 1
-            }
+            while firstOpen < count { try close(clippedTo: duration) }
             spare += open
         case .voiceActivity:
             let detector = speech!

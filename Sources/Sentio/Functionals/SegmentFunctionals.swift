@@ -25,6 +25,9 @@ final class SegmentFunctionals {
     private var frames = 0
     private var scratch: [Float] = []
     private var peaks = ContourPeaks()
+    /// Per (descriptor, selection), computed once per segment however many functionals read them.
+    private var sortedCache: [Int: [Float]] = [:]
+    private var peakCache: [Int: ContourPeaks.Summary] = [:]
 
     /// - Parameters:
     ///   - specs: the output columns, in order.
@@ -86,18 +89,21 @@ final class SegmentFunctionals {
             descriptors[d].voiced.finish()
             descriptors[d].unvoiced.finish()
         }
+        sortedCache.removeAll(keepingCapacity: true)
+        peakCache.removeAll(keepingCapacity: true)
         var shortCount = 0
         let duration = Double(frames) * frameStep
         for (s, spec) in specs.enumerated() {
             let d = descriptors[specDescriptor[s]]
             let moments = spec.selection == .all ? d.all : d.nonZero
             if moments.count < spec.functional.minimumCount { shortCount += 1 }
-            out[s] = Float(value(spec, d, moments, frameStep: frameStep, duration: duration))
+            let key = 2 * specDescriptor[s] + (spec.selection == .all ? 0 : 1)
+            out[s] = Float(value(spec, d, moments, key: key, frameStep: frameStep, duration: duration))
         }
         return shortCount
     }
 
-    private func value(_ spec: FunctionalSpec, _ d: Descriptor, _ m: RunningMoments,
+    private func value(_ spec: FunctionalSpec, _ d: Descriptor, _ m: RunningMoments, key: Int,
                        frameStep: Double, duration: Double) -> Double {
         switch spec.functional {
         case .mean:
@@ -123,11 +129,19 @@ final class SegmentFunctionals {
         case .zeroRunLengthStddev:
             return d.unvoiced.lengthStddev * frameStep
         case .percentile(let p):
-            return withSorted(d, spec.selection) { Percentiles.value(p, sorted: $0) }
+            return sorted(d, spec.selection, key: key).withUnsafeBufferPointer { Percentiles.value(p, sorted: $0) }
         case .percentileRange(let lo, let hi):
-            return withSorted(d, spec.selection) { abs(Percentiles.value(hi, sorted: $0) - Percentiles.value(lo, sorted: $0)) }
+            return sorted(d, spec.selection, key: key).withUnsafeBufferPointer {
+                abs(Percentiles.value(hi, sorted: $0) - Percentiles.value(lo, sorted: $0))
+            }
         case .peaksPerSecond, .meanRisingSlope, .stddevRisingSlope, .meanFallingSlope, .stddevFallingSlope:
-            let summary = withSelected(d, spec.selection) { peaks.analyse($0, frameStep: frameStep) }
+            let summary: ContourPeaks.Summary
+            if let cached = peakCache[key] {
+                summary = cached
+            } else {
+                summary = withSelected(d, spec.selection) { peaks.analyse($0, frameStep: frameStep) }
+                peakCache[key] = summary
+            }
             switch spec.functional {
             case .peaksPerSecond: return duration > 0 ? Double(summary.peaks) / duration : 0
             case .meanRisingSlope: return summary.rising.mean
@@ -147,11 +161,12 @@ final class SegmentFunctionals {
         return scratch.withUnsafeBufferPointer(body)
     }
 
-    private func withSorted<R>(_ d: Descriptor, _ selection: FrameSelection,
-                               _ body: (UnsafeBufferPointer<Float>) -> R) -> R {
-        scratch.removeAll(keepingCapacity: true)
-        for x in d.contour where selection == .all || x != 0 { scratch.append(x) }
-        scratch.sort()
-        return scratch.withUnsafeBufferPointer(body)
+    /// The selected values of `d`, sorted ascending; sorted once per segment for all its percentiles.
+    private func sorted(_ d: Descriptor, _ selection: FrameSelection, key: Int) -> [Float] {
+        if let cached = sortedCache[key] { return cached }
+        var values = d.contour.filter { selection == .all || $0 != 0 }
+        values.sort()
+        sortedCache[key] = values
+        return values
     }
 }

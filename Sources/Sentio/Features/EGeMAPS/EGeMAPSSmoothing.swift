@@ -15,8 +15,6 @@ final class EGeMAPSSmoothing: RowStage {
     private let offset: Int
     private let rawOffset: Int
     private let voicing: Int
-    private var previousRow = -1
-    private var lastRow = Int.max
 
     init(offset: Int) {
         self.offset = offset

@@ -15,7 +15,6 @@ import Glibc
 ///   power spectrum) at the lag of the tracked period T0 (dB).
 ///
 /// A harmonic's amplitude is the largest bin within ±10 % of F0 around its nominal frequency `h F0`.
-/// "Near a formant" means the harmonic number closest to the formant frequency.
 final class HarmonicAnalysis {
     private let fftSize: Int
     private let binHz: Double
