@@ -1,0 +1,82 @@
+"""Helpers shared by the corpus comparison scripts (Scripts/validate/*.py, Scripts/bench/*.py): the corpus
+arguments, timing a Sentio run, describing the machine, and rewriting one generated section of a report."""
+import os
+import platform
+import resource
+import subprocess
+import time
+from pathlib import Path
+
+import soundfile as sf
+
+PERFORMANCE_HEADER = """# Performance
+
+Sentio's speed next to the reference tools, measured on real speech by the scripts in `Scripts/bench/`.
+Each section below is written by its script between its `BEGIN`/`END` markers and is regenerated on its
+own; sections for other features (pitch, eGeMAPS, ...) go next to it the same way.
+
+Throughput is given as **x real time per CPU second**: seconds of audio processed per second of CPU time
+(user + system) on one core. Every tool runs single-threaded. Absolute times depend on the machine and
+its load, and these runs are made on shared, noisy machines: the **ratios** between tools, measured in
+the same run on the same files, matter more than the absolute figures.
+"""
+
+
+def corpus_arguments(parser):
+    """Adds the arguments every EmoDB comparison takes: corpus, sentio binary, reports, --limit, --runs."""
+    parser.add_argument("--corpus", required=True)
+    parser.add_argument("--sentio", required=True)
+    parser.add_argument("--doc", required=True)
+    parser.add_argument("--perf-doc", required=True)
+    parser.add_argument("--limit", type=int, default=0, help="only the first N files (for a quick look)")
+    parser.add_argument("--runs", type=int, default=3, help="timed Sentio runs (median)")
+
+
+def corpus_files(args):
+    """The corpus's wav/*.wav files in name order (the first --limit when given) and their total seconds."""
+    paths = sorted(Path(args.corpus, "wav").glob("*.wav"))
+    if args.limit:
+        paths = paths[: args.limit]
+    return paths, sum(sf.info(str(p)).duration for p in paths)
+
+
+def run_timed(cmd):
+    """Runs `cmd` (output discarded); returns (wall seconds, CPU seconds of the child)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def cpu_model():
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def machine_line():
+    """One line: CPU model, logical CPUs, OS."""
+    return f"{cpu_model()}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}"
+
+
+def write_section(path, text, begin, end, header=PERFORMANCE_HEADER):
+    """Replaces the text between the `begin` and `end` markers of `path` (which `text` includes), or appends
+    it; a new file starts with `header`."""
+    path = Path(path)
+    old = path.read_text() if path.exists() else ""
+    if begin in old and end in old:
+        head, rest = old.split(begin, 1)
+        tail = rest.split(end, 1)[1].lstrip("\n")
+        new = head + text + ("\n" + tail if tail else "")
+    elif old:
+        new = old.rstrip("\n") + "\n\n" + text
+    else:
+        new = header + "\n" + text
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(new if new.endswith("\n") else new + "\n")
