@@ -35,7 +35,9 @@ let package = Package(
         ),
         .target(
             name: "Sentio",
-            dependencies: ["CFFTW", "CSndfile", "CSoxr"]
+            dependencies: ["CFFTW", "CSndfile", "CSoxr"],
+            // The bundled emotion model (Scripts/train-default-model.sh reproduces it).
+            resources: [.copy("Resources/emotion-model.json")]
         ),
         .executableTarget(
             name: "sentio",

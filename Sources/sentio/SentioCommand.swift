@@ -16,7 +16,7 @@ struct SentioCommand: ParsableCommand {
             on stderr), 2 for a usage error.
             """,
         version: SentioVersion.string,
-        subcommands: [InfoCommand.self, FeaturesCommand.self]
+        subcommands: [InfoCommand.self, FeaturesCommand.self, ScoreCommand.self, TrainCommand.self, EvaluateCommand.self]
     )
 
     /// Parses and runs, mapping ArgumentParser's usage failures (its exit code 64) to Sentio's exit code 2.

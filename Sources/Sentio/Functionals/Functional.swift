@@ -48,12 +48,15 @@ public enum Functional: Sendable, Hashable {
     /// Equivalent sound level: `10 log10(mean)` of a per-frame energy (mean square) descriptor, in dB,
     /// floored at −120 dB (openSMILE's `dBp` operation on the amean, floor 1e-12).
     case equivalentSoundLevel
+    /// Fraction of the segment's frames whose value is non-zero, in [0, 1] (for `f0_hz`: the voiced fraction).
+    /// Empty input: 0.
+    case nonZeroFraction
 
     /// The fewest selected frames for which the functional is defined; below it the value is the documented
     /// empty value and the segment counts a warning.
     public var minimumCount: Int {
         switch self {
-        case .mean, .percentile, .percentileRange, .equivalentSoundLevel: return 1
+        case .mean, .percentile, .percentileRange, .equivalentSoundLevel, .nonZeroFraction: return 1
         case .stddev, .stddevNorm, .regressionSlope: return 2
         case .meanRisingSlope, .stddevRisingSlope, .meanFallingSlope, .stddevFallingSlope, .peaksPerSecond: return 3
         case .nonZeroRunsPerSecond, .nonZeroRunLengthMean, .nonZeroRunLengthStddev,
@@ -64,7 +67,7 @@ public enum Functional: Sendable, Hashable {
     /// True when the value depends on the frame order and timing, not only on the set of values.
     var needsContour: Bool {
         switch self {
-        case .mean, .stddev, .stddevNorm, .equivalentSoundLevel, .regressionSlope,
+        case .mean, .stddev, .stddevNorm, .equivalentSoundLevel, .regressionSlope, .nonZeroFraction,
              .nonZeroRunsPerSecond, .nonZeroRunLengthMean, .nonZeroRunLengthStddev,
              .zeroRunLengthMean, .zeroRunLengthStddev: return false
         case .percentile, .percentileRange, .meanRisingSlope, .stddevRisingSlope, .meanFallingSlope,
@@ -92,6 +95,7 @@ public enum Functional: Sendable, Hashable {
         case .zeroRunLengthMean: return "pauseMeanLen"
         case .zeroRunLengthStddev: return "pauseLenStddev"
         case .equivalentSoundLevel: return "dBp"
+        case .nonZeroFraction: return "nzFraction"
         }
     }
 }

@@ -18,10 +18,17 @@ public struct SegmentExtractionOptions: Sendable, Hashable {
     public var frames: FeatureExtractionOptions
     /// How each file is divided.
     public var segmentation: Segmentation
+    /// Functionals appended after the sets' columns, e.g. a scorer's voiced fraction of `f0_hz`.
+    public var extraFunctionals: [FunctionalSpec]
+    /// Sets computed only for ``extraFunctionals``: they add no columns of their own.
+    public var extraSets: [FeatureSet]
 
-    public init(frames: FeatureExtractionOptions, segmentation: Segmentation = .wholeFile) {
+    public init(frames: FeatureExtractionOptions, segmentation: Segmentation = .wholeFile,
+                extraFunctionals: [FunctionalSpec] = [], extraSets: [FeatureSet] = []) {
         self.frames = frames
         self.segmentation = segmentation
+        self.extraFunctionals = extraFunctionals
+        self.extraSets = extraSets
     }
 }
 
@@ -52,7 +59,9 @@ public final class SegmentFeatureExtractor {
         let requested = frames.sets
         var specs: [FunctionalSpec] = []
         for set in requested { specs += FunctionalSets.description(of: set, options: frames) }
-        if case .voiceActivity = options.segmentation { frames.sets = SpeechDetector.requiredSets(adding: requested) }
+        specs += options.extraFunctionals
+        frames.sets += options.extraSets.filter { !requested.contains($0) }
+        if case .voiceActivity = options.segmentation { frames.sets = SpeechDetector.requiredSets(adding: frames.sets) }
         extractor = FeatureExtractor(options: frames, includeInternal: true)
         self.specs = specs
         columns = specs.map(\.name)

@@ -118,6 +118,8 @@ final class SegmentFunctionals {
             return m.slope / frameStep
         case .equivalentSoundLevel:
             return 10 * log10(max(m.mean, 1e-12))
+        case .nonZeroFraction:
+            return d.all.count > 0 ? Double(d.nonZero.count) / Double(d.all.count) : 0
         case .nonZeroRunsPerSecond:
             return duration > 0 ? Double(d.voiced.lengths.count) / duration : 0
         case .nonZeroRunLengthMean:

@@ -1,0 +1,144 @@
+/// The classifiers Sentio trains.
+public enum ClassifierKind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Multinomial logistic regression with L2 (``LogisticRegressionTrainer``, L-BFGS).
+    case logreg
+    /// Multilayer perceptron (``MultilayerPerceptronTrainer``, Adam).
+    case mlp
+}
+
+/// Training settings, with the defaults the bundled model uses.
+///
+/// The regularisation strength is the one hyper-parameter tuned: each candidate is scored by UAR in an
+/// inner cross-validation over the training data only (whole speakers per fold when speakers are known,
+/// else class-stratified whole recordings), and the best is refitted on all the training data.
+public struct ClassifierOptions: Sendable, Hashable, Codable {
+    /// Which classifier.
+    public var kind: ClassifierKind = .logreg
+    /// Candidate `C` (inverse L2 strength) for logistic regression, strongest regularisation first;
+    /// ties go to the earlier candidate.
+    public var logregC: [Double] = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1]
+    /// Hidden layer widths of the MLP (one or two layers).
+    public var hiddenUnits: [Int] = [64]
+    /// Candidate L2 penalties `alpha` for the MLP, as scikit-learn's MLPClassifier.
+    public var mlpAlpha: [Double] = [1, 10]
+    /// MLP passes over the training data.
+    public var epochs = 150
+    /// MLP examples per Adam step.
+    public var batchSize = 64
+    /// MLP Adam step size.
+    public var learningRate = 1e-3
+    /// Folds of the inner (model-selection) cross-validation.
+    public var innerFolds = 9
+    /// Seed of the MLP's initial weights and batch order, and of the stratified fold shuffles.
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    /// The hyper-parameter candidates of ``kind``.
+    public var candidates: [Double] { kind == .logreg ? logregC : mlpAlpha }
+}
+
+/// A fitted classifier: standardisation followed by a network.
+public struct TrainedClassifier: Sendable, Hashable {
+    /// Global standardisation fitted on the training rows (after any group normalisation).
+    public var standardizer: Standardizer
+    /// The network.
+    public var network: DenseNetwork
+    /// The chosen hyper-parameter (`C` or `alpha`).
+    public var hyperparameter: Double
+    /// Inner cross-validation UAR of every candidate, in ``ClassifierOptions/candidates`` order (empty
+    /// when the training data was too small to cross-validate and the middle candidate was taken).
+    public var selectionUAR: [Double]
+
+    /// Class probabilities of the rows of `x` (normalised as the training rows were, not yet standardised).
+    public func probabilities(_ x: FeatureMatrix) -> FeatureMatrix {
+        var z = x
+        standardizer.apply(to: &z)
+        return network.probabilities(z)
+    }
+}
+
+/// Training with inner-fold model selection.
+public enum ClassifierTraining {
+    /// Trains a classifier on the rows of `x` (already group-normalised).
+    /// - Parameters:
+    ///   - labels: class index of each row, in 0..<classes.
+    ///   - recordings: the recording (file) each row comes from; a recording's rows stay in one fold.
+    ///   - speakers: speaker of each row, when known; inner folds are then formed from whole speakers.
+    ///   - jobs: threads for the inner cross-validation.
+    public static func train(x: FeatureMatrix, labels: [Int], classes: Int, recordings: [Int], speakers: [String]?,
+                             options: ClassifierOptions, jobs: Int = 1) -> TrainedClassifier {
+        let candidates = options.candidates
+        var folds: [Int]? = nil
+        if let speakers, Set(speakers).count >= options.innerFolds {
+            folds = CrossValidation.groupKFold(groups: speakers, folds: options.innerFolds)
+        } else {
+            // Stratify whole recordings by their label.
+            var recordingLabel: [Int: Int] = [:]
+            for (r, rec) in recordings.enumerated() where recordingLabel[rec] == nil { recordingLabel[rec] = labels[r] }
+            let ids = recordingLabel.keys.sorted()
+            var perClass = [Int](repeating: 0, count: classes)
+            for id in ids { perClass[recordingLabel[id]!] += 1 }
+            if perClass.min()! >= options.innerFolds {
+                let assignment = CrossValidation.stratifiedKFold(labels: ids.map { recordingLabel[$0]! },
+                                                                 folds: options.innerFolds, seed: options.seed)
+                let foldOf = Dictionary(uniqueKeysWithValues: zip(ids, assignment))
+                folds = recordings.map { foldOf[$0]! }
+            }
+        }
+        var scores: [Double] = []
+        var chosen = candidates[candidates.count / 2]
+        if let folds, candidates.count > 1 {
+            let k = Set(folds).count
+            // Every (candidate, fold) fit is independent: run them all in parallel.
+            let predictions = parallelMap(count: candidates.count * k, jobs: jobs) { job -> [(Int, Int)] in
+                let candidate = candidates[job / k], fold = job % k
+                let train = folds.indices.filter { folds[$0] != fold }, test = folds.indices.filter { folds[$0] == fold }
+                let model = fit(x: x.selecting(rows: train), labels: train.map { labels[$0] }, classes: classes,
+                                hyperparameter: candidate, options: options)
+                let p = model.probabilities(x.selecting(rows: test))
+                return test.enumerated().map { (labels[$1], argmax(p.row($0))) }
+            }
+            for c in candidates.indices {
+                let pairs = (0..<k).flatMap { predictions[c * k + $0] }
+                let report = ClassificationReport(classes: Array(repeating: "", count: classes),
+                                                  truth: pairs.map(\.0), predicted: pairs.map(\.1))
+                scores.append(report.uar)
+            }
+            chosen = candidates[scores.indices.max { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 > $1) }!]
+        }
+        var model = fit(x: x, labels: labels, classes: classes, hyperparameter: chosen, options: options)
+        model.selectionUAR = scores
+        return model
+    }
+
+    /// Fits one classifier with a fixed hyper-parameter (`C` for logistic regression, `alpha` for the MLP)
+    /// and class-balanced sample weights.
+    public static func fit(x: FeatureMatrix, labels: [Int], classes: Int, hyperparameter: Double,
+                           options: ClassifierOptions) -> TrainedClassifier {
+        let standardizer = Standardizer(fitting: x)
+        var z = x
+        standardizer.apply(to: &z)
+        let weights = balancedWeights(labels: labels, classes: classes)
+        let network: DenseNetwork
+        switch options.kind {
+        case .logreg:
+            network = LogisticRegressionTrainer(c: hyperparameter)
+                .fit(x: z, labels: labels, classes: classes, sampleWeights: weights)
+        case .mlp:
+            let trainer = MultilayerPerceptronTrainer(hidden: options.hiddenUnits, alpha: hyperparameter,
+                                                      epochs: options.epochs, batchSize: options.batchSize,
+                                                      learningRate: options.learningRate, seed: options.seed)
+            network = trainer.fit(x: z, labels: labels, classes: classes, sampleWeights: weights)
+        }
+        return TrainedClassifier(standardizer: standardizer, network: network, hyperparameter: hyperparameter,
+                                 selectionUAR: [])
+    }
+}
+
+/// Index of the largest value (the first one on ties).
+func argmax(_ values: [Double]) -> Int {
+    var best = 0
+    for i in values.indices where values[i] > values[best] { best = i }
+    return best
+}

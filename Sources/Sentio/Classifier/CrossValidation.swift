@@ -1,0 +1,38 @@
+/// Assignments of examples to cross-validation folds.
+///
+/// Folds are always formed from *recordings* (and, when speakers are known, from *speakers*), never from
+/// segments, so no test recording or speaker shares material with its training folds.
+public enum CrossValidation {
+    /// One fold per group: leave-one-speaker-out when the groups are speakers. Folds are numbered in
+    /// the sorted order of the group names.
+    public static func leaveOneGroupOut(groups: [String]) -> [Int] {
+        let names = Set(groups).sorted()
+        let fold = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        return groups.map { fold[$0]! }
+    }
+
+    /// `k` folds of whole groups: the groups, sorted by name, go to folds 0, 1, ..., k−1, 0, ... in turn.
+    /// With fewer than `k` groups there are as many folds as groups.
+    public static func groupKFold(groups: [String], folds k: Int) -> [Int] {
+        let names = Set(groups).sorted()
+        let fold = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0 % k) })
+        return groups.map { fold[$0]! }
+    }
+
+    /// `k` folds stratified by class: each class's examples, shuffled with `seed`, are dealt to the folds
+    /// in turn (continuing where the previous class stopped), so every fold has about the same class mix.
+    public static func stratifiedKFold(labels: [Int], folds k: Int, seed: UInt64) -> [Int] {
+        var random = SeededRandom(seed: seed)
+        var fold = [Int](repeating: 0, count: labels.count)
+        var next = 0
+        for c in Set(labels).sorted() {
+            var members = labels.indices.filter { labels[$0] == c }
+            random.shuffle(&members)
+            for i in members {
+                fold[i] = next % k
+                next += 1
+            }
+        }
+        return fold
+    }
+}

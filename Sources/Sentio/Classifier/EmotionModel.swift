@@ -1,0 +1,288 @@
+import Foundation
+
+/// A trained emotion model: what features it reads, how it normalises them, and the classifier.
+///
+/// Stored as one JSON file (``encodedJSON()``, ``load(path:)``):
+///
+/// ```
+/// { "format": "sentio-emotion-model", "version": 1,
+///   "features": { "sets": ["egemaps", ...], "preset": "kaldi", "columns": 508, "fingerprint": "..." },
+///   "classes": ["anger", ...], "normalization": "none",
+///   "standardization": { "mean": [...], "scale": [...] },
+///   "classifier": { "kind": "logreg", "hyperparameter": 0.1, "layers": [ { "inputs", "outputs",
+///                   "activation", "weights" (outputs × inputs, row-major), "bias" } ] },
+///   "training": { ... provenance ... },
+///   "checksum": "..." }
+/// ```
+///
+/// Loading checks everything a wrong answer could come from: the format name and version, the feature
+/// fingerprint against the one this build computes, every dimension, finiteness of every number, and a
+/// checksum over the content, so a truncated or hand-edited file is refused with a one-line reason.
+public struct EmotionModel: Sendable, Hashable {
+    /// The `format` value of a model file.
+    public static let formatName = "sentio-emotion-model"
+    /// The file format version this build reads and writes.
+    public static let formatVersion = 1
+
+    /// The features the model reads.
+    public var features: EmotionFeatureConfiguration
+    /// Class names, in output order.
+    public var classes: [String]
+    /// Group normalisation applied before the standardisation.
+    public var normalization: FeatureNormalization
+    /// Which classifier the network is.
+    public var kind: ClassifierKind
+    /// The standardisation and network.
+    public var classifier: TrainedClassifier
+    /// Where the model came from.
+    public var training: TrainingProvenance
+
+    public init(features: EmotionFeatureConfiguration, classes: [String], normalization: FeatureNormalization,
+                kind: ClassifierKind, classifier: TrainedClassifier, training: TrainingProvenance) {
+        self.features = features
+        self.classes = classes
+        self.normalization = normalization
+        self.kind = kind
+        self.classifier = classifier
+        self.training = training
+    }
+
+    /// Class probabilities of feature rows that have already been group-normalised as ``normalization`` says.
+    public func probabilities(_ x: FeatureMatrix) -> FeatureMatrix { classifier.probabilities(x) }
+
+    /// The checksum of the content (everything but the checksum itself), 16 hex digits of FNV-1a.
+    public var checksum: String {
+        var h = FNV1a()
+        h.combine(Self.formatName)
+        h.combine(Self.formatVersion)
+        for s in features.sets { h.combine(s.rawValue) }
+        h.combine(features.preset.rawValue)
+        for c in classes { h.combine(c) }
+        h.combine(normalization.rawValue)
+        h.combine(kind.rawValue)
+        h.combine(classifier.hyperparameter)
+        for v in classifier.standardizer.mean { h.combine(v) }
+        for v in classifier.standardizer.scale { h.combine(v) }
+        for layer in classifier.network.layers {
+            h.combine(layer.inputs)
+            h.combine(layer.outputs)
+            h.combine(layer.activation.rawValue)
+            for v in layer.weights { h.combine(v) }
+            for v in layer.bias { h.combine(v) }
+        }
+        return h.hex
+    }
+
+    // MARK: File format
+
+    /// Provenance of a model: not used for scoring, kept so that a model can be traced and reproduced.
+    public struct TrainingProvenance: Sendable, Hashable, Codable {
+        /// The training corpus (the path given to `sentio train`).
+        public var corpus: String
+        /// Files trained on.
+        public var files: Int
+        /// Training rows (segments; equal to ``files`` at the file level).
+        public var rows: Int
+        /// Distinct speakers, when known.
+        public var speakers: Int?
+        /// Segmentation of the training files (`files`, `windows 1.0/0.5 s` or `vad`).
+        public var segmentation: String
+        /// The training seed.
+        public var seed: UInt64
+        /// Inner cross-validation UAR of each hyper-parameter candidate.
+        public var candidates: [Double]
+        public var selectionUAR: [Double]
+        /// The Sentio version that trained it.
+        public var sentioVersion: String
+
+        public init(corpus: String, files: Int, rows: Int, speakers: Int?, segmentation: String, seed: UInt64,
+                    candidates: [Double], selectionUAR: [Double], sentioVersion: String = SentioVersion.string) {
+            self.corpus = corpus
+            self.files = files
+            self.rows = rows
+            self.speakers = speakers
+            self.segmentation = segmentation
+            self.seed = seed
+            self.candidates = candidates
+            self.selectionUAR = selectionUAR
+            self.sentioVersion = sentioVersion
+        }
+    }
+
+    private struct File: Codable {
+        struct Features: Codable {
+            var sets: [FeatureSet]
+            var preset: FeaturePreset
+            var columns: Int
+            var fingerprint: String
+        }
+        struct Classifier: Codable {
+            var kind: ClassifierKind
+            var hyperparameter: Double
+            var layers: [DenseLayer]
+        }
+        var format: String
+        var version: Int
+        var features: Features
+        var classes: [String]
+        var normalization: FeatureNormalization
+        var standardization: Standardizer
+        var classifier: Classifier
+        var training: TrainingProvenance
+        var checksum: String
+    }
+
+    /// The model as a JSON document (pretty-printed, keys sorted, with a trailing newline).
+    public func encodedJSON() -> String {
+        let file = File(format: Self.formatName, version: Self.formatVersion,
+                        features: .init(sets: features.sets, preset: features.preset,
+                                        columns: features.columns.count, fingerprint: features.fingerprint),
+                        classes: classes, normalization: normalization, standardization: classifier.standardizer,
+                        classifier: .init(kind: kind, hyperparameter: classifier.hyperparameter,
+                                          layers: classifier.network.layers),
+                        training: training, checksum: checksum)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        // Every number of a valid model is finite, so encoding cannot fail.
+        let data = try! encoder.encode(file)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// Writes the model to `path` atomically (a temporary file renamed into place).
+    /// - Throws: ``OutputError`` when the file cannot be written.
+    public func write(to path: String) throws {
+        let file = try OutputFile(path: path)
+        do {
+            try file.sink.write(encodedJSON())
+            try file.commit()
+        } catch {
+            file.discard()
+            throw error
+        }
+    }
+
+    /// Reads and checks the model file at `path`.
+    /// - Throws: ``ModelError`` naming the file and what is wrong with it.
+    public static func load(path: String) throws(ModelError) -> EmotionModel {
+        let text: String
+        do { text = try readTextFile(path) } catch { throw ModelError(path: path, message: error.cause) }
+        return try decode(json: text, source: path)
+    }
+
+    /// Parses and checks a model document; `source` names it in errors.
+    public static func decode(json: String, source: String) throws(ModelError) -> EmotionModel {
+        func fail(_ message: String) -> ModelError { ModelError(path: source, message: message) }
+        // Read the format and version first, so a future format gets "unknown version", not a field error.
+        struct Header: Decodable {
+            var format: String?
+            var version: Int?
+        }
+        let data = Data(json.utf8)
+        let header: Header
+        do { header = try JSONDecoder().decode(Header.self, from: data) } catch {
+            throw fail("not a Sentio model: truncated or malformed JSON")
+        }
+        guard header.format == formatName else {
+            throw fail("not a Sentio model (format is \(header.format.map { "'\($0)'" } ?? "missing"), expected '\(formatName)')")
+        }
+        guard let version = header.version else { throw fail("model file has no version") }
+        guard version == formatVersion else {
+            throw fail("unknown model format version \(version) (this Sentio \(SentioVersion.string) reads version \(formatVersion))")
+        }
+        let file: File
+        do { file = try JSONDecoder().decode(File.self, from: data) } catch let error as DecodingError {
+            throw fail(describe(error))
+        } catch {
+            throw fail("unreadable model: \(error)")
+        }
+        let features = EmotionFeatureConfiguration(sets: file.features.sets, preset: file.features.preset)
+        let expected = features.fingerprint
+        guard file.features.fingerprint == expected else {
+            throw fail("model was trained on a different feature configuration (fingerprint \(file.features.fingerprint); this Sentio computes \(expected) for sets \(features.name), preset \(features.preset.rawValue)): retrain it with this version")
+        }
+        let width = features.columns.count
+        guard file.features.columns == width else {
+            throw fail("model says \(file.features.columns) feature columns; sets \(features.name) have \(width)")
+        }
+        guard !file.classes.isEmpty, Set(file.classes).count == file.classes.count, !file.classes.contains("") else {
+            throw fail("class names must be distinct and non-empty")
+        }
+        guard file.classes.count >= 2 else { throw fail("a model needs at least two classes") }
+        guard file.standardization.mean.count == width, file.standardization.scale.count == width else {
+            throw fail("standardization has \(file.standardization.mean.count) means and \(file.standardization.scale.count) scales for \(width) columns")
+        }
+        guard file.standardization.mean.allSatisfy(\.isFinite),
+              file.standardization.scale.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+            throw fail("standardization holds non-finite or non-positive values")
+        }
+        let layers = file.classifier.layers
+        guard !layers.isEmpty else { throw fail("classifier has no layers") }
+        var inputs = width
+        for (l, layer) in layers.enumerated() {
+            let last = l == layers.count - 1
+            guard layer.inputs == inputs else { throw fail("layer \(l) takes \(layer.inputs) inputs, expected \(inputs)") }
+            guard layer.outputs > 0, layer.weights.count == layer.inputs * layer.outputs, layer.bias.count == layer.outputs else {
+                throw fail("layer \(l) has \(layer.weights.count) weights and \(layer.bias.count) biases for \(layer.inputs) × \(layer.outputs)")
+            }
+            guard layer.activation == (last ? .softmax : .relu) else {
+                throw fail("layer \(l) activation must be \(last ? "softmax" : "relu")")
+            }
+            guard layer.weights.allSatisfy(\.isFinite), layer.bias.allSatisfy(\.isFinite) else {
+                throw fail("layer \(l) holds NaN or infinite weights")
+            }
+            inputs = layer.outputs
+        }
+        guard inputs == file.classes.count else {
+            throw fail("classifier has \(inputs) outputs for \(file.classes.count) classes")
+        }
+        guard file.classifier.hyperparameter.isFinite else { throw fail("hyperparameter is not finite") }
+        let model = EmotionModel(
+            features: features, classes: file.classes, normalization: file.normalization, kind: file.classifier.kind,
+            classifier: TrainedClassifier(standardizer: file.standardization, network: DenseNetwork(layers: layers),
+                                          hyperparameter: file.classifier.hyperparameter,
+                                          selectionUAR: file.training.selectionUAR),
+            training: file.training)
+        guard model.checksum == file.checksum else {
+            throw fail("checksum mismatch: the file was edited or damaged after training (stored \(file.checksum), content \(model.checksum))")
+        }
+        return model
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
+            return keys.hasPrefix(".") ? String(keys.dropFirst()) : keys
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let at = path(context)
+            return "missing field '\(at.isEmpty ? key.stringValue : at + "." + key.stringValue)'"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "field '\(path(context))' has the wrong type"
+        case .dataCorrupted(let context):
+            let at = path(context)
+            return at.isEmpty ? "truncated or malformed JSON" : "field '\(at)' has an invalid value"
+        @unknown default:
+            return "unreadable model"
+        }
+    }
+
+    /// The model bundled with Sentio (7 EmoDB classes, ``FeatureNormalization/none``; see the README for
+    /// the command that reproduces it).
+    /// - Throws: ``ModelError`` if the resource is missing (a relocated binary) or fails its checks.
+    public static func bundled() throws(ModelError) -> EmotionModel {
+        guard let path = Bundle.module.path(forResource: "emotion-model", ofType: "json") else {
+            throw ModelError(path: "<bundled model>", message: "resource emotion-model.json not found next to the sentio binary; pass --model")
+        }
+        return try load(path: path)
+    }
+}
+
+/// A model file that cannot be used.
+public struct ModelError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The model file.
+    public var path: String
+    /// What is wrong.
+    public var message: String
+    public var description: String { "\(path): \(message)" }
+}

@@ -1,0 +1,102 @@
+/// Emotion scores of one segment.
+public struct SegmentScore: Sendable, Equatable {
+    /// Segment start, in seconds.
+    public var start: Double
+    /// Segment end, in seconds.
+    public var end: Double
+    /// Seconds of voiced speech in the segment.
+    public var voicedSeconds: Double
+    /// Class probabilities in the model's class order, or nil when the segment has too little voiced speech
+    /// to be scored (``EmotionTraining/minimumVoicedSeconds``).
+    public var probabilities: [Double]?
+    /// The most probable class, or `no_speech`.
+    public var emotion: String
+}
+
+/// Scores audio with an ``EmotionModel``: segments each file, extracts the model's features, normalises
+/// them as the model was trained, and returns per-segment class probabilities.
+///
+/// Not thread-safe (it owns a feature extractor); use one per thread.
+public final class EmotionScorer {
+    /// The label of segments with too little voiced speech.
+    public static let noSpeech = "no_speech"
+
+    /// The model.
+    public let model: EmotionModel
+    /// How files are divided.
+    public let segmentation: Segmentation
+    private let extractor: SegmentFeatureExtractor
+    private let width: Int
+
+    public init(model: EmotionModel, segmentation: Segmentation) {
+        self.model = model
+        self.segmentation = segmentation
+        extractor = SegmentFeatureExtractor(options: SegmentTable.extractionOptions(model.features, segmentation: segmentation))
+        width = model.features.columns.count
+    }
+
+    /// The segments of the file at `path` with their (not yet group-normalised) feature rows.
+    /// - Throws: ``AudioError`` (as a ``SegmentTable/Failure`` message) for a bad file.
+    public func extract(path: String) throws -> SegmentTable {
+        switch SegmentTable.extractRows(path: path, extractor: extractor, width: width) {
+        case .failure(let failure): throw ScoringError(message: failure.message)
+        case .success(let rows):
+            var table = SegmentTable(matrix: FeatureMatrix(rows: 0, columns: width), file: [], start: [], end: [],
+                                     voicedSeconds: [], failures: [:])
+            for row in rows {
+                table.matrix.append(row: row.values)
+                table.file.append(0)
+                table.start.append(row.start)
+                table.end.append(row.end)
+                table.voicedSeconds.append(row.voiced)
+            }
+            return table
+        }
+    }
+
+    /// Scores the file at `path`. Only for models with ``FeatureNormalization/none`` or ``FeatureNormalization/file``;
+    /// speaker-normalised models need ``score(tables:groups:)`` with every file of each speaker.
+    public func score(path: String) throws -> [SegmentScore] {
+        precondition(model.normalization != .speaker, "speaker-normalised models score groups of files")
+        return score(tables: [try extract(path: path)], groups: [0])[0]
+    }
+
+    /// Scores several files' segments together: files with the same group (speaker) are normalised with
+    /// their joint statistics when the model is speaker-normalised; otherwise `groups` is ignored.
+    public func score(tables: [SegmentTable], groups: [Int]) -> [[SegmentScore]] {
+        var joined = FeatureMatrix(rows: 0, columns: width)
+        var rowGroups: [Int] = []
+        for (t, table) in tables.enumerated() {
+            for r in 0..<table.matrix.rows {
+                joined.append(row: table.matrix.row(r))
+                rowGroups.append(model.normalization == .speaker ? groups[t] : t)
+            }
+        }
+        if model.normalization != .none { normalizeByGroup(&joined, groups: rowGroups) }
+        let p = model.probabilities(joined)
+        var results: [[SegmentScore]] = []
+        var r = 0
+        for table in tables {
+            var scores: [SegmentScore] = []
+            for i in 0..<table.matrix.rows {
+                let voiced = table.voicedSeconds[i]
+                let speech = voiced >= EmotionTraining.minimumVoicedSeconds
+                let probabilities = speech ? p.row(r) : nil
+                scores.append(SegmentScore(start: table.start[i], end: table.end[i], voicedSeconds: voiced,
+                                           probabilities: probabilities,
+                                           emotion: probabilities.map { model.classes[argmax($0)] } ?? Self.noSpeech))
+                r += 1
+            }
+            results.append(scores)
+        }
+        return results
+    }
+}
+
+/// A file that could not be scored (one line naming the file and the cause).
+public struct ScoringError: Error, Sendable, CustomStringConvertible {
+    /// The message, starting with the file.
+    public var message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,150 @@
+/// Cross-validation protocols of ``EmotionTraining/evaluate(corpus:table:protocol:normalization:classifier:jobs:)``.
+public enum EvaluationProtocol: Sendable, Hashable, CustomStringConvertible {
+    /// Leave-one-speaker-out: one fold per speaker, the field's standard protocol for speaker-independent
+    /// results (e.g. Schuller et al., ASRU 2009, on EmoDB's 10 speakers).
+    case leaveOneSpeakerOut
+    /// `k` folds of whole recordings, stratified by class and shuffled with the training seed. Speakers
+    /// may appear on both sides, so figures are optimistic compared with leave-one-speaker-out.
+    case kFold(Int)
+
+    public var description: String {
+        switch self {
+        case .leaveOneSpeakerOut: return "loso"
+        case .kFold(let k): return "kfold(\(k))"
+        }
+    }
+}
+
+/// What an evaluation measured.
+public struct EvaluationResult: Sendable {
+    /// File-level accuracy: a file's prediction is the class of its mean segment probability.
+    public var report: ClassificationReport
+    /// Number of folds.
+    public var folds: Int
+    /// The hyper-parameter chosen in each fold by the inner cross-validation.
+    public var chosenHyperparameters: [Double]
+}
+
+/// Training and evaluating emotion classifiers on a labelled corpus.
+///
+/// Both start from a ``SegmentTable`` of the corpus files (failed files excluded) and apply the
+/// ``FeatureNormalization`` to the whole table first: each normalisation group (speaker or file) is
+/// normalised with its own statistics and no labels, so this leaks nothing across folds. Segments with
+/// less than ``minimumVoicedSeconds`` of voiced speech are left out of training (unless that would leave a
+/// file with none), as ``EmotionScorer`` marks them `no_speech` instead of scoring them.
+public enum EmotionTraining {
+    /// Segments with less voiced speech than this (seconds) are not trained on and not scored.
+    public static let minimumVoicedSeconds = 0.25
+
+    /// Trains a model on every usable file of `corpus`.
+    /// - Parameter segmentation: how the training files were segmented, recorded in the model's provenance.
+    /// - Throws: ``CorpusError`` when the normalisation needs speaker ids the corpus lacks, or when too few
+    ///   files remain per class after the failed ones.
+    public static func train(corpus: LabelledCorpus, table: SegmentTable, configuration: EmotionFeatureConfiguration,
+                             normalization: FeatureNormalization, classifier: ClassifierOptions,
+                             corpusName: String, segmentation: String, jobs: Int = processorCount) throws(CorpusError) -> EmotionModel {
+        let data = try LabelledRows(corpus: corpus, table: table, normalization: normalization)
+        let rows = data.trainingRows(Array(data.labels.indices))
+        let trained = ClassifierTraining.train(
+            x: data.matrix.selecting(rows: rows), labels: rows.map { data.labels[$0] }, classes: data.classes.count,
+            recordings: rows.map { data.recordings[$0] }, speakers: data.speakers.map { s in rows.map { s[$0] } },
+            options: classifier, jobs: jobs)
+        let provenance = EmotionModel.TrainingProvenance(
+            corpus: corpusName, files: Set(data.recordings).count, rows: rows.count,
+            speakers: data.speakers.map { Set($0).count }, segmentation: segmentation, seed: classifier.seed,
+            candidates: classifier.candidates, selectionUAR: trained.selectionUAR)
+        return EmotionModel(features: configuration, classes: data.classes, normalization: normalization,
+                            kind: classifier.kind, classifier: trained, training: provenance)
+    }
+
+    /// Cross-validates on `corpus` under `protocol`: for each fold, a model is trained (with its own inner
+    /// model selection) on the other folds and predicts the fold's files.
+    /// - Throws: ``CorpusError`` when the protocol or normalisation needs speaker ids the corpus lacks, or
+    ///   when too few files remain.
+    public static func evaluate(corpus: LabelledCorpus, table: SegmentTable, protocol: EvaluationProtocol,
+                                normalization: FeatureNormalization, classifier: ClassifierOptions,
+                                jobs: Int = processorCount) throws(CorpusError) -> EvaluationResult {
+        let data = try LabelledRows(corpus: corpus, table: table, normalization: normalization)
+        let folds: [Int]
+        switch `protocol` {
+        case .leaveOneSpeakerOut:
+            guard let speakers = data.speakers else {
+                throw CorpusError(path: "corpus", message: "leave-one-speaker-out needs a 'speaker' column in the labels")
+            }
+            folds = CrossValidation.leaveOneGroupOut(groups: speakers)
+        case .kFold(let k):
+            let ids = Array(Set(data.recordings)).sorted()
+            let labelOf = Dictionary(data.recordings.indices.map { (data.recordings[$0], data.labels[$0]) }, uniquingKeysWith: { a, _ in a })
+            let assignment = CrossValidation.stratifiedKFold(labels: ids.map { labelOf[$0]! }, folds: k, seed: classifier.seed)
+            let foldOf = Dictionary(uniqueKeysWithValues: zip(ids, assignment))
+            folds = data.recordings.map { foldOf[$0]! }
+        }
+        let foldCount = (folds.max() ?? 0) + 1
+        let classes = data.classes.count
+        // Folds in parallel; each fold's inner selection runs in its thread.
+        let outcomes = parallelMap(count: foldCount, jobs: jobs) { fold -> ([(row: Int, p: [Double])], Double) in
+            let train = data.trainingRows(folds.indices.filter { folds[$0] != fold })
+            let test = folds.indices.filter { folds[$0] == fold }
+            let model = ClassifierTraining.train(
+                x: data.matrix.selecting(rows: train), labels: train.map { data.labels[$0] }, classes: classes,
+                recordings: train.map { data.recordings[$0] }, speakers: data.speakers.map { s in train.map { s[$0] } },
+                options: classifier, jobs: 1)
+            let p = model.probabilities(data.matrix.selecting(rows: test))
+            return (test.enumerated().map { (row: $1, p: p.row($0)) }, model.hyperparameter)
+        }
+        // File-level decisions from the mean probability of each file's scored segments.
+        var sums: [Int: [Double]] = [:]
+        for (predictions, _) in outcomes {
+            for (row, p) in predictions where data.scored[row] {
+                let file = data.recordings[row]
+                sums[file] = zip(sums[file] ?? Array(repeating: 0, count: classes), p).map(+)
+            }
+        }
+        let files = sums.keys.sorted()
+        let truth = files.map { file in data.labels[data.recordings.firstIndex(of: file)!] }
+        let report = ClassificationReport(classes: data.classes, truth: truth, predicted: files.map { argmax(sums[$0]!) })
+        return EvaluationResult(report: report, folds: foldCount, chosenHyperparameters: outcomes.map(\.1))
+    }
+}
+
+/// The rows of a segment table joined with their labels, normalised, with the bookkeeping the protocols need.
+struct LabelledRows: Sendable {
+    var matrix: FeatureMatrix
+    var classes: [String]
+    var labels: [Int]
+    /// Corpus item index of each row.
+    var recordings: [Int]
+    var speakers: [String]?
+    /// Whether a row has enough voiced speech to be trained on and scored (or is its file's only hope).
+    var scored: [Bool]
+
+    init(corpus: LabelledCorpus, table: SegmentTable, normalization: FeatureNormalization) throws(CorpusError) {
+        // Re-check the class sizes without the failed files.
+        let usable = corpus.items.indices.filter { table.failures[$0] == nil }
+        let remaining = try LabelledCorpus(items: usable.map { corpus.items[$0] }, source: "corpus (after \(table.failures.count) failed files)")
+        classes = remaining.classes
+        let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
+        matrix = table.matrix
+        recordings = table.file
+        labels = table.file.map { classIndex[corpus.items[$0].label]! }
+        speakers = corpus.hasSpeakers ? table.file.map { corpus.items[$0].speaker! } : nil
+        var scored = table.voicedSeconds.map { $0 >= EmotionTraining.minimumVoicedSeconds }
+        var anyScored: [Int: Bool] = [:]
+        for (r, f) in recordings.enumerated() { anyScored[f] = (anyScored[f] ?? false) || scored[r] }
+        for (r, f) in recordings.enumerated() where anyScored[f] == false { scored[r] = true }
+        self.scored = scored
+        switch normalization {
+        case .none: break
+        case .speaker:
+            guard let speakers else {
+                throw CorpusError(path: "corpus", message: "speaker normalisation needs a 'speaker' column in the labels")
+            }
+            normalizeByGroup(&matrix, groups: speakers)
+        case .file:
+            normalizeByGroup(&matrix, groups: recordings)
+        }
+    }
+
+    /// The rows among `candidates` that are trained on.
+    func trainingRows(_ candidates: [Int]) -> [Int] { candidates.filter { scored[$0] } }
+}

@@ -1,0 +1,90 @@
+/// The feature vectors of every segment of a list of files, with the file, span and amount of voiced
+/// speech of each: the training and evaluation input of the classifier.
+public struct SegmentTable: Sendable {
+    /// One row per segment, the ``EmotionFeatureConfiguration/columns``.
+    public var matrix: FeatureMatrix
+    /// Index (into the extracted paths) of the file each row comes from.
+    public var file: [Int]
+    /// Segment start, in seconds.
+    public var start: [Double]
+    /// Segment end, in seconds.
+    public var end: [Double]
+    /// Seconds of voiced frames in each segment (frames where the pitch tracker finds F0).
+    public var voicedSeconds: [Double]
+    /// The files that could not be processed: index → one-line error.
+    public var failures: [Int: String]
+
+    /// The functional appended to every extraction to measure voiced speech (``Functional/nonZeroFraction``
+    /// of `f0_hz`); it is read for ``voicedSeconds`` and not passed to the classifier.
+    static let voicedFraction = FunctionalSpec(name: "_voiced_fraction", descriptor: "f0_hz", functional: .nonZeroFraction)
+
+    /// Segment-extraction options for `configuration` with the voiced-fraction column appended.
+    static func extractionOptions(_ configuration: EmotionFeatureConfiguration,
+                                  segmentation: Segmentation) -> SegmentExtractionOptions {
+        SegmentExtractionOptions(frames: configuration.extractionOptions, segmentation: segmentation,
+                                 extraFunctionals: [voicedFraction], extraSets: [.pitch])
+    }
+
+    /// Extracts the segments of every file in `paths`, `jobs` files at a time. Rows come out in path order
+    /// (and time order within a file) whatever `jobs` is.
+    public static func extract(paths: [String], configuration: EmotionFeatureConfiguration,
+                               segmentation: Segmentation = .wholeFile, jobs: Int = processorCount) -> SegmentTable {
+        let options = extractionOptions(configuration, segmentation: segmentation)
+        let width = configuration.columns.count
+        let perFile = parallelMap(count: paths.count, jobs: jobs,
+                                  makeState: { SegmentFeatureExtractor(options: options) }) { extractor, i in
+            extractRows(path: paths[i], extractor: extractor, width: width)
+        }
+        var table = SegmentTable(matrix: FeatureMatrix(rows: 0, columns: width), file: [], start: [], end: [],
+                                 voicedSeconds: [], failures: [:])
+        for (i, result) in perFile.enumerated() {
+            switch result {
+            case .success(let rows):
+                for row in rows {
+                    table.matrix.append(row: row.values)
+                    table.file.append(i)
+                    table.start.append(row.start)
+                    table.end.append(row.end)
+                    table.voicedSeconds.append(row.voiced)
+                }
+            case .failure(let error):
+                table.failures[i] = error.message
+            }
+        }
+        return table
+    }
+
+    /// One segment's values and voicing, as extracted.
+    struct Row: Sendable {
+        var values: [Double]
+        var start: Double
+        var end: Double
+        var voiced: Double
+    }
+
+    /// A file that failed, with its one-line message.
+    struct Failure: Error, Sendable {
+        var message: String
+    }
+
+    /// The segments of one file, or its error. Non-finite feature values (which no segment should produce)
+    /// fail the file rather than reach a classifier.
+    static func extractRows(path: String, extractor: SegmentFeatureExtractor, width: Int) -> Result<[Row], Failure> {
+        var rows: [Row] = []
+        do {
+            try extractor.process(path: path) { row in
+                let values = row.values.prefix(width).map(Double.init)
+                let fraction = Double(row.values[width])
+                rows.append(Row(values: values, start: row.start, end: row.end, voiced: fraction * (row.end - row.start)))
+            }
+        } catch let error as AudioError {
+            return .failure(Failure(message: error.description))
+        } catch {
+            return .failure(Failure(message: "\(path): \(error)"))
+        }
+        if let bad = rows.firstIndex(where: { $0.values.contains { !$0.isFinite } }) {
+            return .failure(Failure(message: "\(path): segment \(bad) has non-finite feature values"))
+        }
+        return .success(rows)
+    }
+}

@@ -1,0 +1,145 @@
+/// A corpus of audio files with one emotion label each, read from a labels table.
+///
+/// The table is CSV with a header and the columns `file` (an audio path), `emotion` (the class name) and,
+/// optionally, `speaker`; other columns are ignored. Relative audio paths are resolved against the audio
+/// root. A corpus folder holds `labels.csv`, and its audio root is the folder's `wav/` subfolder when that
+/// exists, else the folder itself (the layout of the Berlin EmoDB distribution used here).
+public struct LabelledCorpus: Sendable, Equatable {
+    /// One labelled recording.
+    public struct Item: Sendable, Hashable {
+        /// Path of the audio file, as resolved against the audio root.
+        public var path: String
+        /// Class name.
+        public var label: String
+        /// Speaker id, when the table has a `speaker` column.
+        public var speaker: String?
+
+        public init(path: String, label: String, speaker: String? = nil) {
+            self.path = path
+            self.label = label
+            self.speaker = speaker
+        }
+    }
+
+    /// The recordings, in table order.
+    public var items: [Item]
+    /// Class names, sorted; a model's outputs follow this order.
+    public var classes: [String]
+    /// Whether every item has a speaker id.
+    public var hasSpeakers: Bool { items.allSatisfy { $0.speaker != nil } }
+
+    /// A corpus from items (for callers that build one in code).
+    /// - Throws: ``CorpusError`` when a class has fewer than `minimumPerClass` items or there are fewer than two classes.
+    public init(items: [Item], source: String = "corpus", minimumPerClass: Int = LabelledCorpus.minimumPerClass) throws(CorpusError) {
+        var counts: [String: Int] = [:]
+        for item in items { counts[item.label, default: 0] += 1 }
+        guard counts.count >= 2 else {
+            throw CorpusError(path: source, message: "needs at least two classes, found \(counts.keys.sorted())")
+        }
+        let rare = counts.filter { $0.value < minimumPerClass }.sorted { $0.key < $1.key }
+        guard rare.isEmpty else {
+            let list = rare.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
+            throw CorpusError(path: source, message: "classes with fewer than \(minimumPerClass) examples: \(list)")
+        }
+        self.items = items
+        classes = counts.keys.sorted()
+    }
+
+    /// Fewest examples a class may have: cross-validation needs a few per fold.
+    public static let minimumPerClass = 5
+
+    /// Reads the corpus folder `directory` (its `labels.csv`, audio under `wav/` or the folder itself).
+    public static func load(directory: String) throws(CorpusError) -> LabelledCorpus {
+        guard isDirectory(directory) else { throw CorpusError(path: directory, message: "no such folder") }
+        let wav = joinPath(directory, "wav")
+        return try load(labels: joinPath(directory, "labels.csv"), audioRoot: isDirectory(wav) ? wav : directory)
+    }
+
+    /// Reads the labels table at `labels`, resolving relative audio paths against `audioRoot`.
+    /// - Throws: ``CorpusError`` for an unreadable or malformed table, a missing column, an empty label, a
+    ///   duplicated or missing audio file, or a class with too few examples.
+    public static func load(labels: String, audioRoot: String) throws(CorpusError) -> LabelledCorpus {
+        let table: CSVTable
+        do {
+            table = try CSVTable(parsing: readTextFile(labels))
+        } catch let error as TextFileError {
+            throw CorpusError(path: labels, message: error.cause)
+        } catch let error as CSVError {
+            throw CorpusError(path: labels, message: error.description)
+        } catch {
+            throw CorpusError(path: labels, message: "\(error)")
+        }
+        let missing = ["file", "emotion"].filter { table.column($0) == nil }
+        guard missing.isEmpty else {
+            throw CorpusError(path: labels, message: "missing column \(missing.map { "'\($0)'" }.joined(separator: " and ")) (columns: \(table.header.joined(separator: ", ")))")
+        }
+        let fileColumn = table.column("file")!, labelColumn = table.column("emotion")!
+        let speakerColumn = table.column("speaker")
+        var items: [Item] = []
+        var seen: Set<String> = []
+        for (row, line) in zip(table.rows, table.lineNumbers) {
+            let file = row[fileColumn].trimmingSpaces, label = row[labelColumn].trimmingSpaces
+            guard !file.isEmpty else { throw CorpusError(path: labels, message: "line \(line): empty file name") }
+            guard !label.isEmpty else { throw CorpusError(path: labels, message: "line \(line): \(file) has no emotion label") }
+            let path = file.hasPrefix("/") ? file : joinPath(audioRoot, file)
+            guard seen.insert(path).inserted else {
+                throw CorpusError(path: labels, message: "line \(line): \(file) is listed twice")
+            }
+            guard isRegularFile(path) else {
+                throw CorpusError(path: labels, message: "line \(line): unknown file \(file) (no such file \(path))")
+            }
+            var speaker: String? = nil
+            if let speakerColumn {
+                let s = row[speakerColumn].trimmingSpaces
+                guard !s.isEmpty else { throw CorpusError(path: labels, message: "line \(line): \(file) has an empty speaker id") }
+                speaker = s
+            }
+            items.append(Item(path: path, label: label, speaker: speaker))
+        }
+        guard !items.isEmpty else { throw CorpusError(path: labels, message: "no rows") }
+        return try LabelledCorpus(items: items, source: labels)
+    }
+}
+
+/// A labels table or corpus that cannot be used.
+public struct CorpusError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The table or folder.
+    public var path: String
+    /// What is wrong.
+    public var message: String
+    public var description: String { "\(path): \(message)" }
+}
+
+/// `directory/name`, without doubling a trailing slash.
+func joinPath(_ directory: String, _ name: String) -> String {
+    directory.hasSuffix("/") ? directory + name : directory + "/" + name
+}
+
+extension LabelledCorpus {
+    /// A `file,speaker` table naming the speaker of each audio path (as written on the command line).
+    public struct SpeakerTable: Sendable {
+        /// Speaker of each path.
+        public var speakers: [String: String]
+
+        /// Reads the table at `path`.
+        /// - Throws: ``CorpusError`` for an unreadable table, missing columns or an empty speaker.
+        public static func load(path: String) throws(CorpusError) -> SpeakerTable {
+            let table: CSVTable
+            do { table = try CSVTable(parsing: readTextFile(path)) } catch let error as TextFileError {
+                throw CorpusError(path: path, message: error.cause)
+            } catch {
+                throw CorpusError(path: path, message: "\(error)")
+            }
+            guard let file = table.column("file"), let speaker = table.column("speaker") else {
+                throw CorpusError(path: path, message: "needs columns 'file' and 'speaker' (columns: \(table.header.joined(separator: ", ")))")
+            }
+            var speakers: [String: String] = [:]
+            for (row, line) in zip(table.rows, table.lineNumbers) {
+                let s = row[speaker].trimmingSpaces
+                guard !s.isEmpty else { throw CorpusError(path: path, message: "line \(line): empty speaker") }
+                speakers[row[file].trimmingSpaces] = s
+            }
+            return SpeakerTable(speakers: speakers)
+        }
+    }
+}

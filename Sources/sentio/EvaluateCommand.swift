@@ -1,0 +1,132 @@
+import ArgumentParser
+import Sentio
+
+/// `sentio evaluate --corpus DIR --protocol loso|kfold`: cross-validated accuracy of a classifier.
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Cross-validate an emotion classifier on a labelled corpus: UAR, WAR, per-class recall, confusion matrix.",
+        discussion: """
+            loso (leave-one-speaker-out) trains on all speakers but one and tests on that one, for every \
+            speaker; kfold uses --folds stratified folds of whole recordings. Inside each training part the \
+            regularisation is chosen by an inner 3-fold cross-validation over speakers (or recordings), so the \
+            held-out speaker is never seen. With --segment/--vad a file's prediction is the class of its mean \
+            segment probability. Scores are per file. Files that fail to decode get one error line each and \
+            are left out (exit status 1).
+            """
+    )
+
+    @OptionGroup var corpus: CorpusArguments
+    @OptionGroup var training: TrainingArguments
+
+    @Option(name: .customLong("protocol"), help: "loso (leave one speaker out) or kfold.")
+    var evaluationProtocol: ProtocolName = .loso
+
+    @Option(help: "Folds of --protocol kfold.")
+    var folds: Int = 10
+
+    @Option(help: "Output format: text or json (keys uar, war, classes, per_class_recall, confusion).")
+    var format: ReportFormat = .text
+
+    @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
+    var output: String?
+
+    func validate() throws {
+        guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
+    }
+
+    func run() throws {
+        let labelled: LabelledCorpus
+        do { labelled = try corpus.load() } catch {
+            reportError(error.description)
+            throw ExitCode(ExitStatus.someInputsFailed)
+        }
+        let table = try training.extract(labelled)
+        let chosen: EvaluationProtocol = evaluationProtocol == .loso ? .leaveOneSpeakerOut : .kFold(folds)
+        let result: EvaluationResult
+        do {
+            result = try EmotionTraining.evaluate(corpus: labelled, table: table, protocol: chosen,
+                                                  normalization: training.normalize,
+                                                  classifier: training.classifierOptions, jobs: training.workerCount)
+        } catch {
+            reportError(error.description)
+            throw ExitCode(ExitStatus.someInputsFailed)
+        }
+        let summary = EvaluationSummary(result: result, protocolName: chosen.description,
+                                        normalization: training.normalize, classifier: training.classifier,
+                                        features: try training.configuration().name, segmentation: training.segments.summary)
+        let text = format == .json ? summary.json : summary.text
+        do {
+            if let output {
+                let file = try OutputFile(path: output)
+                try file.sink.write(text)
+                try file.commit()
+            } else {
+                let out = TextSink.standardOutput()
+                try out.write(text)
+                try out.flush()
+            }
+        } catch {
+            reportError("\(error)")
+            throw ExitCode(ExitStatus.someInputsFailed)
+        }
+        if !table.failures.isEmpty { throw ExitCode(ExitStatus.someInputsFailed) }
+    }
+}
+
+/// Evaluation protocols as the CLI names them.
+enum ProtocolName: String, ExpressibleByArgument, CaseIterable {
+    case loso, kfold
+}
+
+/// Report formats of `sentio evaluate`.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// An evaluation result with its settings, formatted for people or programs.
+struct EvaluationSummary {
+    var result: EvaluationResult
+    var protocolName: String
+    var normalization: FeatureNormalization
+    var classifier: ClassifierKind
+    var features: String
+    var segmentation: String
+
+    var json: String {
+        let r = result.report
+        func number(_ x: Double) -> String { String((x * 1e6).rounded() / 1e6) }
+        let recall = zip(r.classes, r.perClassRecall).map { "\(jsonQuoted($0)):\(number($1))" }.joined(separator: ",")
+        let confusion = r.confusion.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }.joined(separator: ",")
+        return "{\"uar\":\(number(r.uar)),\"war\":\(number(r.war)),"
+            + "\"classes\":[\(r.classes.map(jsonQuoted).joined(separator: ","))],"
+            + "\"per_class_recall\":{\(recall)},\"confusion\":[\(confusion)],"
+            + "\"files\":\(r.count),\"folds\":\(result.folds),\"protocol\":\(jsonQuoted(protocolName)),"
+            + "\"normalization\":\(jsonQuoted(normalization.rawValue)),\"classifier\":\(jsonQuoted(classifier.rawValue)),"
+            + "\"features\":\(jsonQuoted(features)),\"segmentation\":\(jsonQuoted(segmentation)),"
+            + "\"hyperparameters\":[\(result.chosenHyperparameters.map { String($0) }.joined(separator: ","))]}\n"
+    }
+
+    var text: String {
+        let r = result.report
+        func percent(_ x: Double) -> String {
+            let tenths = Int((x * 1000).rounded())
+            return "\(tenths / 10).\(tenths % 10) %"
+        }
+        var out = "protocol \(protocolName) (\(result.folds) folds), classifier \(classifier.rawValue), normalisation \(normalization.rawValue), segments \(segmentation)\n"
+        out += "features \(features)\n"
+        out += "files \(r.count)\n"
+        out += "UAR \(percent(r.uar))   WAR \(percent(r.war))\n\n"
+        let width = max(9, (r.classes.map(\.count).max() ?? 0) + 2)
+        func pad(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }
+        out += pad("recall", width + 8) + "\n"
+        for (name, recall) in zip(r.classes, r.perClassRecall) { out += pad(name, width) + pad(percent(recall), 8) + "\n" }
+        out += "\nconfusion (rows: true class, columns: predicted)\n" + pad("", width)
+        for name in r.classes { out += pad(String(name.prefix(7)), 8) }
+        out += "\n"
+        for (name, row) in zip(r.classes, r.confusion) {
+            out += pad(name, width) + row.map { pad(String($0), 8) }.joined() + "\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,127 @@
+import ArgumentParser
+import Sentio
+
+/// `--corpus DIR` or `--labels CSV --audio-root DIR`: the labelled corpus of `train` and `evaluate`.
+struct CorpusArguments: ParsableArguments {
+    @Option(help: "Corpus folder: labels.csv (columns file, emotion, optional speaker) with audio under wav/ or beside it.")
+    var corpus: String?
+
+    @Option(help: "Labels table (instead of --corpus); needs --audio-root.")
+    var labels: String?
+
+    @Option(name: .customLong("audio-root"), help: "Folder the labels table's relative audio paths start from.")
+    var audioRoot: String?
+
+    func validate() throws {
+        switch (corpus, labels, audioRoot) {
+        case (_?, nil, nil), (nil, _?, _?): break
+        case (nil, _?, nil): throw ValidationError("--labels needs --audio-root")
+        case (nil, nil, _): throw ValidationError("give --corpus DIR, or --labels CSV with --audio-root DIR")
+        default: throw ValidationError("give either --corpus or --labels/--audio-root, not both")
+        }
+    }
+
+    /// The corpus name recorded in a model's provenance.
+    var name: String { corpus ?? labels! }
+
+    func load() throws(CorpusError) -> LabelledCorpus {
+        if let corpus { return try LabelledCorpus.load(directory: corpus) }
+        return try LabelledCorpus.load(labels: labels!, audioRoot: audioRoot!)
+    }
+}
+
+/// `--segment S [--hop S] | --vad`: how files are divided into scored segments (default: whole files).
+struct SegmentationArguments: ParsableArguments {
+    @Option(name: .customLong("segment"), help: "Fixed windows of this many seconds (default: whole files).")
+    var segmentLength: Double?
+
+    @Option(help: "With --segment: seconds between window starts (default: the window length).")
+    var hop: Double?
+
+    @Flag(help: "One segment per speech region (voicing and energy) instead of fixed windows.")
+    var vad = false
+
+    func validate() throws {
+        if vad && segmentLength != nil { throw ValidationError("give either --segment or --vad, not both") }
+        if hop != nil && segmentLength == nil { throw ValidationError("--hop needs --segment") }
+        if let length = segmentLength {
+            guard length > 0, length.isFinite, (hop ?? length) > 0, (hop ?? length).isFinite else {
+                throw ValidationError("--segment and --hop must be positive numbers of seconds")
+            }
+        }
+    }
+
+    /// Whether the files are divided at all.
+    var isSegmented: Bool { vad || segmentLength != nil }
+
+    var segmentation: Segmentation {
+        if let length = segmentLength { return .windows(length: length, hop: hop ?? length) }
+        return vad ? .voiceActivity(VoiceActivityOptions()) : .wholeFile
+    }
+
+    /// A short description for model provenance and reports.
+    var summary: String {
+        if let length = segmentLength { return "windows \(length)/\(hop ?? length) s" }
+        return vad ? "vad" : "files"
+    }
+}
+
+/// Classifier, features and normalisation of `train` and `evaluate`.
+struct TrainingArguments: ParsableArguments {
+    @Option(help: "Classifier: logreg (multinomial logistic regression, L-BFGS) or mlp (one hidden layer of 64, Adam).")
+    var classifier: ClassifierKind = .logreg
+
+    @Option(help: "Feature sets whose functionals the classifier reads, comma-separated.")
+    var features: String = EmotionFeatureConfiguration.standard.name
+
+    @Option(help: "Normalisation before global standardisation: none, speaker (per-speaker z-scores; needs speaker ids) or file (per-file z-scores over its segments; needs --segment or --vad).")
+    var normalize: FeatureNormalization = .none
+
+    @Option(help: "Seed of the MLP initialisation, batch order and k-fold shuffles.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Worker threads (default: all processors).")
+    var jobs: Int?
+
+    @OptionGroup var segments: SegmentationArguments
+
+    func validate() throws {
+        _ = try configuration()
+        if normalize == .file && !segments.isSegmented {
+            throw ValidationError("--normalize file z-normalises each file over its segments: give --segment SECONDS or --vad")
+        }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func configuration() throws -> EmotionFeatureConfiguration {
+        var sets: [FeatureSet] = []
+        for name in features.split(separator: ",") {
+            guard let set = FeatureSet(rawValue: String(name)) else {
+                throw ValidationError("unknown feature set '\(name)' in --features (sets: \(FeatureSet.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            sets.append(set)
+        }
+        guard !sets.isEmpty else { throw ValidationError("--features needs at least one set") }
+        return EmotionFeatureConfiguration(sets: sets)
+    }
+
+    var classifierOptions: ClassifierOptions {
+        var options = ClassifierOptions()
+        options.kind = classifier
+        options.seed = seed
+        return options
+    }
+
+    var workerCount: Int { jobs ?? processorCount }
+
+    /// Extracts the corpus's features, reporting each failed file on stderr.
+    func extract(_ corpus: LabelledCorpus) throws -> SegmentTable {
+        let table = SegmentTable.extract(paths: corpus.items.map(\.path), configuration: try configuration(),
+                                         segmentation: segments.segmentation, jobs: workerCount)
+        for i in table.failures.keys.sorted() { reportError(table.failures[i]!) }
+        return table
+    }
+}
+
+extension ClassifierKind: ExpressibleByArgument {}
+extension FeatureNormalization: ExpressibleByArgument {}
