@@ -28,7 +28,7 @@ public struct ClassifierOptions: Sendable, Hashable, Codable {
     /// MLP Adam step size.
     public var learningRate = 1e-3
     /// Folds of the inner (model-selection) cross-validation.
-    public var innerFolds = 9
+    public var innerFolds = 5
     /// Seed of the MLP's initial weights and batch order, and of the stratified fold shuffles.
     public var seed: UInt64 = 0
 

@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+@testable import Sentio
+
+/// Points of `classes` Gaussian clusters in `dimensions` dimensions (deterministic).
+private func clusters(_ centres: [[Double]], perClass: Int, spread: Double, seed: UInt64) -> (FeatureMatrix, [Int]) {
+    var random = SeededRandom(seed: seed)
+    var rows: [[Double]] = [], labels: [Int] = []
+    for (c, centre) in centres.enumerated() {
+        for _ in 0..<perClass {
+            // Box–Muller normal deviates.
+            rows.append(centre.map { m in
+                let u = max(random.uniform(), 1e-12), v = random.uniform()
+                return m + spread * (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
+            })
+            labels.append(c)
+        }
+    }
+    return (FeatureMatrix(rows), labels)
+}
+
+private func accuracy(_ model: TrainedClassifier, _ x: FeatureMatrix, _ labels: [Int]) -> Double {
+    let p = model.probabilities(x)
+    return Double((0..<x.rows).filter { argmax(p.row($0)) == labels[$0] }.count) / Double(x.rows)
+}
+
+@Suite struct ClassifierTests {
+    @Test("logistic regression reaches the penalised optimum: its gradient, computed independently, vanishes")
+    func logisticOptimality() {
+        let (x, labels) = clusters([[0, 0, 1], [1.5, 0, 0], [0, 1.5, -1]], perClass: 40, spread: 0.8, seed: 1)
+        let c = 0.5
+        let model = ClassifierTraining.fit(x: x, labels: labels, classes: 3, hyperparameter: c, options: ClassifierOptions())
+        var z = x
+        model.standardizer.apply(to: &z)
+        let p = model.network.probabilities(z)
+        let layer = model.network.layers[0]
+        let weights = balancedWeights(labels: labels, classes: 3), total = weights.reduce(0, +)
+        var largest = 0.0
+        for k in 0..<3 {
+            var gb = 0.0
+            var gw = (0..<3).map { layer.weights[k * 3 + $0] / (c * total) }
+            for r in 0..<x.rows {
+                let residual = weights[r] / total * (p[r, k] - (labels[r] == k ? 1 : 0))
+                gb += residual
+                for i in 0..<3 { gw[i] += residual * z[r, i] }
+            }
+            largest = max(largest, abs(gb), gw.map(abs).max()!)
+        }
+        #expect(largest < 2e-4, "largest gradient component \(largest)")
+        #expect(accuracy(model, x, labels) > 0.8)
+        for r in 0..<x.rows { #expect(abs(p.row(r).reduce(0, +) - 1) < 1e-12) }
+    }
+
+    @Test("stronger regularisation (smaller C) gives smaller weights")
+    func regularisationShrinks() {
+        let (x, labels) = clusters([[0, 0], [1, 1]], perClass: 30, spread: 0.7, seed: 2)
+        func norm(_ c: Double) -> Double {
+            ClassifierTraining.fit(x: x, labels: labels, classes: 2, hyperparameter: c, options: ClassifierOptions())
+                .network.layers[0].weights.map { $0 * $0 }.reduce(0, +)
+        }
+        #expect(norm(0.01) < norm(0.1))
+        #expect(norm(0.1) < norm(10))
+    }
+
+    @Test("the MLP learns XOR, which no linear model can; a seed reproduces it bit for bit")
+    func mlpLearnsXOR() {
+        let (x, raw) = clusters([[0, 0], [1, 1], [0, 1], [1, 0]], perClass: 40, spread: 0.12, seed: 3)
+        let labels = raw.map { $0 < 2 ? 0 : 1 }
+        var options = ClassifierOptions()
+        options.kind = .mlp
+        options.hiddenUnits = [16]
+        options.epochs = 300
+        options.batchSize = 16
+        options.learningRate = 0.01
+        let mlp = ClassifierTraining.fit(x: x, labels: labels, classes: 2, hyperparameter: 1e-4, options: options)
+        let linear = ClassifierTraining.fit(x: x, labels: labels, classes: 2, hyperparameter: 1, options: ClassifierOptions())
+        #expect(accuracy(mlp, x, labels) > 0.95)
+        #expect(accuracy(linear, x, labels) < 0.8)
+        let again = ClassifierTraining.fit(x: x, labels: labels, classes: 2, hyperparameter: 1e-4, options: options)
+        #expect(again.network == mlp.network)
+        options.seed = 7
+        let other = ClassifierTraining.fit(x: x, labels: labels, classes: 2, hyperparameter: 1e-4, options: options)
+        #expect(other.network != mlp.network)
+    }
+
+    @Test("class-balanced weights: a minority class is still recognised")
+    func balancedMinority() {
+        var (x, labels) = clusters([[0, 0], [1.2, 1.2]], perClass: 100, spread: 0.6, seed: 4)
+        let keep = labels.indices.filter { labels[$0] == 0 || $0 % 10 == 0 }
+        x = x.selecting(rows: keep)
+        labels = keep.map { labels[$0] }
+        let model = ClassifierTraining.fit(x: x, labels: labels, classes: 2, hyperparameter: 1, options: ClassifierOptions())
+        let p = model.probabilities(x)
+        let minority = labels.indices.filter { labels[$0] == 1 }
+        let recall = Double(minority.filter { argmax(p.row($0)) == 1 }.count) / Double(minority.count)
+        #expect(recall > 0.7, "minority recall \(recall)")
+    }
+
+    @Test("per-group normalisation: every group's columns have mean 0 and deviation 1; constant ones are centred")
+    func groupNormalisation() {
+        var m = FeatureMatrix([[1, 5, 3], [3, 5, 4], [5, 5, 8], [100, 2, 0], [300, 2, 1]])
+        normalizeByGroup(&m, groups: ["a", "a", "a", "b", "b"])
+        for rows in [[0, 1, 2], [3, 4]] {
+            for c in [0, 2] {
+                let values = rows.map { m[$0, c] }
+                let mean = values.reduce(0, +) / Double(values.count)
+                let sd = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)).squareRoot()
+                #expect(abs(mean) < 1e-12 && abs(sd - 1) < 1e-12)
+            }
+            #expect(rows.allSatisfy { m[$0, 1] == 0 })
+        }
+    }
+
+    @Test("folds: leave-one-group-out isolates each group; stratified folds keep the class mix")
+    func folds() {
+        let groups = ["s2", "s1", "s2", "s3", "s1"]
+        let loso = CrossValidation.leaveOneGroupOut(groups: groups)
+        #expect(loso == [1, 0, 1, 2, 0])
+        let labels = Array(repeating: 0, count: 30) + Array(repeating: 1, count: 15)
+        let folds = CrossValidation.stratifiedKFold(labels: labels, folds: 3, seed: 1)
+        for f in 0..<3 {
+            #expect(labels.indices.filter { folds[$0] == f && labels[$0] == 0 }.count == 10)
+            #expect(labels.indices.filter { folds[$0] == f && labels[$0] == 1 }.count == 5)
+        }
+        #expect(CrossValidation.stratifiedKFold(labels: labels, folds: 3, seed: 2) != folds)
+    }
+
+    @Test("UAR is the mean of per-class recalls, WAR the accuracy")
+    func metrics() {
+        // Class a: 8 of 10 right; class b: 1 of 2 right.
+        let truth = Array(repeating: 0, count: 10) + [1, 1]
+        let predicted = Array(repeating: 0, count: 8) + [1, 1] + [1, 0]
+        let report = ClassificationReport(classes: ["a", "b"], truth: truth, predicted: predicted)
+        #expect(report.confusion == [[8, 2], [1, 1]])
+        #expect(report.perClassRecall == [0.8, 0.5])
+        #expect(abs(report.uar - 0.65) < 1e-12)
+        #expect(abs(report.war - 9.0 / 12.0) < 1e-12)
+    }
+
+    @Test("CSV tables: quotes, commas and line breaks in fields, CRLF, BOM; a short row names its line")
+    func csv() throws {
+        let table = try CSVTable(parsing: "\u{FEFF}file,emotion,text\r\na.wav,happy,\"Hi, \"\"you\"\"\nthere\"\r\n\r\nb.wav,sad,x\n")
+        #expect(table.header == ["file", "emotion", "text"])
+        #expect(table.rows == [["a.wav", "happy", "Hi, \"you\"\nthere"], ["b.wav", "sad", "x"]])
+        #expect(table.lineNumbers == [2, 5])
+        #expect(throws: CSVError(line: 3, message: "2 fields where the header has 3")) {
+            try CSVTable(parsing: "a,b,c\n1,2,3\n4,5\n")
+        }
+        #expect(throws: CSVError(line: 2, message: "unterminated quoted field")) { try CSVTable(parsing: "a\n\"open\n") }
+    }
+
+    @Test("feature fingerprints are stable, differ between configurations and hold no memory addresses")
+    func fingerprint() {
+        let a = EmotionFeatureConfiguration.standard
+        #expect(a.fingerprint == EmotionFeatureConfiguration.standard.fingerprint)
+        #expect(a.fingerprint.count == 16)
+        #expect(a.fingerprint != EmotionFeatureConfiguration(sets: [.egemaps]).fingerprint)
+        #expect(a.fingerprint != EmotionFeatureConfiguration(sets: a.sets, preset: .librosa).fingerprint)
+        #expect(!"\(a.extractionOptions)".contains("0x"))
+        #expect(a.columns.count == 508)
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+@testable import Sentio
+
+/// `sentio train`, `evaluate` and `score` on a small corpus of fixtures: tones against speech.
+@Suite struct EmotionCommandTests {
+    static let tones = ["tone-440-16k.wav", "tone-1k-44k1.wav", "tone-1k-48k.wav", "tone-440-16k-f32.wav",
+                        "tone-440-16k-s24.wav", "tone-440-16k-u8.wav", "tone-440-22k05-s32.wav"]
+    static let speech = ["speech-en.wav", "speech-en-2.wav", "speech-en-3.wav", "speech-en.mp3", "speech-en.ogg",
+                         "speech-en.opus", "speech-en-22k05.flac"]
+
+    /// A labels table over Fixtures/audio in a fresh folder; `speakers` adds a speaker column.
+    private func labels(speakers: Bool = true) throws -> (dir: URL, csv: String) {
+        let dir = try Fixture.temporaryDirectory()
+        var text = speakers ? "file,emotion,speaker\n" : "file,emotion\n"
+        for (i, f) in (Self.tones + Self.speech).enumerated() {
+            text += "\(f),\(i < Self.tones.count ? "tonal" : "spoken")" + (speakers ? ",s\(i % 3)\n" : "\n")
+        }
+        let csv = dir.appendingPathComponent("labels.csv").path
+        try text.write(toFile: csv, atomically: true, encoding: .utf8)
+        return (dir, csv)
+    }
+
+    private var audioRoot: String { Fixture.root.appendingPathComponent("Fixtures/audio").path }
+
+    @Test("train is deterministic (byte-identical model files) and the model scores files with its classes")
+    func trainAndScore() throws {
+        let (dir, csv) = try labels()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("a.json").path, b = dir.appendingPathComponent("b.json").path
+        let common = ["train", "--labels", csv, "--audio-root", audioRoot, "--features", "mfcc,energy"]
+        let first = try SentioCLI.run(common + ["-o", a])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.hasPrefix("\(a): logreg, 2 classes, 14 files"))
+        #expect(try SentioCLI.run(common + ["-o", b, "--jobs", "1"]).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: a)) == Data(contentsOf: URL(fileURLWithPath: b)))
+
+        let scored = try SentioCLI.run(["score", "--model", a, Fixture.audio("speech-en.wav"),
+                                        Fixture.audio("tone-440-16k.wav"), Fixture.audio("silence-16k.wav")])
+        #expect(scored.status == 0, "\(scored.stderr)")
+        let lines = scored.stdoutLines
+        #expect(lines.first == "file,start,end,emotion,spoken,tonal")
+        #expect(lines.count == 4)
+        #expect(lines[1].hasPrefix(Fixture.audio("speech-en.wav") + ",0.0,"))
+        #expect(lines[1].split(separator: ",")[3] == "spoken")
+        #expect(lines[3].hasSuffix(",no_speech,,"))
+    }
+
+    @Test("evaluate: JSON report with UAR, WAR, recall and confusion; tones and speech are told apart")
+    func evaluateJSON() throws {
+        let (dir, csv) = try labels()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try SentioCLI.run(["evaluate", "--labels", csv, "--audio-root", audioRoot, "--features", "mfcc,energy",
+                                        "--protocol", "kfold", "--folds", "3", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        #expect(json["classes"] as? [String] == ["spoken", "tonal"])
+        let confusion = json["confusion"] as! [[Int]]
+        #expect(confusion.joined().reduce(0, +) == 14)
+        #expect((json["uar"] as! Double) >= 0.85, "\(result.stdout)")
+        #expect((json["war"] as! Double) >= 0.85)
+        #expect((json["per_class_recall"] as! [String: Double]).keys.sorted() == ["spoken", "tonal"])
+
+        let loso = try SentioCLI.run(["evaluate", "--labels", csv, "--audio-root", audioRoot, "--features", "mfcc",
+                                      "--normalize", "speaker"])
+        #expect(loso.status == 0, "\(loso.stderr)")
+        #expect(loso.stdout.hasPrefix("protocol loso (3 folds), classifier logreg, normalisation speaker"))
+        #expect(loso.stdout.contains("UAR "))
+    }
+
+    @Test("errors: a corrupted model, leave-one-speaker-out without speakers, file normalisation without segments")
+    func errors() throws {
+        let (dir, csv) = try labels(speakers: false)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let broken = dir.appendingPathComponent("broken.json").path
+        let bundled = try String(contentsOfFile: EmotionModelTests.bundledPath, encoding: .utf8)
+        try String(bundled.prefix(5000)).write(toFile: broken, atomically: true, encoding: .utf8)
+        let score = try SentioCLI.run(["score", "--model", broken, Fixture.audio("speech-en.wav")])
+        #expect(score.status == 1)
+        #expect(score.stderrLines == ["sentio: \(broken): not a Sentio model: truncated or malformed JSON"])
+        #expect(score.stdout.isEmpty)
+
+        let loso = try SentioCLI.run(["evaluate", "--labels", csv, "--audio-root", audioRoot, "--features", "mfcc"])
+        #expect(loso.status == 1)
+        #expect(loso.stderrLines == ["sentio: corpus: leave-one-speaker-out needs a 'speaker' column in the labels"])
+
+        let file = try SentioCLI.run(["train", "--labels", csv, "--audio-root", audioRoot, "--normalize", "file", "-o", broken])
+        #expect(file.status == 2)
+        #expect(file.stderr.contains("--normalize file"))
+
+        let missing = try SentioCLI.run(["train", "--corpus", dir.path, "-o", broken])
+        #expect(missing.status == 1)
+        #expect(missing.stderrLines.count == 1 && missing.stderr.contains("unknown file tone-440-16k.wav"))
+    }
+
+    @Test("score with the bundled model: the README's main command; a bad input fails alone")
+    func bundledScore() throws {
+        let good = Fixture.audio("speech-en.wav"), bad = Fixture.bad("nan.wav")
+        let result = try SentioCLI.run(["score", good, bad, "--format", "jsonl"])
+        #expect(result.status == 1)
+        #expect(result.stderrLines == ["sentio: \(bad): non-finite sample (NaN or Inf) at frame 100"])
+        let lines = result.stdoutLines
+        #expect(lines.count == 1)
+        let row = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as! [String: Any]
+        #expect(row["file"] as? String == good)
+        let classes = ["angry", "boredom", "disgust", "fearful", "happy", "neutral", "sad"]
+        let total = classes.map { row[$0] as! Double }.reduce(0, +)
+        #expect(abs(total - 1) < 1e-5)
+        #expect(classes.contains(row["emotion"] as! String))
+    }
+}
+
+extension EmotionModelTests {
+    /// The bundled model file in the source tree.
+    static let bundledPath = Fixture.root.appendingPathComponent("Sources/Sentio/Resources/emotion-model.json").path
+}

@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+@testable import Sentio
+
+/// The model file format and the labelled-corpus reader: everything a wrong answer could come from is refused.
+@Suite struct EmotionModelTests {
+    /// A small valid model on the eGeMAPS features (88 columns).
+    private func smallModel() -> EmotionModel {
+        let features = EmotionFeatureConfiguration(sets: [.egemaps])
+        let width = features.columns.count
+        var random = SeededRandom(seed: 5)
+        let layer = DenseLayer(inputs: width, outputs: 3, weights: (0..<(3 * width)).map { _ in random.uniform() - 0.5 },
+                               bias: [0.1, -0.2, 0.3], activation: .softmax)
+        let classifier = TrainedClassifier(
+            standardizer: Standardizer(mean: (0..<width).map(Double.init), scale: Array(repeating: 2, count: width)),
+            network: DenseNetwork(layers: [layer]), hyperparameter: 0.1, selectionUAR: [0.5, 0.6])
+        return EmotionModel(features: features, classes: ["angry", "neutral", "sad"], normalization: .none, kind: .logreg,
+                            classifier: classifier,
+                            training: .init(corpus: "test", files: 30, rows: 30, speakers: 3, segmentation: "files",
+                                            seed: 0, candidates: [0.01, 0.1], selectionUAR: [0.5, 0.6]))
+    }
+
+    private func expectError(_ json: String, containing fragment: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        do {
+            _ = try EmotionModel.decode(json: json, source: "m.json")
+            Issue.record("accepted a bad model (expected '\(fragment)')", sourceLocation: sourceLocation)
+        } catch {
+            #expect(error.description.hasPrefix("m.json: "), sourceLocation: sourceLocation)
+            #expect(error.description.contains(fragment), "\(error.description)", sourceLocation: sourceLocation)
+            #expect(!error.description.contains("\n"), sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test("a written model reads back identical, and its JSON is deterministic")
+    func roundTrip() throws {
+        let model = smallModel()
+        let json = model.encodedJSON()
+        let back = try EmotionModel.decode(json: json, source: "m.json")
+        #expect(back == model)
+        #expect(back.encodedJSON() == json)
+    }
+
+    @Test("truncated, hand-edited, NaN, unknown-version, foreign and other-configuration files are refused")
+    func refusals() {
+        let json = smallModel().encodedJSON()
+        expectError(String(json.prefix(json.count / 2)), containing: "truncated or malformed JSON")
+        expectError("", containing: "truncated or malformed JSON")
+        expectError("{\"format\": \"something-else\", \"version\": 1}", containing: "not a Sentio model")
+        expectError(json.replacingOccurrences(of: "\"version\" : 1", with: "\"version\" : 2"),
+                    containing: "unknown model format version 2")
+        // Hand-edited weight: the bias 0.1 becomes 0.15.
+        expectError(json.replacingOccurrences(of: "0.1,\n", with: "0.15,\n"), containing: "checksum mismatch")
+        expectError(json.replacingOccurrences(of: "\"kind\" : \"logreg\"", with: "\"kind\" : \"forest\""),
+                    containing: "classifier.kind")
+        expectError(json.replacingOccurrences(of: "\"classes\"", with: "\"labels\""), containing: "missing field 'classes'")
+        let fingerprint = EmotionFeatureConfiguration(sets: [.egemaps]).fingerprint
+        expectError(json.replacingOccurrences(of: fingerprint, with: "0123456789abcdef"),
+                    containing: "different feature configuration")
+        expectError(json.replacingOccurrences(of: "\"sad\"", with: "\"angry\""), containing: "distinct")
+    }
+
+    @Test("NaN or infinite weights never load: JSON cannot spell them, so they arrive as malformed JSON")
+    func nanWeights() {
+        let json = smallModel().encodedJSON()
+        let weight = String(smallModel().classifier.network.layers[0].weights[7])
+        #expect(json.contains(weight))
+        expectError(json.replacingOccurrences(of: weight, with: "NaN"), containing: "malformed JSON")
+        expectError(json.replacingOccurrences(of: weight, with: "-1e400"), containing: "malformed JSON")
+        expectError(json.replacingOccurrences(of: "-0.2", with: "1e999"), containing: "malformed JSON")
+    }
+
+    @Test("the bundled model loads: 7 EmoDB classes on the standard features, no normalisation")
+    func bundled() throws {
+        let model = try EmotionModel.bundled()
+        #expect(model.classes == ["angry", "boredom", "disgust", "fearful", "happy", "neutral", "sad"])
+        #expect(model.features == .standard)
+        #expect(model.normalization == .none)
+        #expect(model.training.files == 535)
+    }
+
+    @Test("scoring with the bundled model: probabilities sum to 1 on speech; silence is no_speech")
+    func scorer() throws {
+        let scorer = EmotionScorer(model: try EmotionModel.bundled(), segmentation: .windows(length: 1, hop: 1))
+        let speech = try scorer.score(path: Fixture.audio("speech-en.wav"))
+        #expect(speech.count == 5)
+        let scored = speech.compactMap(\.probabilities)
+        #expect(scored.count >= 3)
+        for p in scored { #expect(abs(p.reduce(0, +) - 1) < 1e-9 && p.allSatisfy { $0 >= 0 }) }
+        let silence = try scorer.score(path: Fixture.audio("silence-16k.wav"))
+        #expect(!silence.isEmpty && silence.allSatisfy { $0.emotion == EmotionScorer.noSpeech && $0.probabilities == nil })
+        #expect(throws: ScoringError.self) { try scorer.score(path: Fixture.bad("nan.wav")) }
+    }
+}
+
+/// The labels-table reader.
+@Suite struct LabelledCorpusTests {
+    /// A corpus folder with `wav/` holding links to fixtures and a labels.csv with `text`.
+    private func corpus(_ labels: String, files: [String] = ["speech-en.wav", "speech-en-2.wav"]) throws -> URL {
+        let dir = try Fixture.temporaryDirectory()
+        let wav = dir.appendingPathComponent("wav")
+        try FileManager.default.createDirectory(at: wav, withIntermediateDirectories: true)
+        for f in files {
+            try FileManager.default.createSymbolicLink(atPath: wav.appendingPathComponent(f).path, withDestinationPath: Fixture.audio(f))
+        }
+        try labels.write(to: dir.appendingPathComponent("labels.csv"), atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    @Test("a corpus folder: audio under wav/, classes sorted, speakers read")
+    func loads() throws {
+        // Ten rows need ten files: each is a link to the same fixture.
+        let files = (0..<10).map { "c\($0).wav" }
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("wav"), withIntermediateDirectories: true)
+        for f in files {
+            try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("wav/\(f)").path,
+                                                       withDestinationPath: Fixture.audio("speech-en.wav"))
+        }
+        let table = "file,emotion,speaker\n" + files.indices.map { "\(files[$0]),\($0 < 5 ? "sad" : "angry"),s\($0 % 3)" }.joined(separator: "\n")
+        try table.write(to: dir.appendingPathComponent("labels.csv"), atomically: true, encoding: .utf8)
+        let corpus = try LabelledCorpus.load(directory: dir.path)
+        #expect(corpus.classes == ["angry", "sad"])
+        #expect(corpus.items.count == 10 && corpus.hasSpeakers)
+        #expect(corpus.items[0].path == dir.appendingPathComponent("wav/c0.wav").path)
+        #expect(corpus.items[0].label == "sad" && corpus.items[0].speaker == "s0")
+    }
+
+    @Test("missing columns, unknown files, duplicates and too-small classes are one-line errors naming the cause")
+    func errors() throws {
+        func message(_ labels: String) throws -> String {
+            let dir = try corpus(labels)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            do {
+                _ = try LabelledCorpus.load(directory: dir.path)
+                return "accepted"
+            } catch {
+                return error.message
+            }
+        }
+        #expect(try message("file,label\nspeech-en.wav,sad\n").hasPrefix("missing column 'emotion'"))
+        #expect(try message("name,mood\n").hasPrefix("missing column 'file' and 'emotion'"))
+        #expect(try message("file,emotion\nnope.wav,sad\n") .hasPrefix("line 2: unknown file nope.wav"))
+        #expect(try message("file,emotion\nspeech-en.wav,sad\nspeech-en.wav,sad\n") == "line 3: speech-en.wav is listed twice")
+        #expect(try message("file,emotion\nspeech-en.wav,sad\nspeech-en-2.wav,\n") == "line 3: speech-en-2.wav has no emotion label")
+        #expect(try message("file,emotion\nspeech-en.wav,sad\nspeech-en-2.wav,angry\n")
+                == "classes with fewer than 5 examples: angry (1), sad (1)")
+        #expect(throws: CorpusError(path: "/nonexistent", message: "no such folder")) {
+            try LabelledCorpus.load(directory: "/nonexistent")
+        }
+    }
+}
