@@ -68,6 +68,28 @@ import Testing
         #expect(loso.stdout.contains("UAR "))
     }
 
+    @Test("a speaker-normalised model scores with --speakers and refuses to score without")
+    func speakerModel() throws {
+        let (dir, csv) = try labels()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = dir.appendingPathComponent("m.json").path
+        let trained = try SentioCLI.run(["train", "--labels", csv, "--audio-root", audioRoot, "--features", "mfcc",
+                                         "--normalize", "speaker", "-o", model])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let inputs = Self.speech.prefix(3).map(Fixture.audio) + Self.tones.prefix(3).map(Fixture.audio)
+        let without = try SentioCLI.run(["score", "--model", model] + inputs)
+        #expect(without.status == 2)
+        #expect(without.stderr.contains("give --speakers CSV"))
+        let speakers = dir.appendingPathComponent("speakers.csv").path
+        try ("file,speaker\n" + inputs.enumerated().map { "\($1),p\($0 % 2)" }.joined(separator: "\n"))
+            .write(toFile: speakers, atomically: true, encoding: .utf8)
+        let scored = try SentioCLI.run(["score", "--model", model, "--speakers", speakers] + inputs)
+        #expect(scored.status == 0, "\(scored.stderr)")
+        let emotions = scored.stdoutLines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[3] }
+        #expect(emotions.count == 6)
+        #expect(emotions.prefix(3).allSatisfy { $0 == "spoken" }, "\(scored.stdout)")
+    }
+
     @Test("errors: a corrupted model, leave-one-speaker-out without speakers, file normalisation without segments")
     func errors() throws {
         let (dir, csv) = try labels(speakers: false)
