@@ -36,12 +36,7 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let labelled: LabelledCorpus
-        do { labelled = try corpus.load() } catch {
-            reportError(error.description)
-            throw ExitCode(ExitStatus.someInputsFailed)
-        }
-        let table = try training.extract(labelled)
+        let (labelled, table) = try training.extract(corpus)
         let chosen: EvaluationProtocol = evaluationProtocol == .loso ? .leaveOneSpeakerOut : .kFold(folds)
         let result: EvaluationResult
         do {

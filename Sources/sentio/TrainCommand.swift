@@ -22,12 +22,7 @@ struct TrainCommand: ParsableCommand {
     var output: String
 
     func run() throws {
-        let labelled: LabelledCorpus
-        do { labelled = try corpus.load() } catch {
-            reportError(error.description)
-            throw ExitCode(ExitStatus.someInputsFailed)
-        }
-        let table = try training.extract(labelled)
+        let (labelled, table) = try training.extract(corpus)
         let model: EmotionModel
         do {
             model = try EmotionTraining.train(corpus: labelled, table: table, configuration: training.configuration(),

@@ -114,12 +114,18 @@ struct TrainingArguments: ParsableArguments {
 
     var workerCount: Int { jobs ?? processorCount }
 
-    /// Extracts the corpus's features, reporting each failed file on stderr.
-    func extract(_ corpus: LabelledCorpus) throws -> SegmentTable {
+    /// Loads the corpus and extracts its features, reporting each failed file on stderr.
+    /// - Throws: exit status 1 after one error line when the corpus itself cannot be used.
+    func extract(_ arguments: CorpusArguments) throws -> (LabelledCorpus, SegmentTable) {
+        let corpus: LabelledCorpus
+        do { corpus = try arguments.load() } catch {
+            reportError(error.description)
+            throw ExitCode(ExitStatus.someInputsFailed)
+        }
         let table = SegmentTable.extract(paths: corpus.items.map(\.path), configuration: try configuration(),
                                          segmentation: segments.segmentation, jobs: workerCount)
         for i in table.failures.keys.sorted() { reportError(table.failures[i]!) }
-        return table
+        return (corpus, table)
     }
 }
 
