@@ -22,20 +22,24 @@ the same run on the same files, matter more than the absolute figures.
 """
 
 
-def corpus_arguments(parser):
-    """Adds the arguments every EmoDB comparison takes: corpus, sentio binary, reports, --limit, --runs."""
+def corpus_arguments(parser, timed=True):
+    """Adds the arguments every EmoDB comparison takes: corpus, sentio binary, report; with `timed` (the
+    feature comparisons, which also time Sentio) the performance report, --limit and --runs too. The
+    classifier comparison passes timed=False: it has no speed section, and cross-validation over speakers
+    needs the whole corpus, so a --limit subset would not be comparable."""
     parser.add_argument("--corpus", required=True)
     parser.add_argument("--sentio", required=True)
     parser.add_argument("--doc", required=True)
-    parser.add_argument("--perf-doc", required=True)
-    parser.add_argument("--limit", type=int, default=0, help="only the first N files (for a quick look)")
-    parser.add_argument("--runs", type=int, default=3, help="timed Sentio runs (median)")
+    if timed:
+        parser.add_argument("--perf-doc", required=True)
+        parser.add_argument("--limit", type=int, default=0, help="only the first N files (for a quick look)")
+        parser.add_argument("--runs", type=int, default=3, help="timed Sentio runs (median)")
 
 
 def corpus_files(args):
     """The corpus's wav/*.wav files in name order (the first --limit when given) and their total seconds."""
     paths = sorted(Path(args.corpus, "wav").glob("*.wav"))
-    if args.limit:
+    if getattr(args, "limit", 0):
         paths = paths[: args.limit]
     return paths, sum(sf.info(str(p)).duration for p in paths)
 
