@@ -9,7 +9,7 @@ struct EvaluateCommand: ParsableCommand {
         discussion: """
             loso (leave-one-speaker-out) trains on all speakers but one and tests on that one, for every \
             speaker; kfold uses --folds stratified folds of whole recordings. Inside each training part the \
-            regularisation is chosen by an inner 3-fold cross-validation over speakers (or recordings), so the \
+            regularisation is chosen by an inner 5-fold cross-validation over speakers (or recordings), so the \
             held-out speaker is never seen. With --segment/--vad a file's prediction is the class of its mean \
             segment probability. Scores are per file. Files that fail to decode get one error line each and \
             are left out (exit status 1).
