@@ -12,6 +12,9 @@ struct CorpusArguments: ParsableArguments {
     @Option(name: .customLong("audio-root"), help: "Folder the labels table's relative audio paths start from.")
     var audioRoot: String?
 
+    @Option(help: "Use only these classes, comma-separated (e.g. angry,happy,neutral,sad: the classes two corpora share).")
+    var classes: String?
+
     func validate() throws {
         switch (corpus, labels, audioRoot) {
         case (_?, nil, nil), (nil, _?, _?): break
@@ -25,8 +28,12 @@ struct CorpusArguments: ParsableArguments {
     var name: String { corpus ?? labels! }
 
     func load() throws(CorpusError) -> LabelledCorpus {
-        if let corpus { return try LabelledCorpus.load(directory: corpus) }
-        return try LabelledCorpus.load(labels: labels!, audioRoot: audioRoot!)
+        let all: LabelledCorpus
+        if let corpus { all = try LabelledCorpus.load(directory: corpus) } else {
+            all = try LabelledCorpus.load(labels: labels!, audioRoot: audioRoot!)
+        }
+        guard let classes else { return all }
+        return try all.restricted(to: classes.split(separator: ",").map { String($0.filter { $0 != " " }) }, source: name)
     }
 }
 

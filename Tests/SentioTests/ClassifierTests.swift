@@ -51,6 +51,19 @@ private func accuracy(_ model: TrainedClassifier, _ x: FeatureMatrix, _ labels: 
         for r in 0..<x.rows { #expect(abs(p.row(r).reduce(0, +) - 1) < 1e-12) }
     }
 
+    @Test("a separable problem is learnt perfectly by both classifiers")
+    func separable() {
+        let (x, labels) = clusters([[0, 0, 0], [4, 0, 0], [0, 4, 0], [0, 0, 4]], perClass: 25, spread: 0.3, seed: 9)
+        var mlp = ClassifierOptions()
+        mlp.kind = .mlp
+        mlp.hiddenUnits = [16]
+        mlp.learningRate = 0.01
+        for (options, hyperparameter) in [(ClassifierOptions(), 10.0), (mlp, 1e-4)] {
+            let model = ClassifierTraining.fit(x: x, labels: labels, classes: 4, hyperparameter: hyperparameter, options: options)
+            #expect(accuracy(model, x, labels) == 1, "\(options.kind)")
+        }
+    }
+
     @Test("stronger regularisation (smaller C) gives smaller weights")
     func regularisationShrinks() {
         let (x, labels) = clusters([[0, 0], [1, 1]], perClass: 30, spread: 0.7, seed: 2)

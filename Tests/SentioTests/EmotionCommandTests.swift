@@ -110,6 +110,11 @@ import Testing
         #expect(file.status == 2)
         #expect(file.stderr.contains("--normalize file"))
 
+        let unknownClass = try SentioCLI.run(["train", "--labels", csv, "--audio-root", audioRoot, "--classes", "tonal,happy",
+                                              "-o", broken])
+        #expect(unknownClass.status == 1)
+        #expect(unknownClass.stderrLines == ["sentio: \(csv): no items of class happy (classes: spoken, tonal)"])
+
         let missing = try SentioCLI.run(["train", "--corpus", dir.path, "-o", broken])
         #expect(missing.status == 1)
         #expect(missing.stderrLines.count == 1 && missing.stderr.contains("unknown file tone-440-16k.wav"))

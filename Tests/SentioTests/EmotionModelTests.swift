@@ -40,6 +40,19 @@ import Testing
         #expect(back.encodedJSON() == json)
     }
 
+    @Test("a saved and reloaded model gives identical scores")
+    func reloadedScores() throws {
+        let model = smallModel()
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("m.json").path
+        try model.write(to: path)
+        let back = try EmotionModel.load(path: path)
+        var random = SeededRandom(seed: 11)
+        let x = FeatureMatrix((0..<20).map { _ in (0..<model.features.columns.count).map { _ in 100 * random.uniform() } })
+        #expect(back.probabilities(x) == model.probabilities(x))
+    }
+
     @Test("truncated, hand-edited, NaN, unknown-version, foreign and other-configuration files are refused")
     func refusals() {
         let json = smallModel().encodedJSON()

@@ -7,7 +7,7 @@ import Foundation
 /// ```
 /// { "format": "sentio-emotion-model", "version": 1,
 ///   "features": { "sets": ["egemaps", ...], "preset": "kaldi", "columns": 508, "fingerprint": "..." },
-///   "classes": ["anger", ...], "normalization": "none",
+///   "classes": ["angry", ...], "normalization": "none",
 ///   "standardization": { "mean": [...], "scale": [...] },
 ///   "classifier": { "kind": "logreg", "hyperparameter": 0.1, "layers": [ { "inputs", "outputs",
 ///                   "activation", "weights" (outputs × inputs, row-major), "bias" } ] },
@@ -89,8 +89,9 @@ public struct EmotionModel: Sendable, Hashable {
         public var segmentation: String
         /// The training seed.
         public var seed: UInt64
-        /// Inner cross-validation UAR of each hyper-parameter candidate.
+        /// The hyper-parameter candidates tried (`C` or `alpha`).
         public var candidates: [Double]
+        /// Inner cross-validation UAR of each candidate, in the same order.
         public var selectionUAR: [Double]
         /// The Sentio version that trained it.
         public var sentioVersion: String

@@ -48,6 +48,16 @@ public struct LabelledCorpus: Sendable, Equatable {
     /// Fewest examples a class may have: cross-validation needs a few per fold.
     public static let minimumPerClass = 5
 
+    /// The corpus without the items whose class is not in `keep` (e.g. the classes two corpora share).
+    /// - Throws: ``CorpusError`` when a class in `keep` has no items, or too few remain.
+    public func restricted(to keep: [String], source: String = "corpus") throws(CorpusError) -> LabelledCorpus {
+        let absent = keep.filter { !classes.contains($0) }
+        guard absent.isEmpty else {
+            throw CorpusError(path: source, message: "no items of class \(absent.joined(separator: ", ")) (classes: \(classes.joined(separator: ", ")))")
+        }
+        return try LabelledCorpus(items: items.filter { keep.contains($0.label) }, source: source)
+    }
+
     /// Reads the corpus folder `directory` (its `labels.csv`, audio under `wav/` or the folder itself).
     public static func load(directory: String) throws(CorpusError) -> LabelledCorpus {
         guard isDirectory(directory) else { throw CorpusError(path: directory, message: "no such folder") }
