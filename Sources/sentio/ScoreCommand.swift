@@ -80,10 +80,9 @@ struct ScoreCommand: ParsableCommand {
         var failures = 0
         func extract(_ range: Range<Int>) -> [Result<SegmentTable, ScoringError>] {
             parallelMap(count: range.count, jobs: workers, makeState: { EmotionScorer(model: model, segmentation: segmentation) }) { scorer, i in
-                Result { try scorer.extract(path: paths[range.lowerBound + i]) }.mapError { $0 as? ScoringError ?? ScoringError(message: "\(paths[range.lowerBound + i]): \($0)") }
+                Result { () throws(ScoringError) in try scorer.extract(path: paths[range.lowerBound + i]) }
             }
         }
-        let scorer = EmotionScorer(model: model, segmentation: segmentation)
         func write(_ path: String, _ scores: [SegmentScore]) throws {
             var text = ""
             for s in scores {
@@ -113,9 +112,9 @@ struct ScoreCommand: ParsableCommand {
                 if model.normalization == .speaker {
                     let ids = Array(Set(names.map { speakerOf[$0]! })).sorted()
                     let groups = names.map { ids.firstIndex(of: speakerOf[$0]!)! }
-                    for (name, scores) in zip(names, scorer.score(tables: tables, groups: groups)) { try write(name, scores) }
+                    for (name, scores) in zip(names, model.score(tables: tables, groups: groups)) { try write(name, scores) }
                 } else {
-                    for (name, table) in zip(names, tables) { try write(name, scorer.score(tables: [table], groups: [0])[0]) }
+                    for (name, table) in zip(names, tables) { try write(name, model.score(tables: [table], groups: [0])[0]) }
                 }
             }
             if let file { try file.commit() } else { try sink.flush() }

@@ -73,18 +73,9 @@ public enum ClassifierTraining {
         if let speakers, Set(speakers).count >= options.innerFolds {
             folds = CrossValidation.groupKFold(groups: speakers, folds: options.innerFolds)
         } else {
-            // Stratify whole recordings by their label.
-            var recordingLabel: [Int: Int] = [:]
-            for (r, rec) in recordings.enumerated() where recordingLabel[rec] == nil { recordingLabel[rec] = labels[r] }
-            let ids = recordingLabel.keys.sorted()
-            var perClass = [Int](repeating: 0, count: classes)
-            for id in ids { perClass[recordingLabel[id]!] += 1 }
-            if perClass.min()! >= options.innerFolds {
-                let assignment = CrossValidation.stratifiedKFold(labels: ids.map { recordingLabel[$0]! },
-                                                                 folds: options.innerFolds, seed: options.seed)
-                let foldOf = Dictionary(uniqueKeysWithValues: zip(ids, assignment))
-                folds = recordings.map { foldOf[$0]! }
-            }
+            let stratified = CrossValidation.stratifiedKFold(labels: labels, recordings: recordings, classes: classes,
+                                                             folds: options.innerFolds, seed: options.seed)
+            if stratified.fewestPerClass >= options.innerFolds { folds = stratified.folds }
         }
         var scores: [Double] = []
         var chosen = candidates[candidates.count / 2]

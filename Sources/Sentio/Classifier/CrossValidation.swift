@@ -35,4 +35,23 @@ public enum CrossValidation {
         }
         return fold
     }
+
+    /// ``stratifiedKFold(labels:folds:seed:)`` over whole recordings: `recordings[row]` names each row's
+    /// recording (its label is that of its first row), the recordings are stratified by label, and every
+    /// row goes to its recording's fold.
+    /// - Returns: the fold of each row, and the number of recordings of the rarest of the `classes` classes
+    ///   (0 when one is absent; below `k`, some folds lack that class).
+    public static func stratifiedKFold(labels: [Int], recordings: [Int], classes: Int, folds k: Int,
+                                       seed: UInt64) -> (folds: [Int], fewestPerClass: Int) {
+        var recordingLabel: [Int: Int] = [:]
+        for (r, recording) in recordings.enumerated() where recordingLabel[recording] == nil {
+            recordingLabel[recording] = labels[r]
+        }
+        let ids = recordingLabel.keys.sorted()
+        var perClass = [Int](repeating: 0, count: classes)
+        for id in ids { perClass[recordingLabel[id]!] += 1 }
+        let assignment = stratifiedKFold(labels: ids.map { recordingLabel[$0]! }, folds: k, seed: seed)
+        let foldOf = Dictionary(uniqueKeysWithValues: zip(ids, assignment))
+        return (recordings.map { foldOf[$0]! }, perClass.min() ?? 0)
+    }
 }

@@ -34,12 +34,22 @@ public struct DenseLayer: Sendable, Hashable, Codable {
     /// Writes `activation(W x + b)` for the `inputs` values at `x` into the `outputs` values at `y`.
     func forward(_ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
         weights.withUnsafeBufferPointer { w in
-            for o in 0..<outputs {
-                var sum = bias[o]
-                let row = w.baseAddress! + o * inputs
-                for i in 0..<inputs { sum += row[i] * x[i] }
-                y[o] = sum
+            bias.withUnsafeBufferPointer { b in
+                Self.forward(weights: w.baseAddress!, bias: b.baseAddress!, inputs: inputs, outputs: outputs,
+                             activation: activation, x, into: y)
             }
+        }
+    }
+
+    /// `activation(W x + b)` on raw buffers: `weights` is `outputs` × `inputs`, row-major. Shared by inference
+    /// and by the MLP trainer, which keeps its parameters in one flat buffer.
+    static func forward(weights: UnsafePointer<Double>, bias: UnsafePointer<Double>, inputs: Int, outputs: Int,
+                        activation: Activation, _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
+        for o in 0..<outputs {
+            var sum = bias[o]
+            let row = weights + o * inputs
+            for i in 0..<inputs { sum += row[i] * x[i] }
+            y[o] = sum
         }
         switch activation {
         case .relu: for o in 0..<outputs { y[o] = max(0, y[o]) }

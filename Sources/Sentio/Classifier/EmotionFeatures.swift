@@ -36,7 +36,10 @@ public struct EmotionFeatureConfiguration: Sendable, Hashable, Codable {
     /// A 64-bit FNV-1a hash (16 hex digits) of every option that shapes the features and of the column
     /// names. It changes when a default of the frame analysis changes, so a model trained on other features
     /// is refused instead of silently misread.
-    public var fingerprint: String {
+    public var fingerprint: String { fingerprint(columns: columns) }
+
+    /// ``fingerprint`` given the already computed ``columns`` (building them means building extractors).
+    func fingerprint(columns: [String]) -> String {
         var hash = FNV1a()
         hash.combine("\(extractionOptions)")
         for column in columns { hash.combine(column) }

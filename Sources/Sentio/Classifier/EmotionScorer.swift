@@ -36,55 +36,49 @@ public final class EmotionScorer {
     }
 
     /// The segments of the file at `path` with their (not yet group-normalised) feature rows.
-    /// - Throws: ``AudioError`` (as a ``SegmentTable/Failure`` message) for a bad file.
-    public func extract(path: String) throws -> SegmentTable {
+    /// - Throws: ``ScoringError`` with the one-line message of a bad file.
+    public func extract(path: String) throws(ScoringError) -> SegmentTable {
         switch SegmentTable.extractRows(path: path, extractor: extractor, width: width) {
         case .failure(let failure): throw ScoringError(message: failure.message)
         case .success(let rows):
-            var table = SegmentTable(matrix: FeatureMatrix(rows: 0, columns: width), file: [], start: [], end: [],
-                                     voicedSeconds: [], failures: [:])
-            for row in rows {
-                table.matrix.append(row: row.values)
-                table.file.append(0)
-                table.start.append(row.start)
-                table.end.append(row.end)
-                table.voicedSeconds.append(row.voiced)
-            }
+            var table = SegmentTable(columns: width)
+            table.append(rows, file: 0)
             return table
         }
     }
 
     /// Scores the file at `path`. Only for models with ``FeatureNormalization/none`` or ``FeatureNormalization/file``;
-    /// speaker-normalised models need ``score(tables:groups:)`` with every file of each speaker.
+    /// speaker-normalised models need ``EmotionModel/score(tables:groups:)`` with every file of each speaker.
     public func score(path: String) throws -> [SegmentScore] {
         precondition(model.normalization != .speaker, "speaker-normalised models score groups of files")
-        return score(tables: [try extract(path: path)], groups: [0])[0]
+        return model.score(tables: [try extract(path: path)], groups: [0])[0]
     }
+}
 
+extension EmotionModel {
     /// Scores several files' segments together: files with the same group (speaker) are normalised with
     /// their joint statistics when the model is speaker-normalised; otherwise `groups` is ignored.
     public func score(tables: [SegmentTable], groups: [Int]) -> [[SegmentScore]] {
-        var joined = FeatureMatrix(rows: 0, columns: width)
+        var joined = FeatureMatrix(rows: 0, columns: classifier.standardizer.mean.count)
         var rowGroups: [Int] = []
         for (t, table) in tables.enumerated() {
             for r in 0..<table.matrix.rows {
                 joined.append(row: table.matrix.row(r))
-                rowGroups.append(model.normalization == .speaker ? groups[t] : t)
+                rowGroups.append(normalization == .speaker ? groups[t] : t)
             }
         }
-        if model.normalization != .none { normalizeByGroup(&joined, groups: rowGroups) }
-        let p = model.probabilities(joined)
+        if normalization != .none { normalizeByGroup(&joined, groups: rowGroups) }
+        let p = probabilities(joined)
         var results: [[SegmentScore]] = []
         var r = 0
         for table in tables {
             var scores: [SegmentScore] = []
             for i in 0..<table.matrix.rows {
                 let voiced = table.voicedSeconds[i]
-                let speech = voiced >= EmotionTraining.minimumVoicedSeconds
-                let probabilities = speech ? p.row(r) : nil
+                let scored = voiced >= EmotionTraining.minimumVoicedSeconds ? p.row(r) : nil
                 scores.append(SegmentScore(start: table.start[i], end: table.end[i], voicedSeconds: voiced,
-                                           probabilities: probabilities,
-                                           emotion: probabilities.map { model.classes[argmax($0)] } ?? Self.noSpeech))
+                                           probabilities: scored,
+                                           emotion: scored.map { classes[argmax($0)] } ?? EmotionScorer.noSpeech))
                 r += 1
             }
             results.append(scores)

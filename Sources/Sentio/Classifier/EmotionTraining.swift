@@ -73,11 +73,9 @@ public enum EmotionTraining {
             }
             folds = CrossValidation.leaveOneGroupOut(groups: speakers)
         case .kFold(let k):
-            let ids = Array(Set(data.recordings)).sorted()
-            let labelOf = Dictionary(data.recordings.indices.map { (data.recordings[$0], data.labels[$0]) }, uniquingKeysWith: { a, _ in a })
-            let assignment = CrossValidation.stratifiedKFold(labels: ids.map { labelOf[$0]! }, folds: k, seed: classifier.seed)
-            let foldOf = Dictionary(uniqueKeysWithValues: zip(ids, assignment))
-            folds = data.recordings.map { foldOf[$0]! }
+            folds = CrossValidation.stratifiedKFold(labels: data.labels, recordings: data.recordings,
+                                                    classes: data.classes.count, folds: k,
+                                                    seed: classifier.seed).folds
         }
         let foldCount = (folds.max() ?? 0) + 1
         let classes = data.classes.count

@@ -72,16 +72,10 @@ struct MultilayerPerceptronTrainer {
                         // Forward.
                         var input = xv.baseAddress! + r * x.columns
                         for l in 0..<layerCount {
-                            let w = UnsafePointer(p + weightOffset[l]), b = p + weightCount + unitOffset[l]
                             let out = activation + unitOffset[l]
-                            let fanIn = sizes[l]
-                            for o in 0..<sizes[l + 1] {
-                                var sum = b[o]
-                                let row = w + o * fanIn
-                                for i in 0..<fanIn { sum += row[i] * input[i] }
-                                out[o] = l == layerCount - 1 ? sum : max(0, sum)
-                            }
-                            if l == layerCount - 1 { softmaxInPlace(out, count: classes) }
+                            DenseLayer.forward(weights: p + weightOffset[l], bias: p + weightCount + unitOffset[l],
+                                               inputs: sizes[l], outputs: sizes[l + 1],
+                                               activation: l == layerCount - 1 ? .softmax : .relu, input, into: out)
                             input = UnsafePointer(out)
                         }
                         // Backward: softmax with cross-entropy gives (p − y) at the output.

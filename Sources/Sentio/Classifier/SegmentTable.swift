@@ -35,23 +35,35 @@ public struct SegmentTable: Sendable {
                                   makeState: { SegmentFeatureExtractor(options: options) }) { extractor, i in
             extractRows(path: paths[i], extractor: extractor, width: width)
         }
-        var table = SegmentTable(matrix: FeatureMatrix(rows: 0, columns: width), file: [], start: [], end: [],
-                                 voicedSeconds: [], failures: [:])
+        var table = SegmentTable(columns: width)
         for (i, result) in perFile.enumerated() {
             switch result {
-            case .success(let rows):
-                for row in rows {
-                    table.matrix.append(row: row.values)
-                    table.file.append(i)
-                    table.start.append(row.start)
-                    table.end.append(row.end)
-                    table.voicedSeconds.append(row.voiced)
-                }
-            case .failure(let error):
-                table.failures[i] = error.message
+            case .success(let rows): table.append(rows, file: i)
+            case .failure(let error): table.failures[i] = error.message
             }
         }
         return table
+    }
+
+    /// An empty table of `columns` feature columns.
+    init(columns: Int) {
+        matrix = FeatureMatrix(rows: 0, columns: columns)
+        file = []
+        start = []
+        end = []
+        voicedSeconds = []
+        failures = [:]
+    }
+
+    /// Appends the segments of file number `file`.
+    mutating func append(_ rows: [Row], file: Int) {
+        for row in rows {
+            matrix.append(row: row.values)
+            self.file.append(file)
+            start.append(row.start)
+            end.append(row.end)
+            voicedSeconds.append(row.voiced)
+        }
     }
 
     /// One segment's values and voicing, as extracted.

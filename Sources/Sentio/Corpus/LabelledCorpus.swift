@@ -69,16 +69,7 @@ public struct LabelledCorpus: Sendable, Equatable {
     /// - Throws: ``CorpusError`` for an unreadable or malformed table, a missing column, an empty label, a
     ///   duplicated or missing audio file, or a class with too few examples.
     public static func load(labels: String, audioRoot: String) throws(CorpusError) -> LabelledCorpus {
-        let table: CSVTable
-        do {
-            table = try CSVTable(parsing: readTextFile(labels))
-        } catch let error as TextFileError {
-            throw CorpusError(path: labels, message: error.cause)
-        } catch let error as CSVError {
-            throw CorpusError(path: labels, message: error.description)
-        } catch {
-            throw CorpusError(path: labels, message: "\(error)")
-        }
+        let table = try readTable(labels)
         let missing = ["file", "emotion"].filter { table.column($0) == nil }
         guard missing.isEmpty else {
             throw CorpusError(path: labels, message: "missing column \(missing.map { "'\($0)'" }.joined(separator: " and ")) (columns: \(table.header.joined(separator: ", ")))")
@@ -111,6 +102,13 @@ public struct LabelledCorpus: Sendable, Equatable {
     }
 }
 
+/// Reads and parses the CSV table at `path`, with its read or parse error as a ``CorpusError``.
+func readTable(_ path: String) throws(CorpusError) -> CSVTable {
+    let text: String
+    do { text = try readTextFile(path) } catch { throw CorpusError(path: path, message: error.cause) }
+    do { return try CSVTable(parsing: text) } catch { throw CorpusError(path: path, message: error.description) }
+}
+
 /// A labels table or corpus that cannot be used.
 public struct CorpusError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The table or folder.
@@ -134,12 +132,7 @@ extension LabelledCorpus {
         /// Reads the table at `path`.
         /// - Throws: ``CorpusError`` for an unreadable table, missing columns or an empty speaker.
         public static func load(path: String) throws(CorpusError) -> SpeakerTable {
-            let table: CSVTable
-            do { table = try CSVTable(parsing: readTextFile(path)) } catch let error as TextFileError {
-                throw CorpusError(path: path, message: error.cause)
-            } catch {
-                throw CorpusError(path: path, message: "\(error)")
-            }
+            let table = try readTable(path)
             guard let file = table.column("file"), let speaker = table.column("speaker") else {
                 throw CorpusError(path: path, message: "needs columns 'file' and 'speaker' (columns: \(table.header.joined(separator: ", ")))")
             }

@@ -144,7 +144,7 @@ final class NpyFeatureOutput: FeatureOutput {
         currentName = name
         currentPath = path
         rows = 0
-        let file = try OutputFile(path: directory + "/" + name)
+        let file = try OutputFile(path: joinPath(directory, name))
         try file.sink.write(bytes: header(rows: 0))
         current = file
     }
