@@ -36,6 +36,7 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
+        let file = try output.map(openOutput)
         let (labelled, table) = try training.extract(corpus)
         let chosen: EvaluationProtocol = evaluationProtocol == .loso ? .leaveOneSpeakerOut : .kFold(folds)
         let result: EvaluationResult
@@ -52,8 +53,7 @@ struct EvaluateCommand: ParsableCommand {
                                         features: try training.configuration().name, segmentation: training.segments.summary)
         let text = format == .json ? summary.json : summary.text
         do {
-            if let output {
-                let file = try OutputFile(path: output)
+            if let file {
                 try file.sink.write(text)
                 try file.commit()
             } else {
@@ -104,10 +104,7 @@ struct EvaluationSummary {
 
     var text: String {
         let r = result.report
-        func percent(_ x: Double) -> String {
-            let tenths = Int((x * 1000).rounded())
-            return "\(tenths / 10).\(tenths % 10) %"
-        }
+        func percent(_ x: Double) -> String { String(format1: x * 100) + " %" }
         var out = "protocol \(protocolName) (\(result.folds) folds), classifier \(classifier.rawValue), normalisation \(normalization.rawValue), segments \(segmentation)\n"
         out += "features \(features)\n"
         out += "files \(r.count)\n"

@@ -22,6 +22,7 @@ struct TrainCommand: ParsableCommand {
     var output: String
 
     func run() throws {
+        let file = try openOutput(output)
         let (labelled, table) = try training.extract(corpus)
         let model: EmotionModel
         do {
@@ -29,7 +30,7 @@ struct TrainCommand: ParsableCommand {
                                               normalization: training.normalize, classifier: training.classifierOptions,
                                               corpusName: corpus.name, segmentation: training.segments.summary,
                                               jobs: training.workerCount)
-            try model.write(to: output)
+            try model.write(to: file)
         } catch {
             reportError("\(error)")
             throw ExitCode(ExitStatus.someInputsFailed)
@@ -40,13 +41,5 @@ struct TrainCommand: ParsableCommand {
             "\(output): \(model.kind.rawValue), \(model.classes.count) classes, \(model.training.files) files, "
             + "normalisation \(model.normalization.rawValue), hyperparameter \(model.classifier.hyperparameter)\(best)\n")
         if !table.failures.isEmpty { throw ExitCode(ExitStatus.someInputsFailed) }
-    }
-}
-
-extension String {
-    /// `value` with one decimal, e.g. `85.3`.
-    init(format1 value: Double) {
-        let tenths = Int((value * 10).rounded())
-        self = "\(tenths / 10).\(abs(tenths % 10))"
     }
 }

@@ -37,6 +37,15 @@ struct CorpusArguments: ParsableArguments {
     }
 }
 
+/// Opens `path` for a result that takes long to compute, so that an unwritable destination fails at once
+/// (one error line, exit status 1) rather than after the work.
+func openOutput(_ path: String) throws -> OutputFile {
+    do { return try OutputFile(path: path) } catch {
+        reportError("\(error)")
+        throw ExitCode(ExitStatus.someInputsFailed)
+    }
+}
+
 /// `--segment S [--hop S] | --vad`: how files are divided into scored segments (default: whole files).
 struct SegmentationArguments: ParsableArguments {
     @Option(name: .customLong("segment"), help: "Fixed windows of this many seconds (default: whole files).")
@@ -138,3 +147,11 @@ struct TrainingArguments: ParsableArguments {
 
 extension ClassifierKind: ExpressibleByArgument {}
 extension FeatureNormalization: ExpressibleByArgument {}
+
+extension String {
+    /// `value` with one decimal, e.g. `85.3`.
+    init(format1 value: Double) {
+        let tenths = Int((value * 10).rounded())
+        self = "\(tenths / 10).\(abs(tenths % 10))"
+    }
+}

@@ -135,9 +135,10 @@ public struct EmotionModel: Sendable, Hashable {
 
     /// The model as a JSON document (pretty-printed, keys sorted, with a trailing newline).
     public func encodedJSON() -> String {
+        let columns = features.columns
         let file = File(format: Self.formatName, version: Self.formatVersion,
                         features: .init(sets: features.sets, preset: features.preset,
-                                        columns: features.columns.count, fingerprint: features.fingerprint),
+                                        columns: columns.count, fingerprint: features.fingerprint(columns: columns)),
                         classes: classes, normalization: normalization, standardization: classifier.standardizer,
                         classifier: .init(kind: kind, hyperparameter: classifier.hyperparameter,
                                           layers: classifier.network.layers),
@@ -152,7 +153,11 @@ public struct EmotionModel: Sendable, Hashable {
     /// Writes the model to `path` atomically (a temporary file renamed into place).
     /// - Throws: ``OutputError`` when the file cannot be written.
     public func write(to path: String) throws {
-        let file = try OutputFile(path: path)
+        try write(to: OutputFile(path: path))
+    }
+
+    /// Writes the model into `file` and renames it into place; on failure the temporary file is removed.
+    public func write(to file: OutputFile) throws {
         do {
             try file.sink.write(encodedJSON())
             try file.commit()
@@ -197,11 +202,12 @@ public struct EmotionModel: Sendable, Hashable {
             throw fail("unreadable model: \(error)")
         }
         let features = EmotionFeatureConfiguration(sets: file.features.sets, preset: file.features.preset)
-        let expected = features.fingerprint
+        let columns = features.columns
+        let expected = features.fingerprint(columns: columns)
         guard file.features.fingerprint == expected else {
             throw fail("model was trained on a different feature configuration (fingerprint \(file.features.fingerprint); this Sentio computes \(expected) for sets \(features.name), preset \(features.preset.rawValue)): retrain it with this version")
         }
-        let width = features.columns.count
+        let width = columns.count
         guard file.features.columns == width else {
             throw fail("model says \(file.features.columns) feature columns; sets \(features.name) have \(width)")
         }
