@@ -2,7 +2,7 @@ import ArgumentParser
 import Sentio
 
 /// `sentio features INPUT... --set SETS --preset P --format F -o PATH`: per-frame features.
-struct FeaturesCommand: ParsableCommand {
+struct FeaturesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "features",
         abstract: "Extract features (MFCC, deltas, energy, spectral, pitch, voice quality, eGeMAPS) per frame, segment or file.",
@@ -13,12 +13,13 @@ struct FeaturesCommand: ParsableCommand {
 
             Presets: `kaldi` reproduces Kaldi compute-mfcc-feats (dither 0, samples on the int16 scale); \
             `librosa` reproduces librosa.feature.mfcc(sr=16000, n_fft=512, hop_length=160, win_length=400, \
-            n_mels=40). An input that fails produces one error line and no rows; the others go on.
+            n_mels=40).
+
+            \(batchDiscussion)
             """
     )
 
-    @Argument(help: "Audio files.")
-    var inputs: [String]
+    @OptionGroup var input: InputArguments
 
     @Option(name: .customLong("set"), help: "Feature sets, comma-separated: mfcc, mfcc-delta, energy, spectral, pitch, voice, egemaps (NAME-functionals: only with --level files|segments).")
     var sets: FeatureSetList = FeatureSetList([.mfcc])
@@ -50,6 +51,8 @@ struct FeaturesCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file (csv, jsonl) or folder (npy); standard output when absent.")
     var output: String?
 
+    @OptionGroup var batch: BatchArguments
+
     func validate() throws {
         if level == .segments {
             guard vad != (segmentLength != nil) else {
@@ -70,63 +73,98 @@ struct FeaturesCommand: ParsableCommand {
         guard pitchFloor >= 20 && pitchFloor < pitchCeiling && pitchCeiling <= 4000 else {
             throw ValidationError("pitch range must satisfy 20 <= --pitch-floor < --pitch-ceiling <= 4000 Hz")
         }
+        try batch.validate(output: output)
     }
 
-    func run() throws {
+    func run() async throws {
+        let paths = try input.collect()
         var options = FeatureExtractionOptions(sets: sets.sets, preset: preset)
         options.pitch.floor = pitchFloor
         options.pitch.ceiling = pitchCeiling
-        let columns: [String]
-        let process: (String, (FrameRow) throws -> Void) throws -> Void
-        if level == .frames {
-            let extractor = FeatureExtractor(options: options)
-            columns = extractor.columns
-            process = { path, emit in try extractor.process(path: path, emit: emit) }
-        } else {
-            let segmentation: Segmentation
-            switch (level, segmentLength) {
-            case (.segments, let length?): segmentation = .windows(length: length, hop: hop ?? length)
-            case (.segments, nil): segmentation = .voiceActivity(VoiceActivityOptions())
-            default: segmentation = .wholeFile
-            }
-            let extractor = SegmentFeatureExtractor(options: SegmentExtractionOptions(frames: options, segmentation: segmentation))
-            columns = extractor.columns
-            process = { path, emit in
-                let summary = try extractor.process(path: path, emit: emit)
-                if summary.shortFunctionals > 0 {
-                    reportWarning("\(path): \(summary.shortFunctionals) functional values over \(summary.segments) segments had too few frames and were set to their documented empty value")
-                }
-            }
+        let segmentation: Segmentation?
+        switch (level, segmentLength) {
+        case (.frames, _): segmentation = nil
+        case (.segments, let length?): segmentation = .windows(length: length, hop: hop ?? length)
+        case (.segments, nil): segmentation = .voiceActivity(VoiceActivityOptions())
+        case (.files, _): segmentation = .wholeFile
         }
-        let sink: FeatureOutput
-        do {
-            sink = try makeFeatureOutput(format: format, path: output, columns: columns)
-        } catch {
-            reportError("\(error)")
-            throw ExitCode(ExitStatus.someInputsFailed)
-        }
-        var failures = 0
-        for path in inputs {
+        let columns = segmentation.map { SegmentFeatureExtractor(options: SegmentExtractionOptions(frames: options, segmentation: $0)).columns }
+            ?? FeatureExtractor(options: options).columns
+        let format = self.format
+        let encoder = FeatureRowEncoder(format: format, columns: columns, directory: output)
+        let destination: BatchDestination
+        if format == .npy, let folder = output {
             do {
-                try sink.beginFile(path)
-                try process(path) { try sink.write($0) }
-                try sink.commitFile()
-            } catch let error as AudioError {
-                sink.abandonFile()
-                failures += 1
-                reportError(error.description)
+                try prepareOutputFolder(folder)
+                let file = try OutputFile(path: folder + "/columns.csv")
+                try file.sink.write(encoder.npyColumnsTable)
+                try file.commit()
             } catch {
-                // An output failure (disk full, closed pipe) stops the run: later inputs could not be written.
-                sink.abandonFile()
                 reportError("\(error)")
                 throw ExitCode(ExitStatus.someInputsFailed)
             }
+            let index = folder + "/index.csv"
+            destination = .file(path: index, errors: folder + "/errors.jsonl")
+        } else {
+            destination = batchDestination(output: output)
         }
-        do { try sink.finish() } catch {
-            reportError("\(error)")
-            throw ExitCode(ExitStatus.someInputsFailed)
+        let npyNames = format == .npy ? FeatureRowEncoder.npyNames(paths) : []
+        let request = BatchRequest(
+            command: "features",
+            settings: "sets=\(sets.sets.map(\.rawValue)) preset=\(preset) pitch=\(pitchFloor)-\(pitchCeiling) level=\(level) "
+                + "segmentation=\(segmentation.map { "\($0)" } ?? "frames") format=\(format) sentio=\(SentioVersion.string)",
+            inputs: paths, shard: batch.shard, jobs: batch.workerCount, failFast: batch.failFast, resume: batch.resume,
+            destination: destination, header: encoder.header)
+        let folder = output, extraction = options
+        _ = try await runBatchCommand(request, options: batch) {
+            FeatureWorker(encoder: FeatureRowEncoder(format: format, columns: columns, directory: folder), npyNames: npyNames,
+                          options: extraction, segmentation: segmentation)
         }
-        if failures > 0 { throw ExitCode(ExitStatus.someInputsFailed) }
+    }
+}
+
+/// Extracts one file at a time for `sentio features`.
+final class FeatureWorker: BatchWorker {
+    private let encoder: FeatureRowEncoder
+    private let npyNames: [String]
+    private let frames: FeatureExtractor?
+    private let segments: SegmentFeatureExtractor?
+
+    init(encoder: FeatureRowEncoder, npyNames: [String], options: FeatureExtractionOptions, segmentation: Segmentation?) {
+        self.encoder = encoder
+        self.npyNames = npyNames
+        if let segmentation {
+            segments = SegmentFeatureExtractor(options: SegmentExtractionOptions(frames: options, segmentation: segmentation))
+            frames = nil
+        } else {
+            frames = FeatureExtractor(options: options)
+            segments = nil
+        }
+    }
+
+    func process(_ item: BatchItem, into output: ResultBuffer, stop: StopFlag) throws -> BatchFileResult {
+        try encoder.begin(path: item.path, npyName: npyNames.isEmpty ? "" : npyNames[item.index], into: output)
+        do {
+            let emit = { [encoder] (row: FrameRow) throws in
+                try stop.check()
+                try encoder.write(row)
+            }
+            var result: BatchFileResult
+            if let segments {
+                let summary = try segments.process(path: item.path, emit: emit)
+                result = BatchFileResult(audioSeconds: summary.extraction.info.duration)
+                if summary.shortFunctionals > 0 {
+                    result.warnings.append("\(item.path): \(summary.shortFunctionals) functional values over \(summary.segments) segments had too few frames and were set to their documented empty value")
+                }
+            } else {
+                result = BatchFileResult(audioSeconds: try frames!.process(path: item.path, emit: emit).info.duration)
+            }
+            try encoder.finish()
+            return result
+        } catch {
+            encoder.abandon()
+            throw error
+        }
     }
 }
 

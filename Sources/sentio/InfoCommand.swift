@@ -6,19 +6,19 @@ import Glibc
 #endif
 
 /// `sentio info FILE...`: one row per file with its format, rate, channels, frames and duration.
-struct InfoCommand: ParsableCommand {
+struct InfoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
         abstract: "Describe audio files: container, encoding, sample rate, channels, frames, duration.",
         discussion: """
             Each file is decoded to the end (unless --header-only) so that truncated or corrupt data and \
-            NaN/Inf samples are found now rather than halfway through a feature run. Bad files get one \
-            error line on stderr and the exit status is 1; the good files are still listed.
+            NaN/Inf samples are found now rather than halfway through a feature run.
+
+            \(batchDiscussion)
             """
     )
 
-    @Argument(help: "Audio files to describe.")
-    var files: [String]
+    @OptionGroup var input: InputArguments
 
     @Option(help: "Output format: table (default on a terminal), csv or jsonl (default otherwise: csv).")
     var format: TabularFormat?
@@ -26,32 +26,63 @@ struct InfoCommand: ParsableCommand {
     @Flag(help: "Read headers only: faster, but does not detect truncation past the header or NaN samples.")
     var headerOnly = false
 
-    func run() throws {
-        let format = self.format ?? (isatty(STDOUT_FILENO) != 0 ? .table : .csv)
-        let formatter = TabularFormatter(
-            columns: ["path", "container", "encoding", "sample_rate", "channels", "frames", "duration"],
-            format: format)
-        var tableRows: [[Cell]] = []
-        var failures = 0
-        let out = TextSink.standardOutput()
-        try out.write(formatter.header)
-        for path in files {
-            do {
-                let info = try AudioFile.inspect(path: path, decode: !headerOnly)
-                let row: [Cell] = [
-                    .text(info.path), .text(info.container), .text(info.encoding),
-                    .real(info.sampleRate), .integer(Int64(info.channels)), .integer(info.frames),
-                    .real(info.duration),
-                ]
-                if format == .table { tableRows.append(row) } else { try out.write(formatter.line(row)) }
-            } catch let error as AudioError {
-                failures += 1
-                reportError(error.description)
-            }
+    @Option(name: .shortAndLong, help: "Output file; standard output when absent.")
+    var output: String?
+
+    @OptionGroup var batch: BatchArguments
+
+    func validate() throws {
+        if format == .table && output != nil { throw ValidationError("--format table is for the terminal: use csv or jsonl with -o") }
+        try batch.validate(output: output)
+    }
+
+    func run() async throws {
+        let paths = try input.collect()
+        let format = self.format ?? (isatty(STDOUT_FILENO) != 0 && output == nil ? .table : .csv)
+        let columns = ["path", "container", "encoding", "sample_rate", "channels", "frames", "duration"]
+        // A table is aligned over all rows, so it is built from CSV rows collected in memory.
+        let rowFormat: TabularFormat = format == .table ? .csv : format
+        let formatter = TabularFormatter(columns: columns, format: rowFormat)
+        let request = BatchRequest(
+            command: "info", settings: "format=\(rowFormat) header-only=\(headerOnly) sentio=\(SentioVersion.string)",
+            inputs: paths, shard: batch.shard, jobs: batch.workerCount, failFast: batch.failFast, resume: batch.resume,
+            destination: format == .table ? .memory : batchDestination(output: output), header: formatter.header)
+        let decode = !headerOnly
+        var failure: Error? = nil
+        var summary: BatchSummary? = nil
+        do {
+            summary = try await runBatchCommand(request, options: batch) { InfoWorker(formatter: formatter, decode: decode) }
+        } catch {
+            failure = error
         }
-        if format == .table { try out.write(formatter.table(tableRows)) }
-        try out.flush()
-        if failures > 0 { throw ExitCode(ExitStatus.someInputsFailed) }
+        if format == .table, let text = summary?.collected ?? nil {
+            let table = try CSVTable(parsing: text)
+            let rows = table.rows.map { row in
+                [Cell.text(row[0]), .text(row[1]), .text(row[2]), .text(row[3]), .text(row[4]), .text(row[5]), .text(row[6])]
+            }
+            try TextSink.standardOutput().write(TabularFormatter(columns: columns, format: .table).table(rows))
+        }
+        if let failure { throw failure }
+    }
+}
+
+/// Inspects one file at a time for `sentio info`.
+final class InfoWorker: BatchWorker {
+    private let formatter: TabularFormatter
+    private let decode: Bool
+
+    init(formatter: TabularFormatter, decode: Bool) {
+        self.formatter = formatter
+        self.decode = decode
+    }
+
+    func process(_ item: BatchItem, into output: ResultBuffer, stop: StopFlag) throws -> BatchFileResult {
+        let info = try AudioFile.inspect(path: item.path, decode: decode)
+        try output.write(formatter.line([
+            .text(info.path), .text(info.container), .text(info.encoding),
+            .real(info.sampleRate), .integer(Int64(info.channels)), .integer(info.frames), .real(info.duration),
+        ]))
+        return BatchFileResult(audioSeconds: info.duration)
     }
 }
 

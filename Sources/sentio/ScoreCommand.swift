@@ -2,7 +2,7 @@ import ArgumentParser
 import Sentio
 
 /// `sentio score INPUT...`: per-segment emotion probabilities with the bundled or a given model.
-struct ScoreCommand: ParsableCommand {
+struct ScoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score",
         abstract: "Score emotions per segment or per file with the bundled model or one made by `sentio train`.",
@@ -10,12 +10,15 @@ struct ScoreCommand: ParsableCommand {
             Rows are `file,start,end,emotion,<one probability column per class>`. Segments with less than \
             0.25 s of voiced speech get the emotion `no_speech` and empty probabilities. The bundled model \
             (7 EmoDB classes, German acted speech, no speaker normalisation) is used without --model. A model \
-            trained with --normalize speaker needs --speakers; one trained with --normalize file needs segments.
+            trained with --normalize speaker needs --speakers (and extracts all files before writing any, since \
+            a speaker's statistics come from all of the speaker's files); one trained with --normalize file \
+            needs segments.
+
+            \(batchDiscussion)
             """
     )
 
-    @Argument(help: "Audio files.")
-    var inputs: [String]
+    @OptionGroup var input: InputArguments
 
     @Option(help: "Model file (default: the bundled EmoDB model).")
     var model: String?
@@ -34,109 +37,122 @@ struct ScoreCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file; standard output when absent.")
     var output: String?
 
-    @Option(help: "Worker threads (default: all processors).")
-    var jobs: Int?
+    @OptionGroup var batch: BatchArguments
 
     func validate() throws {
         if level == .files && segments.isSegmented {
             throw ValidationError("--segment and --vad apply to --level segments")
         }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        try batch.validate(output: output)
     }
 
-    func run() throws {
-        let loaded: EmotionModel
-        do { loaded = try model.map { try EmotionModel.load(path: $0) } ?? EmotionModel.bundled() } catch {
+    func run() async throws {
+        let model: EmotionModel
+        do { model = try self.model.map { try EmotionModel.load(path: $0) } ?? EmotionModel.bundled() } catch {
             reportError("\(error)")
             throw ExitCode(ExitStatus.someInputsFailed)
         }
-        let model = loaded
+        let paths = try input.collect()
         let segmentation = level == .segments && !segments.isSegmented
             ? .voiceActivity(VoiceActivityOptions()) : segments.segmentation
         if model.normalization == .file, case .wholeFile = segmentation {
             throw ValidationError("this model normalises each file over its segments: give --segment SECONDS or --vad")
         }
-        var speakerOf: [String: String] = [:]
+        let formatter = TabularFormatter(columns: ["file", "start", "end", "emotion"] + model.classes,
+                                         format: format == .csv ? .csv : .jsonl)
+        var scored: [String: Result<ScoredFile, ScoringError>]? = nil
         if model.normalization == .speaker {
             guard let speakers else {
                 throw ValidationError("this model normalises per speaker: give --speakers CSV (columns file,speaker)")
             }
-            speakerOf = try readSpeakers(speakers)
-        }
-        let formatter = TabularFormatter(columns: ["file", "start", "end", "emotion"] + model.classes,
-                                         format: format == .csv ? .csv : .jsonl)
-        let file: OutputFile?
-        let sink: TextSink
-        do {
-            file = try output.map { try OutputFile(path: $0) }
-            sink = file?.sink ?? TextSink.standardOutput()
-            try sink.write(formatter.header)
-        } catch {
-            reportError("\(error)")
-            throw ExitCode(ExitStatus.someInputsFailed)
-        }
-        let workers = jobs ?? processorCount
-        let paths = inputs
-        var failures = 0
-        func extract(_ range: Range<Int>) -> [Result<SegmentTable, ScoringError>] {
-            parallelMap(count: range.count, jobs: workers, makeState: { EmotionScorer(model: model, segmentation: segmentation) }) { scorer, i in
-                Result { () throws(ScoringError) in try scorer.extract(path: paths[range.lowerBound + i]) }
+            guard batch.shard == nil else {
+                throw ValidationError("--shard cannot split a speaker-normalised run: each speaker's statistics need all of the speaker's files")
             }
+            scored = scoreBySpeaker(paths: paths, model: model, speakerOf: try readSpeakers(speakers, paths: paths),
+                                    segmentation: segmentation, jobs: batch.workerCount)
         }
-        func write(_ path: String, _ scores: [SegmentScore]) throws {
-            var text = ""
-            for s in scores {
-                var cells: [Cell] = [.text(path), .real((s.start * 1e6).rounded() / 1e6), .real((s.end * 1e6).rounded() / 1e6), .text(s.emotion)]
-                cells += s.probabilities.map { $0.map { Cell.real(($0 * 1e6).rounded() / 1e6) } }
-                    ?? Array(repeating: .missing, count: model.classes.count)
-                text += formatter.line(cells)
-            }
-            try sink.write(text)
+        let request = BatchRequest(
+            command: "score",
+            settings: "model=\(model.checksum) segmentation=\(segmentation) format=\(format) sentio=\(SentioVersion.string)",
+            inputs: paths, shard: batch.shard, jobs: batch.workerCount, failFast: batch.failFast, resume: batch.resume,
+            destination: batchDestination(output: output), header: formatter.header)
+        let precomputed = scored
+        _ = try await runBatchCommand(request, options: batch) {
+            ScoreWorker(model: model, segmentation: segmentation, formatter: formatter, precomputed: precomputed)
         }
-        do {
-            // Speaker normalisation needs every file of a speaker at once; otherwise files go in bounded batches.
-            let batch = model.normalization == .speaker ? max(paths.count, 1) : 8 * workers
-            for start in stride(from: 0, to: paths.count, by: batch) {
-                let range = start..<min(start + batch, paths.count)
-                var tables: [SegmentTable] = [], names: [String] = []
-                for (i, result) in extract(range).enumerated() {
-                    switch result {
-                    case .success(let table):
-                        tables.append(table)
-                        names.append(paths[range.lowerBound + i])
-                    case .failure(let error):
-                        failures += 1
-                        reportError(error.description)
-                    }
-                }
-                if model.normalization == .speaker {
-                    let ids = Array(Set(names.map { speakerOf[$0]! })).sorted()
-                    let groups = names.map { ids.firstIndex(of: speakerOf[$0]!)! }
-                    for (name, scores) in zip(names, model.score(tables: tables, groups: groups)) { try write(name, scores) }
-                } else {
-                    for (name, table) in zip(names, tables) { try write(name, model.score(tables: [table], groups: [0])[0]) }
-                }
-            }
-            if let file { try file.commit() } else { try sink.flush() }
-        } catch {
-            file?.discard()
-            reportError("\(error)")
-            throw ExitCode(ExitStatus.someInputsFailed)
-        }
-        if failures > 0 { throw ExitCode(ExitStatus.someInputsFailed) }
     }
 
     /// Reads `file,speaker` and checks that every input has a speaker.
-    private func readSpeakers(_ path: String) throws -> [String: String] {
+    private func readSpeakers(_ path: String, paths: [String]) throws -> [String: String] {
         let table: LabelledCorpus.SpeakerTable
         do { table = try LabelledCorpus.SpeakerTable.load(path: path) } catch {
             throw ValidationError("\(error)")
         }
-        if let missing = inputs.first(where: { table.speakers[$0] == nil }) {
+        if let missing = paths.first(where: { table.speakers[$0] == nil }) {
             throw ValidationError("\(path): no speaker for input \(missing)")
         }
         return table.speakers
     }
+
+    /// Scores every file with per-speaker statistics: all files are extracted first, then each speaker's
+    /// segments are normalised together.
+    private func scoreBySpeaker(paths: [String], model: EmotionModel, speakerOf: [String: String],
+                                segmentation: Segmentation, jobs: Int) -> [String: Result<ScoredFile, ScoringError>] {
+        let tables = parallelMap(count: paths.count, jobs: jobs, makeState: { EmotionScorer(model: model, segmentation: segmentation) }) { scorer, i in
+            Result { () throws(ScoringError) in try scorer.extract(path: paths[i]) }
+        }
+        var results: [String: Result<ScoredFile, ScoringError>] = [:]
+        var good: [(String, SegmentTable)] = []
+        for (path, table) in zip(paths, tables) {
+            switch table {
+            case .success(let table): good.append((path, table))
+            case .failure(let error): results[path] = .failure(error)
+            }
+        }
+        let ids = Array(Set(good.map { speakerOf[$0.0]! })).sorted()
+        let scores = model.score(tables: good.map(\.1), groups: good.map { ids.firstIndex(of: speakerOf[$0.0]!)! })
+        for ((path, table), score) in zip(good, scores) { results[path] = .success(ScoredFile(scores: score, seconds: table.audioSeconds)) }
+        return results
+    }
+}
+
+/// One file's scores and its duration in seconds.
+struct ScoredFile: Sendable {
+    var scores: [SegmentScore]
+    var seconds: Double
+}
+
+/// Scores one file at a time for `sentio score`.
+final class ScoreWorker: BatchWorker {
+    private let scorer: EmotionScorer
+    private let formatter: TabularFormatter
+    private let precomputed: [String: Result<ScoredFile, ScoringError>]?
+
+    init(model: EmotionModel, segmentation: Segmentation, formatter: TabularFormatter,
+         precomputed: [String: Result<ScoredFile, ScoringError>]?) {
+        scorer = EmotionScorer(model: model, segmentation: segmentation)
+        self.formatter = formatter
+        self.precomputed = precomputed
+    }
+
+    func process(_ item: BatchItem, into output: ResultBuffer, stop: StopFlag) throws -> BatchFileResult {
+        let file: ScoredFile
+        if let precomputed {
+            file = try precomputed[item.path]!.get()
+        } else {
+            let table = try scorer.extract(path: item.path)
+            file = ScoredFile(scores: scorer.model.score(tables: [table], groups: [0])[0], seconds: table.audioSeconds)
+        }
+        let classes = scorer.model.classes.count
+        for s in file.scores {
+            var cells: [Cell] = [.text(item.path), .real(rounded(s.start)), .real(rounded(s.end)), .text(s.emotion)]
+            cells += s.probabilities.map { $0.map { Cell.real(rounded($0)) } } ?? Array(repeating: .missing, count: classes)
+            try output.write(formatter.line(cells))
+        }
+        return BatchFileResult(audioSeconds: file.seconds)
+    }
+
+    private func rounded(_ x: Double) -> Double { (x * 1e6).rounded() / 1e6 }
 }
 
 /// Levels of `sentio score`.

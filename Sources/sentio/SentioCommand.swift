@@ -7,23 +7,28 @@ import Glibc
 
 /// The `sentio` command line: a thin shell over the Sentio library.
 @main
-struct SentioCommand: ParsableCommand {
+struct SentioCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sentio",
         abstract: "Speech-emotion feature extraction: audio in, features and emotion scores out.",
         discussion: """
             Exit status: 0 when every input was processed, 1 when some inputs failed (one error line each \
-            on stderr), 2 for a usage error.
+            on stderr), 2 for a usage error, 128 + N when a batch was stopped by signal N.
             """,
         version: SentioVersion.string,
-        subcommands: [InfoCommand.self, FeaturesCommand.self, ScoreCommand.self, TrainCommand.self, EvaluateCommand.self]
+        subcommands: [InfoCommand.self, FeaturesCommand.self, ScoreCommand.self, MergeCommand.self, TrainCommand.self,
+                      EvaluateCommand.self]
     )
 
     /// Parses and runs, mapping ArgumentParser's usage failures (its exit code 64) to Sentio's exit code 2.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var batch = command as? AsyncParsableCommand {
+                try await batch.run()
+            } else {
+                try command.run()
+            }
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {

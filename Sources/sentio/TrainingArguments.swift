@@ -147,11 +147,3 @@ struct TrainingArguments: ParsableArguments {
 
 extension ClassifierKind: ExpressibleByArgument {}
 extension FeatureNormalization: ExpressibleByArgument {}
-
-extension String {
-    /// `value` with one decimal, e.g. `85.3`.
-    init(format1 value: Double) {
-        let tenths = Int((value * 10).rounded())
-        self = "\(tenths / 10).\(abs(tenths % 10))"
-    }
-}

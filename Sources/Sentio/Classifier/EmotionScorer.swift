@@ -40,9 +40,9 @@ public final class EmotionScorer {
     public func extract(path: String) throws(ScoringError) -> SegmentTable {
         switch SegmentTable.extractRows(path: path, extractor: extractor, width: width) {
         case .failure(let failure): throw ScoringError(message: failure.message)
-        case .success(let rows):
+        case .success(let file):
             var table = SegmentTable(columns: width)
-            table.append(rows, file: 0)
+            table.append(file, index: 0)
             return table
         }
     }

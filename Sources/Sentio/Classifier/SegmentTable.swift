@@ -13,6 +13,8 @@ public struct SegmentTable: Sendable {
     public var voicedSeconds: [Double]
     /// The files that could not be processed: index → one-line error.
     public var failures: [Int: String]
+    /// Seconds of audio in the files whose segments were appended.
+    public var audioSeconds = 0.0
 
     /// The functional appended to every extraction to measure voiced speech (``Functional/nonZeroFraction``
     /// of `f0_hz`); it is read for ``voicedSeconds`` and not passed to the classifier.
@@ -38,7 +40,7 @@ public struct SegmentTable: Sendable {
         var table = SegmentTable(columns: width)
         for (i, result) in perFile.enumerated() {
             switch result {
-            case .success(let rows): table.append(rows, file: i)
+            case .success(let file): table.append(file, index: i)
             case .failure(let error): table.failures[i] = error.message
             }
         }
@@ -56,7 +58,9 @@ public struct SegmentTable: Sendable {
     }
 
     /// Appends the segments of file number `file`.
-    mutating func append(_ rows: [Row], file: Int) {
+    mutating func append(_ extracted: ExtractedFile, index file: Int) {
+        audioSeconds += extracted.seconds
+        let rows = extracted.rows
         for row in rows {
             matrix.append(row: row.values)
             self.file.append(file)
@@ -74,6 +78,12 @@ public struct SegmentTable: Sendable {
         var voiced: Double
     }
 
+    /// One file's segments and its duration in seconds.
+    struct ExtractedFile: Sendable {
+        var rows: [Row]
+        var seconds: Double
+    }
+
     /// A file that failed, with its one-line message.
     struct Failure: Error, Sendable {
         var message: String
@@ -81,14 +91,15 @@ public struct SegmentTable: Sendable {
 
     /// The segments of one file, or its error. Non-finite feature values (which no segment should produce)
     /// fail the file rather than reach a classifier.
-    static func extractRows(path: String, extractor: SegmentFeatureExtractor, width: Int) -> Result<[Row], Failure> {
+    static func extractRows(path: String, extractor: SegmentFeatureExtractor, width: Int) -> Result<ExtractedFile, Failure> {
         var rows: [Row] = []
+        let seconds: Double
         do {
-            try extractor.process(path: path) { row in
+            seconds = try extractor.process(path: path) { row in
                 let values = row.values.prefix(width).map(Double.init)
                 let fraction = Double(row.values[width])
                 rows.append(Row(values: values, start: row.start, end: row.end, voiced: fraction * (row.end - row.start)))
-            }
+            }.extraction.info.duration
         } catch let error as AudioError {
             return .failure(Failure(message: error.description))
         } catch {
@@ -97,6 +108,6 @@ public struct SegmentTable: Sendable {
         if let bad = rows.firstIndex(where: { $0.values.contains { !$0.isFinite } }) {
             return .failure(Failure(message: "\(path): segment \(bad) has non-finite feature values"))
         }
-        return .success(rows)
+        return .success(ExtractedFile(rows: rows, seconds: seconds))
     }
 }

@@ -49,7 +49,7 @@ func isRegularFile(_ path: String) -> Bool {
 }
 
 /// Whether `path` names an existing folder (following links).
-func isDirectory(_ path: String) -> Bool {
+public func isDirectory(_ path: String) -> Bool {
     var st = stat()
     return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
 }

@@ -2,78 +2,91 @@
 import Glibc
 #endif
 
-/// Formats for per-frame feature output.
+/// Formats for feature output.
 public enum FeatureFormat: String, Sendable, CaseIterable {
-    /// One CSV file: header `file,start,end,<features>`, one row per frame.
+    /// One CSV file: header `file,start,end,<features>`, one row per frame or segment.
     case csv
-    /// One JSON Lines file: one object per frame with keys `file, start, end, <features>`.
+    /// One JSON Lines file: one object per row with keys `file, start, end, <features>`.
     case jsonl
     /// A folder: one float32 `.npy` matrix per input (columns `start, end, <features>`), plus `index.csv`
-    /// (`file,npy,frames`) and `columns.csv` (`column,name`) naming the matrix columns.
+    /// (`file,npy,frames`, one line per input in input order) and `columns.csv` (`column,name`) naming the
+    /// matrix columns.
     case npy
 }
 
-/// Where extracted rows go. Each input's rows are held back until ``commitFile()``, so an input that fails
-/// halfway contributes nothing; ``abandonFile()`` drops them.
-public protocol FeatureOutput: AnyObject {
-    /// Starts the rows of input `path`.
-    func beginFile(_ path: String) throws
-    /// One frame's row of the current input.
-    func write(_ row: FrameRow) throws
-    /// The current input succeeded: its rows become part of the output.
-    func commitFile() throws
-    /// The current input failed: its rows are dropped.
-    func abandonFile()
-    /// Completes the output (renames temporary files into place).
-    func finish() throws
-}
-
-/// Opens the output for `format` at `path` (nil: standard output, CSV and JSONL only).
-/// - Throws: ``OutputError`` when the destination cannot be created.
-public func makeFeatureOutput(format: FeatureFormat, path: String?, columns: [String]) throws -> FeatureOutput {
-    switch format {
-    case .csv, .jsonl:
-        return try DelimitedFeatureOutput(format: format, path: path, columns: columns)
-    case .npy:
-        guard let path else { throw OutputError(path: "<stdout>", cause: "npy output needs a folder (-o DIR)") }
-        return try NpyFeatureOutput(directory: path, columns: columns)
-    }
-}
-
-/// CSV or JSON Lines rows in a single stream.
-final class DelimitedFeatureOutput: FeatureOutput {
-    private let format: FeatureFormat
-    private let columns: [String]
-    private let file: OutputFile?
-    private let destination: TextSink
-    private let spool: Spool
-    private var filePrefix = ""
-    private var line: String = ""
+/// Encodes the feature rows of one input at a time into a ``ResultBuffer``, for a batch that writes the
+/// buffers in input order. For ``FeatureFormat/npy`` the matrix goes to its own file in the output folder
+/// (written under a temporary name and renamed when complete) and the buffer receives its `index.csv` line.
+///
+/// One encoder per worker: it reuses its line buffer from row to row.
+public final class FeatureRowEncoder {
+    /// The format.
+    public let format: FeatureFormat
+    /// Feature column names (without `file,start,end`).
+    public let columns: [String]
+    private let directory: String?
     private let jsonKeys: [String]
+    private var buffer: ResultBuffer?
+    private var filePrefix = ""
+    private var line = ""
+    private var matrix: OutputFile?
+    private var matrixName = ""
+    private var path = ""
+    private var rows = 0
+    private var rowValues: [Float] = []
+    /// Fixed `.npy` header size, so the row count can be patched in after streaming the rows.
+    private static let npyHeaderSize = 128
 
-    init(format: FeatureFormat, path: String?, columns: [String]) throws {
+    /// - Parameter directory: the output folder, required for ``FeatureFormat/npy``.
+    public init(format: FeatureFormat, columns: [String], directory: String? = nil) {
+        precondition(format != .npy || directory != nil, "npy output needs a folder")
         self.format = format
         self.columns = columns
-        if let path {
-            file = try OutputFile(path: path)
-            destination = file!.sink
-        } else {
-            file = nil
-            destination = TextSink.standardOutput()
-        }
-        spool = try Spool()
+        self.directory = directory
         jsonKeys = columns.map { jsonQuoted($0) + ":" }
-        if format == .csv {
-            try destination.write((["file", "start", "end"] + columns).map(csvQuoted).joined(separator: ",") + "\n")
+    }
+
+    /// The bytes that open the output stream: the CSV header, the `index.csv` header for npy, nothing for JSONL.
+    public var header: String {
+        switch format {
+        case .csv: return (["file", "start", "end"] + columns).map(csvQuoted).joined(separator: ",") + "\n"
+        case .jsonl: return ""
+        case .npy: return "file,npy,frames\n"
         }
     }
 
-    func beginFile(_ path: String) throws {
-        try spool.reset()
-        filePrefix = format == .csv ? csvQuoted(path) + "," : "{\"file\":" + jsonQuoted(path)
+    /// The `columns.csv` text of an npy folder.
+    public var npyColumnsTable: String {
+        "column,name\n" + (["start", "end"] + columns).enumerated().map { "\($0),\(csvQuoted($1))\n" }.joined()
     }
 
-    func write(_ row: FrameRow) throws {
+    /// Starts input `path`, whose rows go to `buffer` (for npy: to `npyName` in the folder).
+    public func begin(path: String, npyName: String = "", into buffer: ResultBuffer) throws {
+        self.buffer = buffer
+        self.path = path
+        rows = 0
+        switch format {
+        case .csv: filePrefix = csvQuoted(path) + ","
+        case .jsonl: filePrefix = "{\"file\":" + jsonQuoted(path)
+        case .npy:
+            matrixName = npyName
+            let file = try OutputFile(path: joinPath(directory!, npyName))
+            try file.sink.write(bytes: NpyMatrix.header(rows: 0, columns: columns.count + 2, length: Self.npyHeaderSize))
+            matrix = file
+        }
+    }
+
+    /// Appends one row of the current input.
+    public func write(_ row: FrameRow) throws {
+        rows += 1
+        if let matrix {
+            rowValues.removeAll(keepingCapacity: true)
+            rowValues.append(Float(row.start))
+            rowValues.append(Float(row.end))
+            rowValues.append(contentsOf: row.values)
+            try rowValues.withUnsafeBytes { try matrix.sink.write(bytes: $0) }
+            return
+        }
         line.removeAll(keepingCapacity: true)
         line += filePrefix
         if format == .csv {
@@ -85,100 +98,56 @@ final class DelimitedFeatureOutput: FeatureOutput {
             line += "}"
         }
         line += "\n"
-        try spool.sink.write(line)
+        try buffer!.write(line)
     }
 
-    func commitFile() throws { try spool.drain(into: destination) }
+    /// Completes the current input (for npy: patches the row count, renames the matrix into place and adds
+    /// its index line).
+    public func finish() throws {
+        if let matrix {
+            try matrix.sink.write(bytes: NpyMatrix.header(rows: rows, columns: columns.count + 2, length: Self.npyHeaderSize), at: 0)
+            try matrix.commit()
+            self.matrix = nil
+            try buffer!.write("\(csvQuoted(path)),\(csvQuoted(matrixName)),\(rows)\n")
+        }
+        buffer = nil
+    }
 
-    func abandonFile() { try? spool.reset() }
+    /// Drops the current input (removes a half-written matrix).
+    public func abandon() {
+        matrix?.discard()
+        matrix = nil
+        buffer = nil
+    }
 
-    func finish() throws {
-        if let file { try file.commit() } else { try destination.flush() }
+    /// File names of the `.npy` matrices of `paths`: each input's stem plus `.npy`, with `-2`, `-3`, ...
+    /// added to later inputs with the same stem. Computed over the whole input list, so the parts of a
+    /// sharded run name every input as a single run would.
+    public static func npyNames(_ paths: [String]) -> [String] {
+        var used: Set<String> = []
+        return paths.map { path in
+            var stem = String(path.split(separator: "/").last ?? "input")
+            if let dot = stem.lastIndex(of: "."), dot != stem.startIndex { stem = String(stem[..<dot]) }
+            var name = stem + ".npy"
+            var n = 2
+            while used.contains(name) {
+                name = "\(stem)-\(n).npy"
+                n += 1
+            }
+            used.insert(name)
+            return name
+        }
     }
 }
 
-/// One `.npy` matrix per input in a folder, with an index.
-final class NpyFeatureOutput: FeatureOutput {
-    private let directory: String
-    private let columns: [String]
-    private var current: OutputFile?
-    private var currentName = ""
-    private var currentPath = ""
-    private var rows = 0
-    private var usedNames: Set<String> = []
-    private var index: [(String, String, Int)] = []
-    private var rowBytes: [Float] = []
-    /// Fixed header size, so the row count can be patched in after streaming the rows.
-    private static let headerSize = 128
-
-    init(directory: String, columns: [String]) throws {
-        self.directory = directory
-        self.columns = columns
-        var st = stat()
-        if stat(directory, &st) != 0 {
-            guard mkdir(directory, 0o755) == 0 else {
-                throw OutputError(path: directory, cause: String(cString: strerror(errno)))
-            }
-        } else if (st.st_mode & S_IFMT) != S_IFDIR {
-            throw OutputError(path: directory, cause: "not a folder (npy output writes one file per input)")
-        }
-        guard access(directory, W_OK) == 0 else {
-            throw OutputError(path: directory, cause: String(cString: strerror(errno)))
-        }
+/// Creates the npy output folder `path` if needed and checks that it is a writable folder.
+/// - Throws: ``OutputError`` naming the folder.
+public func prepareOutputFolder(_ path: String) throws {
+    var st = stat()
+    if stat(path, &st) != 0 {
+        guard mkdir(path, 0o755) == 0 else { throw OutputError(path: path, cause: String(cString: strerror(errno))) }
+    } else if (st.st_mode & S_IFMT) != S_IFDIR {
+        throw OutputError(path: path, cause: "not a folder (npy output writes one file per input)")
     }
-
-    private func header(rows: Int) -> [UInt8] {
-        NpyMatrix.header(rows: rows, columns: columns.count + 2, length: Self.headerSize)
-    }
-
-    func beginFile(_ path: String) throws {
-        var stem = String(path.split(separator: "/").last ?? "input")
-        if let dot = stem.lastIndex(of: "."), dot != stem.startIndex { stem = String(stem[..<dot]) }
-        var name = stem + ".npy"
-        var n = 2
-        while usedNames.contains(name) {
-            name = "\(stem)-\(n).npy"
-            n += 1
-        }
-        usedNames.insert(name)
-        currentName = name
-        currentPath = path
-        rows = 0
-        let file = try OutputFile(path: joinPath(directory, name))
-        try file.sink.write(bytes: header(rows: 0))
-        current = file
-    }
-
-    func write(_ row: FrameRow) throws {
-        rowBytes.removeAll(keepingCapacity: true)
-        rowBytes.append(Float(row.start))
-        rowBytes.append(Float(row.end))
-        rowBytes.append(contentsOf: row.values)
-        try rowBytes.withUnsafeBytes { try current!.sink.write(bytes: $0) }
-        rows += 1
-    }
-
-    func commitFile() throws {
-        guard let file = current else { return }
-        try file.sink.write(bytes: header(rows: rows), at: 0)
-        try file.commit()
-        index.append((currentPath, currentName, rows))
-        current = nil
-    }
-
-    func abandonFile() {
-        current?.discard()
-        current = nil
-    }
-
-    func finish() throws {
-        let indexFile = try OutputFile(path: directory + "/index.csv")
-        try indexFile.sink.write("file,npy,frames\n")
-        for (file, npy, frames) in index { try indexFile.sink.write("\(csvQuoted(file)),\(csvQuoted(npy)),\(frames)\n") }
-        try indexFile.commit()
-        let columnFile = try OutputFile(path: directory + "/columns.csv")
-        try columnFile.sink.write("column,name\n")
-        for (i, name) in (["start", "end"] + columns).enumerated() { try columnFile.sink.write("\(i),\(csvQuoted(name))\n") }
-        try columnFile.commit()
-    }
+    guard access(path, W_OK) == 0 else { throw OutputError(path: path, cause: String(cString: strerror(errno))) }
 }

@@ -1,0 +1,157 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns what a user names on the command line into the ordered list of audio files a batch processes.
+///
+/// - A file argument is taken as it is, even when it does not exist: it then fails in the run with its own
+///   error line, like any other bad file.
+/// - A folder is walked recursively; files whose extension is in ``extensions`` (case-insensitive) are taken in
+///   byte order of their paths, so the order is the same on every machine. Hidden entries (names starting
+///   with `.`) are skipped, symbolic links to files are followed, symbolic links to folders are not (no cycles).
+/// - `-` reads one path per line from standard input.
+/// - A manifest (``manifests``) is either a CSV table with a `file` column (such as a corpus's `labels.csv`;
+///   relative paths resolve against the table's `wav/` sibling folder when it exists, else its own folder) or
+///   a list with one path per line (blank lines and lines starting with `#` ignored; relative paths resolve
+///   against the list's folder).
+///
+/// Duplicates (the same path spelled `a.wav`, `./a.wav` or `dir//a.wav`) are dropped after their first
+/// occurrence, keeping the first spelling; the order is otherwise that of the arguments.
+public struct BatchInputs: Sendable {
+    /// Extensions of the audio formats libsndfile reads, lower-case, without the dot.
+    public static let audioExtensions: Set<String> = [
+        "wav", "wave", "flac", "ogg", "oga", "opus", "mp3", "aif", "aiff", "aifc", "au", "snd", "caf",
+        "w64", "rf64", "voc", "nist", "sph", "sd2", "mat", "paf", "svx", "htk", "xi", "mpc", "sds", "avr", "wve",
+    ]
+
+    /// Positional arguments: files, folders, or `-`.
+    public var arguments: [String]
+    /// Manifest files (lists or CSV tables), read after the arguments.
+    public var manifests: [String]
+    /// Extensions taken from folders (lower-case, no dot).
+    public var extensions: Set<String>
+
+    public init(arguments: [String], manifests: [String] = [], extensions: Set<String> = BatchInputs.audioExtensions) {
+        self.arguments = arguments
+        self.manifests = manifests
+        self.extensions = Set(extensions.map { $0.lowercased() })
+    }
+
+    /// The ordered, de-duplicated paths.
+    /// - Parameter readStandardInput: supplies the text of standard input for `-` (read at most once).
+    /// - Throws: ``InputListError`` for an unreadable folder or manifest, or a manifest without a `file` column.
+    public func collect(readStandardInput: () throws -> String = { try readStandardInputText() }) throws -> [String] {
+        var paths: [String] = []
+        var seen: Set<String> = []
+        func add(_ path: String) {
+            if seen.insert(normalizedPath(path)).inserted { paths.append(path) }
+        }
+        var stdinRead = false
+        for argument in arguments {
+            if argument == "-" {
+                guard !stdinRead else { continue }
+                stdinRead = true
+                for line in try readStandardInput().split(whereSeparator: \.isNewline) {
+                    let path = String(line).trimmingSpaces
+                    if !path.isEmpty { add(path) }
+                }
+            } else if isDirectory(argument) {
+                try walk(argument, add)
+            } else {
+                add(argument)
+            }
+        }
+        for manifest in manifests {
+            for path in try Self.readManifest(manifest) { add(path) }
+        }
+        return paths
+    }
+
+    private func walk(_ directory: String, _ add: (String) -> Void) throws {
+        guard let dir = opendir(directory) else {
+            throw InputListError(path: directory, cause: String(cString: strerror(errno)))
+        }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if !name.hasPrefix(".") { names.append(name) }
+        }
+        closedir(dir)
+        // Byte order of the UTF-8 names, not the locale's collation, so every machine lists the same order.
+        names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        for name in names {
+            let path = joinPath(directory, name)
+            var st = stat()
+            guard lstat(path, &st) == 0 else { continue }
+            let isLink = (st.st_mode & S_IFMT) == S_IFLNK
+            if isLink && stat(path, &st) != 0 { continue }
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR where !isLink: try walk(path, add)
+            case S_IFREG:
+                if let dot = name.lastIndex(of: "."), extensions.contains(name[name.index(after: dot)...].lowercased()) {
+                    add(path)
+                }
+            default: break
+            }
+        }
+    }
+
+    /// The paths listed in a manifest (see the type's documentation for the two forms).
+    public static func readManifest(_ path: String) throws(InputListError) -> [String] {
+        let text: String
+        do { text = try readTextFile(path) } catch { throw InputListError(path: path, cause: error.cause) }
+        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        func resolve(_ file: String, against root: String) -> String {
+            file.hasPrefix("/") || root == "." ? file : joinPath(root, file)
+        }
+        if path.lowercased().hasSuffix(".csv") {
+            let table: CSVTable
+            do { table = try CSVTable(parsing: text) } catch { throw InputListError(path: path, cause: error.description) }
+            guard let column = table.column("file") else {
+                throw InputListError(path: path, cause: "no 'file' column (columns: \(table.header.joined(separator: ", ")))")
+            }
+            let wav = joinPath(folder, "wav")
+            let root = isDirectory(wav) ? wav : folder
+            return table.rows.map { $0[column].trimmingSpaces }.filter { !$0.isEmpty }.map { resolve($0, against: root) }
+        }
+        return text.split(whereSeparator: \.isNewline).map { String($0).trimmingSpaces }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+            .map { resolve($0, against: folder) }
+    }
+}
+
+/// `path` with `.` components and repeated slashes removed, as the key that finds duplicates
+/// (symbolic links are not resolved: two links to one file are two inputs).
+func normalizedPath(_ path: String) -> String {
+    let absolute = path.hasPrefix("/")
+    let parts = path.split(separator: "/").filter { $0 != "." }
+    let joined = parts.joined(separator: "/")
+    return absolute ? "/" + joined : joined
+}
+
+/// Standard input as text (for the `-` argument).
+public func readStandardInputText() throws -> String {
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw InputListError(path: "<stdin>", cause: String(cString: strerror(errno)))
+        }
+        if n == 0 { break }
+        bytes += chunk[0..<n]
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+/// A folder or manifest that cannot be read as a list of inputs.
+public struct InputListError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The folder or manifest.
+    public var path: String
+    /// What is wrong.
+    public var cause: String
+    public var description: String { "\(path): \(cause)" }
+}

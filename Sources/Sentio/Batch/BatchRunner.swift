@@ -1,0 +1,455 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// One input of a batch.
+public struct BatchItem: Sendable {
+    /// Position in the whole run's input list (shards keep the positions of the whole list).
+    public var index: Int
+    /// The path as the user named it.
+    public var path: String
+}
+
+/// What processing one input produced besides its output bytes.
+public struct BatchFileResult: Sendable {
+    /// Seconds of audio processed.
+    public var audioSeconds: Double
+    /// Warnings to print for this input (one line each, naming the file).
+    public var warnings: [String]
+
+    public init(audioSeconds: Double, warnings: [String] = []) {
+        self.audioSeconds = audioSeconds
+        self.warnings = warnings
+    }
+}
+
+/// Processes inputs one at a time into result buffers. A batch makes one worker per concurrent task and
+/// reuses it for many inputs, so a worker can keep its extractors, plans and buffers; it is used by one task
+/// at a time and need not be thread-safe.
+public protocol BatchWorker: AnyObject {
+    /// Writes the output bytes of `item` to `output`.
+    ///
+    /// Throw ``BatchStopped`` when `stop` is raised mid-input (check it per row), ``OutputError`` when the
+    /// output itself cannot be written (that stops the batch), and anything else for a bad input: its
+    /// description becomes the input's one-line error.
+    func process(_ item: BatchItem, into output: ResultBuffer, stop: StopFlag) throws -> BatchFileResult
+}
+
+/// Thrown by a worker that gave up an input because the batch is stopping.
+public struct BatchStopped: Error, Sendable {
+    public init() {}
+}
+
+/// A request to stop a batch, raised from a signal handler or by the batch itself. Workers poll it.
+public final class StopFlag: Sendable {
+    private let state = Atomic<Int32>(0)
+
+    public init() {}
+
+    /// Asks the batch to stop; `signal` is the signal number that asked (for the exit status).
+    /// Async-signal-safe: one atomic store.
+    public func request(signal: Int32) {
+        _ = state.compareExchange(expected: 0, desired: signal, ordering: .relaxed)
+    }
+
+    /// The signal that asked for the stop, or nil while none has.
+    public var signal: Int32? {
+        let s = state.load(ordering: .relaxed)
+        return s == 0 ? nil : s
+    }
+
+    /// Whether a stop was requested.
+    public var isRaised: Bool { state.load(ordering: .relaxed) != 0 }
+
+    /// Throws ``BatchStopped`` when a stop was requested.
+    @inline(__always)
+    public func check() throws {
+        if isRaised { throw BatchStopped() }
+    }
+}
+
+/// Where a batch's output goes.
+public enum BatchDestination: Sendable {
+    /// Standard output, as rows are ready (no journal: not resumable).
+    case standardOutput
+    /// A file made crash-safe and resumable by a journal (``JournaledOutput``); failed inputs are listed in `errors`.
+    case file(path: String, errors: String)
+    /// Kept in memory and returned in ``BatchSummary/collected`` (small outputs such as `info --format table`).
+    case memory
+}
+
+/// A batch to run.
+public struct BatchRequest: Sendable {
+    /// The subcommand, recorded in the journal.
+    public var command: String
+    /// Every setting that changes the output bytes, as canonical text; a resumed run must have the same.
+    public var settings: String
+    /// The whole input list (all shards).
+    public var inputs: [String]
+    /// The part of ``inputs`` to process, or nil for all.
+    public var shard: Shard?
+    /// Inputs processed at the same time.
+    public var jobs: Int
+    /// Start no new input after the first failure.
+    public var failFast = false
+    /// Continue the run recorded in the output's journal.
+    public var resume = false
+    /// The output.
+    public var destination: BatchDestination
+    /// Bytes before the first input's rows (a CSV header).
+    public var header: String
+
+    public init(command: String, settings: String, inputs: [String], shard: Shard? = nil, jobs: Int,
+                failFast: Bool = false, resume: Bool = false, destination: BatchDestination, header: String) {
+        self.command = command
+        self.settings = settings
+        self.inputs = inputs
+        self.shard = shard
+        self.jobs = jobs
+        self.failFast = failFast
+        self.resume = resume
+        self.destination = destination
+        self.header = header
+    }
+}
+
+/// Why a batch ended before its last input.
+public enum BatchStopReason: Sendable, Equatable {
+    /// A signal (SIGINT, SIGTERM) asked it to stop.
+    case signal(Int32)
+    /// `--fail-fast` and an input failed.
+    case failFast
+    /// The output could not be written (the message names it).
+    case outputFailed(String)
+}
+
+/// What a batch did.
+public struct BatchSummary: Sendable {
+    /// Inputs of this run (of the shard, when sharded).
+    public var files = 0
+    /// Inputs already done by the run being resumed.
+    public var resumed = 0
+    /// Inputs processed successfully, including resumed ones.
+    public var ok = 0
+    /// Inputs that failed, including resumed ones.
+    public var failed = 0
+    /// Seconds of audio processed by this invocation.
+    public var audioSeconds = 0.0
+    /// Wall-clock seconds of this invocation.
+    public var wallSeconds = 0.0
+    /// CPU seconds (user + system) of this invocation.
+    public var cpuSeconds = 0.0
+    /// Why the run stopped early, or nil when every input was handled.
+    public var stopReason: BatchStopReason?
+    /// The errors file, when one was written.
+    public var errorsFile: String?
+    /// The output, for ``BatchDestination/memory``.
+    public var collected: String?
+
+    /// One line for the end of a run: files ok and failed, audio hours, wall time, speed.
+    public var line: String {
+        var text = "\(ok + failed) of \(files) files: \(ok) ok, \(failed) failed"
+        if resumed > 0 { text += " (\(resumed) done before resuming)" }
+        text += "; " + formatHours(audioSeconds) + " of audio in " + formatDuration(wallSeconds)
+        if wallSeconds > 0 && audioSeconds > 0 { text += ", " + formatSpeed(audioSeconds / wallSeconds) + " real time" }
+        if let errorsFile { text += "; errors in \(errorsFile)" }
+        return text
+    }
+}
+
+/// Live counts of a running batch, for a progress display on another thread.
+public final class BatchProgress: Sendable {
+    /// A consistent copy of the counts.
+    public struct Snapshot: Sendable {
+        /// Inputs of the run.
+        public var files = 0
+        /// Inputs handled (ok or failed), including resumed ones.
+        public var done = 0
+        /// Inputs that failed.
+        public var failed = 0
+        /// Seconds of audio processed by this invocation.
+        public var audioSeconds = 0.0
+        /// Input bytes handled by this invocation and in total still to do at its start, for the ETA.
+        public var bytesDone: Int64 = 0
+        public var bytesToDo: Int64 = 0
+        /// When this invocation started (``monotonicSeconds()``).
+        public var started = monotonicSeconds()
+
+        /// `files 120/535 (2 failed) | 0.31 h audio | 812x real time | ETA 0:12`.
+        public func line(now: Double = monotonicSeconds()) -> String {
+            let elapsed = max(now - started, 1e-9)
+            var text = "files \(done)/\(files)"
+            if failed > 0 { text += " (\(failed) failed)" }
+            text += " | " + formatHours(audioSeconds) + " audio"
+            if audioSeconds > 0 { text += " | " + formatSpeed(audioSeconds / elapsed) + " real time" }
+            if bytesDone > 0 && bytesToDo > bytesDone {
+                text += " | ETA " + formatDuration(elapsed * Double(bytesToDo - bytesDone) / Double(bytesDone))
+            }
+            return text
+        }
+    }
+
+    private let state = Mutex(Snapshot())
+
+    public init() {}
+
+    /// The current counts.
+    public var snapshot: Snapshot { state.withLock { $0 } }
+
+    func update(_ body: (inout Snapshot) -> Void) { state.withLock { body(&$0) } }
+}
+
+/// Runs `request` with up to `jobs` inputs in flight (Swift structured concurrency: one child task per input,
+/// each borrowing a worker from a pool), writing outputs in input order whatever `jobs` is.
+///
+/// Finished outputs wait in memory (spilled to temporary files past 64 MB in total) for the inputs before them,
+/// so a long input at the head holds up the writing but not the processing of up to 1024 inputs after it.
+/// Failed inputs are reported through `onFailure` in input order and listed in the errors file; the rest go
+/// on. A raised `stop` (a signal) makes the workers give up their current inputs; everything before the
+/// first unfinished input is written and journalled, and `--resume` continues from there.
+///
+/// - Parameters:
+///   - onFailure: called with each failed input's one-line error, in input order.
+///   - onWarning: called with each warning line, in input order.
+///   - makeWorker: makes a worker; called at most `jobs` times.
+/// - Throws: ``OutputError`` or ``JournalError`` when the output cannot be opened or resumed. Failures
+///   later on end the run with ``BatchSummary/stopReason`` set instead.
+public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchProgress = BatchProgress(),
+                     onFailure: @escaping (String) -> Void, onWarning: @escaping (String) -> Void,
+                     makeWorker: @escaping @Sendable () -> any BatchWorker) async throws -> BatchSummary {
+    let startWall = monotonicSeconds(), startCPU = processCPUSeconds()
+    let sizes = fileSizes(request.inputs)
+    let selected = request.shard?.select(sizes: sizes) ?? Array(request.inputs.indices)
+    var summary = BatchSummary()
+    summary.files = selected.count
+
+    // Open the destination; a resumed run skips the inputs its journal already records.
+    var journaled: JournaledOutput? = nil
+    var stream: TextSink? = nil
+    var collectedBuffer: ResultBuffer? = nil
+    var first = 0
+    switch request.destination {
+    case .standardOutput:
+        precondition(!request.resume, "only file outputs can be resumed")
+        stream = TextSink.standardOutput()
+        try stream!.write(request.header)
+    case .memory:
+        collectedBuffer = ResultBuffer(spillThreshold: Int.max)
+        try collectedBuffer!.write(request.header)
+    case .file(let path, let errors):
+        let header = RunJournal.Header(command: request.command, settings: request.settings, inputs: request.inputs.count,
+                                       inputsHash: RunJournal.hash(inputs: request.inputs),
+                                       shard: request.shard.map(\.description), headerBytes: request.header.utf8.count)
+        switch try JournaledOutput.open(path: path, errorsPath: errors, header: header, headerText: request.header,
+                                        resume: request.resume) {
+        case .alreadyComplete(let journal):
+            summary.resumed = journal.entries.count
+            summary.ok = journal.entries.count(where: \.ok)
+            summary.failed = journal.entries.count - summary.ok
+            summary.errorsFile = summary.failed > 0 ? errors : nil
+            return summary
+        case .ready(let output):
+            journaled = output
+            first = output.entries.count
+            guard output.entries.indices.allSatisfy({ output.entries[$0].index == selected[$0] }), first <= selected.count else {
+                throw JournalError(path: RunJournal.path(for: path), cause: "does not match this run's inputs; run without --resume")
+            }
+            summary.resumed = first
+            summary.ok = output.entries.count(where: \.ok)
+            summary.failed = first - summary.ok
+        }
+    }
+
+    progress.update {
+        $0.files = selected.count
+        $0.done = first
+        $0.failed = summary.failed
+        $0.bytesToDo = selected[first...].reduce(0) { $0 + sizes[$1] }
+        $0.started = startWall
+    }
+
+    let pool = WorkerPool(make: makeWorker)
+    let jobs = max(1, request.jobs)
+    let maxPending = raiseOpenFileLimit(wanted: 1024 + 64) - 64
+    let residentBudget = 64 << 20
+    var pending: [Int: WorkOutcome] = [:]
+    var resident = 0
+    var nextToStart = first, nextToCommit = first, running = 0
+    var dispatching = true
+
+    func commit(_ outcome: WorkOutcome, position: Int) throws {
+        let item = selected[position]
+        switch outcome {
+        case .ok(let buffer, let result):
+            if let journaled {
+                try journaled.append(index: item, file: request.inputs[item], bytes: buffer, seconds: result.audioSeconds, error: nil)
+            } else if let stream {
+                try buffer.copy(into: stream)
+            } else {
+                try collectedBuffer!.write(bytes: Array(try buffer.text().utf8))
+            }
+            summary.ok += 1
+            summary.audioSeconds += result.audioSeconds
+            result.warnings.forEach(onWarning)
+            progress.update {
+                $0.done += 1
+                $0.audioSeconds += result.audioSeconds
+                $0.bytesDone += sizes[item]
+            }
+        case .failed(let message):
+            try journaled?.append(index: item, file: request.inputs[item], bytes: nil, seconds: nil, error: message)
+            summary.failed += 1
+            onFailure(message)
+            progress.update {
+                $0.done += 1
+                $0.failed += 1
+                $0.bytesDone += sizes[item]
+            }
+        case .stopped, .fatal:
+            preconditionFailure("not committable")
+        }
+    }
+
+    await withTaskGroup(of: (Int, WorkOutcome).self) { group in
+        func launch() {
+            let position = nextToStart
+            let item = BatchItem(index: selected[position], path: request.inputs[selected[position]])
+            nextToStart += 1
+            running += 1
+            group.addTask {
+                if stop.isRaised { return (position, .stopped) }
+                return (position, pool.withWorker { worker in
+                    let buffer = ResultBuffer()
+                    do {
+                        let result = try worker.process(item, into: buffer, stop: stop)
+                        return .ok(buffer, result)
+                    } catch is BatchStopped {
+                        return .stopped
+                    } catch let error as OutputError {
+                        return .fatal(error.description)
+                    } catch {
+                        let message = "\(error)"
+                        return .failed(message.hasPrefix(item.path) ? message : "\(item.path): \(message)")
+                    }
+                })
+            }
+        }
+        func fill() {
+            while dispatching && running < jobs && nextToStart < selected.count && pending.count < maxPending && !stop.isRaised {
+                launch()
+            }
+        }
+        fill()
+        while let (position, outcome) = await group.next() {
+            running -= 1
+            switch outcome {
+            case .fatal(let message):
+                summary.stopReason = summary.stopReason ?? .outputFailed(message)
+                dispatching = false
+                stop.request(signal: -1)
+            case .failed where request.failFast:
+                // Inputs already running finish, so everything before the failure is written.
+                if summary.stopReason == nil { summary.stopReason = .failFast }
+                dispatching = false
+                fallthrough
+            default:
+                if case .ok(let buffer, _) = outcome {
+                    if resident + buffer.residentCount > residentBudget, position != nextToCommit {
+                        try? buffer.spill()
+                    }
+                    resident += buffer.residentCount
+                }
+                pending[position] = outcome
+            }
+            do {
+                while let next = pending[nextToCommit] {
+                    if case .stopped = next { break }
+                    pending[nextToCommit] = nil
+                    if case .ok(let buffer, _) = next { resident -= buffer.residentCount }
+                    try commit(next, position: nextToCommit)
+                    nextToCommit += 1
+                }
+            } catch {
+                summary.stopReason = summary.stopReason ?? .outputFailed("\(error)")
+                dispatching = false
+                stop.request(signal: -1)
+            }
+            fill()
+        }
+    }
+
+    if summary.stopReason == nil, let signal = stop.signal {
+        summary.stopReason = .signal(signal)
+    }
+    do {
+        if let journaled {
+            if nextToCommit == selected.count && summary.stopReason == nil {
+                try journaled.finish()
+            } else {
+                try journaled.suspend()
+            }
+            if summary.failed > 0 { summary.errorsFile = journaled.errorsPath }
+        } else if let stream {
+            try stream.flush()
+        } else if let collectedBuffer {
+            summary.collected = try collectedBuffer.text()
+        }
+    } catch {
+        summary.stopReason = summary.stopReason ?? .outputFailed("\(error)")
+    }
+    // An input failing after the fail-fast failure but before the stop took effect is still counted above.
+    if summary.stopReason == .failFast && nextToCommit == selected.count { summary.stopReason = nil }
+    summary.wallSeconds = monotonicSeconds() - startWall
+    summary.cpuSeconds = processCPUSeconds() - startCPU
+    return summary
+}
+
+/// A worker's answer for one input.
+private enum WorkOutcome: Sendable {
+    case ok(ResultBuffer, BatchFileResult)
+    case failed(String)
+    case stopped
+    case fatal(String)
+}
+
+/// Workers made on demand and lent to one task at a time.
+private final class WorkerPool: Sendable {
+    /// Hands a worker (not Sendable) from the task that returned it to the next that borrows it.
+    private final class Box: @unchecked Sendable {
+        let worker: any BatchWorker
+        init(_ worker: any BatchWorker) { self.worker = worker }
+    }
+
+    private let make: @Sendable () -> any BatchWorker
+    private let idle = Mutex<[Box]>([])
+
+    init(make: @escaping @Sendable () -> any BatchWorker) { self.make = make }
+
+    func withWorker<T>(_ body: (any BatchWorker) -> T) -> T {
+        let box = idle.withLock { $0.popLast() } ?? Box(make())
+        defer { idle.withLock { $0.append(box) } }
+        return body(box.worker)
+    }
+}
+
+/// CPU seconds (user + system) the process has used so far.
+public func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6
+        + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) * 1e-6
+}
+
+/// Raises the soft limit on open files towards `wanted` (spilled results each hold a descriptor) and
+/// returns the limit in force.
+private func raiseOpenFileLimit(wanted: Int) -> Int {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 256 }
+    if limit.rlim_cur < rlim_t(wanted) {
+        limit.rlim_cur = min(rlim_t(wanted), limit.rlim_max)
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+    return max(80, Int(min(limit.rlim_cur, rlim_t(Int32.max))))
+}

@@ -1,0 +1,171 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Puts the outputs of the shards of one run (`--shard K/N`, K = 0…N-1) back together into exactly what a
+/// single run over all inputs writes: the same bytes in the same order, the same errors file and journal.
+///
+/// Each part is an output file with its journal (CSV or JSON Lines) or an npy output folder (its `index.csv`
+/// and journal; the matrices are hard-linked, or copied across file systems). The parts must come from the
+/// same command, settings and input list, each must be complete, and together they must be all N shards.
+public enum ShardMerge {
+    /// What merging found.
+    public struct Summary: Sendable {
+        /// Inputs in the merged output.
+        public var files: Int
+        /// Of those, inputs that had failed.
+        public var failed: Int
+    }
+
+    /// Merges `parts` into `output` (a file, or a folder for npy parts), listing failed inputs in `errors`.
+    /// - Throws: ``JournalError`` for a part without a complete journal, parts of different runs, or missing
+    ///   or repeated shards; ``OutputError`` when the merged output cannot be written.
+    public static func merge(parts: [String], output: String, errors: String) throws -> Summary {
+        precondition(!parts.isEmpty)
+        let folders = parts.map(isDirectory)
+        guard folders.allSatisfy({ $0 == folders[0] }) else {
+            throw JournalError(path: parts[0], cause: "cannot merge npy folders with CSV or JSON Lines files")
+        }
+        let npy = folders[0]
+        let streams = parts.map { npy ? joinPath($0, "index.csv") : $0 }
+        var journals: [RunJournal] = []
+        for (part, stream) in zip(parts, streams) {
+            guard let journal = try RunJournal.read(path: RunJournal.path(for: stream)) else {
+                throw JournalError(path: part, cause: "no journal (\(RunJournal.path(for: stream))): not the output of a sentio batch")
+            }
+            guard journal.complete else {
+                throw JournalError(path: part, cause: "unfinished run: finish it with --resume before merging")
+            }
+            var st = stat()
+            guard stat(stream, &st) == 0, Int(st.st_size) == (journal.entries.last?.end ?? journal.header.headerBytes) else {
+                throw JournalError(path: part, cause: "its size differs from its journal's: modified after the run")
+            }
+            journals.append(journal)
+        }
+        let first = journals[0].header
+        var shardsSeen: [Int: String] = [:]
+        for (part, journal) in zip(parts, journals) {
+            guard journal.header.sameInputsAndSettings(as: first) else {
+                throw JournalError(path: part, cause: "comes from a different run than \(parts[0]) (command, settings or inputs differ)")
+            }
+            let shard = journal.header.shard.flatMap(Shard.init(parsing:)) ?? Shard(index: 0, count: 1)
+            let count = first.shard.flatMap(Shard.init(parsing:))?.count ?? 1
+            guard shard.count == count else {
+                throw JournalError(path: part, cause: "is shard \(shard) but \(parts[0]) is one of \(count)")
+            }
+            if let other = shardsSeen[shard.index] {
+                throw JournalError(path: part, cause: "shard \(shard) is also \(other)")
+            }
+            shardsSeen[shard.index] = part
+        }
+        let count = first.shard.flatMap(Shard.init(parsing:))?.count ?? 1
+        let missing = (0..<count).filter { shardsSeen[$0] == nil }
+        guard missing.isEmpty else {
+            throw JournalError(path: parts[0], cause: "missing shard\(missing.count > 1 ? "s" : "") \(missing.map { "\($0)/\(count)" }.joined(separator: ", "))")
+        }
+
+        // Every input once, in input order, each with the part and byte range holding its output.
+        var pieces: [(entry: RunJournal.Entry, part: Int, start: Int)] = []
+        for (p, journal) in journals.enumerated() {
+            var start = journal.header.headerBytes
+            for entry in journal.entries {
+                pieces.append((entry, p, start))
+                start = entry.end
+            }
+        }
+        pieces.sort { $0.entry.index < $1.entry.index }
+        guard pieces.count == first.inputs, pieces.enumerated().allSatisfy({ $0.offset == $0.element.entry.index }) else {
+            throw JournalError(path: parts[0], cause: "the shards do not cover every input exactly once")
+        }
+
+        var descriptors: [Int32] = []
+        defer { descriptors.forEach { _ = close($0) } }
+        for stream in streams {
+            let fd = open(stream, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw JournalError(path: stream, cause: String(cString: strerror(errno))) }
+            descriptors.append(fd)
+        }
+        let header = try readRange(descriptors[0], 0..<first.headerBytes, name: streams[0])
+        for p in 1..<parts.count where try readRange(descriptors[p], 0..<first.headerBytes, name: streams[p]) != header {
+            throw JournalError(path: parts[p], cause: "its header differs from \(parts[0])'s")
+        }
+
+        let stream: String
+        if npy {
+            try prepareOutputFolder(output)
+            stream = joinPath(output, "index.csv")
+            let columns = try readTextFileAsOutput(joinPath(parts[0], "columns.csv"))
+            let file = try OutputFile(path: joinPath(output, "columns.csv"))
+            try file.sink.write(columns)
+            try file.commit()
+        } else {
+            stream = output
+        }
+        var merged = first
+        merged.shard = nil
+        guard case .ready(let destination) = try JournaledOutput.open(
+            path: stream, errorsPath: errors, header: merged, headerText: String(decoding: header, as: UTF8.self), resume: false)
+        else { preconditionFailure("a fresh output is always ready") }
+        for piece in pieces {
+            var bytes: ResultBuffer? = nil
+            if piece.entry.ok {
+                let buffer = ResultBuffer()
+                var offset = piece.start
+                while offset < piece.entry.end {
+                    let chunk = min(1 << 20, piece.entry.end - offset)
+                    try buffer.write(bytes: readRange(descriptors[piece.part], offset..<(offset + chunk), name: streams[piece.part]))
+                    offset += chunk
+                }
+                if npy { try linkMatrices(listedIn: buffer, from: parts[piece.part], to: output) }
+                bytes = buffer
+            }
+            try destination.append(index: piece.entry.index, file: piece.entry.file, bytes: bytes,
+                                   seconds: piece.entry.seconds, error: piece.entry.error)
+        }
+        try destination.finish()
+        return Summary(files: pieces.count, failed: pieces.count(where: { !$0.entry.ok }))
+    }
+
+    /// Bytes `range` of the open file `fd`.
+    private static func readRange(_ fd: Int32, _ range: Range<Int>, name: String) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: range.count)
+        var done = 0
+        while done < range.count {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, range.count - done, off_t(range.lowerBound + done)) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw JournalError(path: name, cause: n == 0 ? "shorter than its journal says" : String(cString: strerror(errno))) }
+            done += n
+        }
+        return bytes
+    }
+
+    /// Links (or copies) into `output` the matrices named by the `index.csv` lines in `lines`.
+    private static func linkMatrices(listedIn lines: ResultBuffer, from part: String, to output: String) throws {
+        let table: CSVTable
+        do { table = try CSVTable(parsing: "file,npy,frames\n" + lines.text()) } catch {
+            throw JournalError(path: joinPath(part, "index.csv"), cause: "\(error)")
+        }
+        for row in table.rows {
+            let source = joinPath(part, row[1]), target = joinPath(output, row[1])
+            unlink(target)
+            if link(source, target) == 0 { continue }
+            let file = try OutputFile(path: target)
+            let fd = open(source, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw JournalError(path: source, cause: String(cString: strerror(errno))) }
+            defer { close(fd) }
+            var st = stat()
+            fstat(fd, &st)
+            var offset = 0
+            while offset < Int(st.st_size) {
+                let chunk = min(1 << 20, Int(st.st_size) - offset)
+                try file.sink.write(bytes: readRange(fd, offset..<(offset + chunk), name: source))
+                offset += chunk
+            }
+            try file.commit()
+        }
+    }
+
+    private static func readTextFileAsOutput(_ path: String) throws -> String {
+        do { return try readTextFile(path) } catch { throw JournalError(path: path, cause: error.cause) }
+    }
+}

@@ -1,0 +1,99 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The output bytes of one input, held until the batch writes them in input order.
+///
+/// Bytes stay in memory up to ``spillThreshold``; beyond that they go to an anonymous temporary file (under
+/// `$TMPDIR`, gone when the buffer is), so a one-hour file's frame rows cost disk, not memory, while it waits
+/// for the inputs before it. A buffer belongs to one worker while it is filled and to the writer afterwards.
+public final class ResultBuffer: @unchecked Sendable {
+    /// Bytes kept in memory before spilling to a temporary file.
+    public let spillThreshold: Int
+    private var memory: [UInt8] = []
+    private var spillDescriptor: Int32 = -1
+    private var spilled = 0
+
+    public init(spillThreshold: Int = 1 << 20) {
+        self.spillThreshold = spillThreshold
+    }
+
+    deinit { if spillDescriptor >= 0 { close(spillDescriptor) } }
+
+    /// Total bytes held.
+    public var count: Int { spilled + memory.count }
+
+    /// Bytes held in memory (the rest are on disk).
+    public var residentCount: Int { memory.count }
+
+    /// Appends UTF-8 text.
+    public func write(_ text: String) throws {
+        memory.append(contentsOf: text.utf8)
+        if memory.count > spillThreshold { try spill() }
+    }
+
+    /// Appends raw bytes.
+    public func write(bytes: some Collection<UInt8>) throws {
+        memory.append(contentsOf: bytes)
+        if memory.count > spillThreshold { try spill() }
+    }
+
+    /// Moves the in-memory bytes to the temporary file.
+    public func spill() throws {
+        guard !memory.isEmpty else { return }
+        if spillDescriptor < 0 {
+            let directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+            var template = Array("\(directory)/sentio-result-XXXXXX".utf8CString)
+            let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            guard fd >= 0 else { throw OutputError(path: directory, cause: String(cString: strerror(errno))) }
+            template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+            spillDescriptor = fd
+        }
+        try writeAll(spillDescriptor, memory, name: "temporary result file")
+        spilled += memory.count
+        memory = []
+    }
+
+    /// Writes everything held to `destination`, in order.
+    public func copy(into destination: TextSink) throws {
+        if spilled > 0 {
+            var offset: off_t = 0
+            var block = [UInt8](repeating: 0, count: 1 << 16)
+            while offset < spilled {
+                let n = block.withUnsafeMutableBytes { pread(spillDescriptor, $0.baseAddress!, $0.count, offset) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw OutputError(path: "temporary result file", cause: String(cString: strerror(errno)))
+                }
+                if n == 0 { break }
+                try destination.write(bytes: block[0..<n])
+                offset += off_t(n)
+            }
+        }
+        try destination.write(bytes: memory)
+    }
+
+    /// The bytes as a string (tests and small results).
+    public func text() throws -> String {
+        var bytes: [UInt8] = []
+        if spilled > 0 {
+            bytes = [UInt8](repeating: 0, count: spilled)
+            let n = bytes.withUnsafeMutableBytes { pread(spillDescriptor, $0.baseAddress!, spilled, 0) }
+            guard n == spilled else { throw OutputError(path: "temporary result file", cause: "short read") }
+        }
+        return String(decoding: bytes + memory, as: UTF8.self)
+    }
+}
+
+/// Writes all of `bytes` to `fd`, retrying interrupted and partial writes.
+func writeAll(_ fd: Int32, _ bytes: [UInt8], name: String) throws {
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw OutputError(path: name, cause: String(cString: strerror(errno)))
+        }
+        offset += n
+    }
+}

@@ -1,0 +1,187 @@
+import ArgumentParser
+import Dispatch
+import Sentio
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The audio inputs of a batch command: files, folders, `-` and manifests.
+struct InputArguments: ParsableArguments {
+    @Argument(help: "Audio files, folders (searched recursively for audio files) or - (paths on standard input, one per line).")
+    var inputs: [String] = []
+
+    @Option(help: "A file listing inputs: one path per line, or a CSV table with a 'file' column such as a corpus's labels.csv. Relative paths are relative to the manifest's folder. Repeatable.")
+    var manifest: [String] = []
+
+    @Option(help: "Extensions taken from folders, comma-separated (default: every format libsndfile reads: wav, flac, ogg, opus, mp3, aiff, ...).")
+    var ext: String?
+
+    func validate() throws {
+        if inputs.isEmpty && manifest.isEmpty { throw ValidationError("give audio files, folders, - or --manifest LIST") }
+        if let ext, ext.split(separator: ",").isEmpty { throw ValidationError("--ext needs at least one extension") }
+    }
+
+    /// The ordered, de-duplicated input paths, or a usage error for an unreadable folder or manifest.
+    func collect() throws -> [String] {
+        var extensions = BatchInputs.audioExtensions
+        if let ext {
+            extensions = Set(ext.split(separator: ",").map { $0.trimmingPrefix(".").lowercased() })
+        }
+        let paths: [String]
+        do {
+            paths = try BatchInputs(arguments: inputs, manifests: manifest, extensions: extensions).collect()
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        guard !paths.isEmpty else { throw ValidationError("no audio files found in \((inputs + manifest).joined(separator: ", "))") }
+        return paths
+    }
+}
+
+/// How a batch runs: workers, progress, failures, resumption, sharding.
+struct BatchArguments: ParsableArguments {
+    @Option(help: "Files processed at the same time (default: all processors).")
+    var jobs: Int?
+
+    @Option(help: "Progress and end-of-run summary on standard error: auto (when it is a terminal), always or never.")
+    var progress: ProgressMode = .auto
+
+    @Flag(help: "Start no new file after the first failure (the ones before it are still written).")
+    var failFast = false
+
+    @Flag(help: "Continue the run recorded in the output's journal (OUT.journal) after a crash or interruption, without redoing finished files. Without a journal, a normal run.")
+    var resume = false
+
+    @Option(help: "Process only part K of N (0 <= K < N) of the inputs, balanced by file size, for job arrays; combine the parts with `sentio merge`.")
+    var shard: Shard?
+
+    func validate(output: String?) throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if resume && output == nil { throw ValidationError("--resume needs an output file (-o PATH)") }
+    }
+
+    var workerCount: Int { jobs ?? processorCount }
+}
+
+/// When progress is shown.
+enum ProgressMode: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+}
+
+extension Shard: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+}
+
+/// The part of a batch command's help that describes batches.
+let batchDiscussion = """
+    Inputs are files, folders (searched recursively), - (paths on standard input) and --manifest lists, \
+    duplicates removed, in the order given. Files run in parallel (--jobs) but rows come out in input \
+    order. A bad file gets one error line on standard error and a line in OUT.errors.jsonl, and the others \
+    go on. With -o OUT, rows are written to OUT.partial, renamed to OUT at the end, and OUT.journal records \
+    each finished file: a run killed at any point continues with --resume. --shard K/N processes part of \
+    the inputs; `sentio merge` combines the parts into what one run would have written.
+
+    Exit status: 0 when every file was processed, 1 when some failed or the output could not be written, \
+    2 for a usage error, 128 + N when stopped by signal N (130 for Ctrl-C).
+    """
+
+/// Raised by SIGINT and SIGTERM; the running batch stops cleanly.
+let interruption = StopFlag()
+
+/// Runs `request` with the batch options: signals, progress, one error line per failed input, the summary.
+/// - Throws: `ExitCode` 1 when any input failed or the output failed, 128 + signal when interrupted.
+func runBatchCommand(_ request: BatchRequest, options: BatchArguments,
+                     makeWorker: @escaping @Sendable () -> any BatchWorker) async throws -> BatchSummary {
+    let handler: @convention(c) (Int32) -> Void = { signal in
+        // A second signal while stopping ends the process at once.
+        if interruption.isRaised { _exit(128 + signal) }
+        interruption.request(signal: signal)
+    }
+    signal(SIGINT, handler)
+    signal(SIGTERM, handler)
+    defer {
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+
+    let terminal = isatty(STDERR_FILENO) != 0
+    let show = options.progress == .always || (options.progress == .auto && terminal)
+    let progress = BatchProgress()
+    let display = show ? ProgressDisplay(progress: progress, terminal: terminal) : nil
+    display?.start()
+    let summary: BatchSummary
+    do {
+        summary = try await runBatch(request, stop: interruption, progress: progress,
+                                     onFailure: { display?.clear(); reportError($0) },
+                                     onWarning: { display?.clear(); reportWarning($0) },
+                                     makeWorker: makeWorker)
+    } catch {
+        display?.stop()
+        reportError("\(error)")
+        throw ExitCode(ExitStatus.someInputsFailed)
+    }
+    display?.stop()
+    if show { try? TextSink.standardError().write("sentio: \(summary.line)\n") }
+    switch summary.stopReason {
+    case .signal(let signal)?:
+        var message = "stopped by signal \(signal) after \(summary.ok + summary.failed) of \(summary.files) files"
+        if case .file = request.destination { message += "; run the same command with --resume to finish" }
+        reportError(message)
+        throw ExitCode(128 + signal)
+    case .outputFailed(let message)?:
+        reportError(message)
+        throw ExitCode(ExitStatus.someInputsFailed)
+    case .failFast?, nil:
+        if summary.failed > 0 { throw ExitCode(ExitStatus.someInputsFailed) }
+    }
+    return summary
+}
+
+/// Redraws the progress line on standard error: in place twice a second on a terminal, otherwise a new
+/// line every 10 seconds.
+final class ProgressDisplay: @unchecked Sendable {
+    private let progress: BatchProgress
+    private let terminal: Bool
+    private let timer: DispatchSourceTimer
+    private let queue = DispatchQueue(label: "sentio.progress")
+    private var drawn = false
+
+    init(progress: BatchProgress, terminal: Bool) {
+        self.progress = progress
+        self.terminal = terminal
+        timer = DispatchSource.makeTimerSource(queue: queue)
+    }
+
+    func start() {
+        let interval = terminal ? 0.5 : 10.0
+        timer.schedule(deadline: .now() + interval, repeating: interval)
+        timer.setEventHandler { [self] in draw() }
+        timer.resume()
+    }
+
+    private func draw() {
+        let line = "sentio: " + progress.snapshot.line()
+        try? TextSink.standardError().write(terminal ? "\r\u{1B}[K" + line : line + "\n")
+        drawn = terminal
+    }
+
+    /// Removes the progress line so that another line can be printed.
+    func clear() {
+        queue.sync {
+            if drawn { try? TextSink.standardError().write("\r\u{1B}[K") }
+            drawn = false
+        }
+    }
+
+    func stop() {
+        timer.cancel()
+        clear()
+    }
+}
+
+/// Where a batch command writes: `-o PATH` as a crash-safe file with `PATH.errors.jsonl`, else standard output.
+func batchDestination(output: String?) -> BatchDestination {
+    guard let output else { return .standardOutput }
+    return .file(path: output, errors: output + ".errors.jsonl")
+}

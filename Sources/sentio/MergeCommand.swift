@@ -1,0 +1,41 @@
+import ArgumentParser
+import Sentio
+
+/// `sentio merge PARTS... -o OUT`: combines the outputs of `--shard K/N` runs.
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Combine the outputs of the shards of one run (--shard K/N) into what a single run writes.",
+        discussion: """
+            Give every part (the N outputs of --shard 0/N ... N-1/N, in any order); each must have finished \
+            and keep its journal (PART.journal, or index.csv.journal in an npy folder). The merged output has \
+            the same rows in the same order as a single run over all inputs, with OUT.journal and \
+            OUT.errors.jsonl as that run would have written them. npy folders merge into a folder (matrices \
+            hard-linked when possible).
+            """
+    )
+
+    @Argument(help: "The shard outputs (files, or npy folders).")
+    var parts: [String]
+
+    @Option(name: .shortAndLong, help: "Merged output file (or folder for npy parts).")
+    var output: String
+
+    func validate() throws {
+        if parts.isEmpty { throw ValidationError("give the shard outputs to merge") }
+        if parts.contains(output) { throw ValidationError("-o \(output) is one of the parts") }
+    }
+
+    func run() throws {
+        let errors = isDirectory(parts[0]) ? output + "/errors.jsonl" : output + ".errors.jsonl"
+        do {
+            let summary = try ShardMerge.merge(parts: parts, output: output, errors: errors)
+            if summary.failed > 0 {
+                reportWarning("\(summary.failed) of \(summary.files) inputs had failed in their shards; they are listed in \(errors)")
+            }
+        } catch {
+            reportError("\(error)")
+            throw ExitCode(ExitStatus.someInputsFailed)
+        }
+    }
+}
