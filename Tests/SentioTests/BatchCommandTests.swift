@@ -1,0 +1,191 @@
+import Foundation
+import Testing
+@testable import Sentio
+
+/// The batch options of `info`, `features` and `score` run end to end on Fixtures/.
+@Suite("Batch commands")
+struct BatchCommandTests {
+    static let good = ["speech-en.wav", "tone-440-16k.wav", "chirp-16k.wav", "speech-en-2.wav", "noise-16k.wav",
+                       "speech-en-22k05.flac", "stereo-48k.wav", "speech-en-3.wav", "silence-16k.wav"].map(Fixture.audio)
+    static let bad = try! FileManager.default.contentsOfDirectory(atPath: Fixture.path("bad")).sorted().map(Fixture.bad)
+    /// Good and bad files interleaved.
+    static let mixed = zip(good, bad).flatMap { [$0, $1] } + good.dropFirst(bad.count) + bad.dropFirst(good.count)
+
+    private func data(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+
+    @Test("--jobs 1 and --jobs 3 write byte-identical outputs", arguments: [
+        ["features", "--set", "mfcc,pitch"],
+        ["features", "--set", "egemaps", "--level", "files", "--format", "jsonl"],
+        ["score", "--segment", "1"],
+        ["info"],
+    ])
+    func jobsDoNotChangeOutput(_ command: [String]) throws {
+        let dir = try Fixture.temporaryDirectory()
+        var outputs: [Data] = []
+        for jobs in ["1", "3"] {
+            let out = dir.appendingPathComponent("out-\(jobs)").path
+            let r = try SentioCLI.run(command + Self.good + ["--jobs", jobs, "-o", out])
+            #expect(r.status == 0, "\(r.stderr)")
+            outputs.append(try data(out))
+        }
+        #expect(outputs[0] == outputs[1])
+        #expect(outputs[0].count > 100)
+    }
+
+    @Test("good files mixed with the bad-file zoo: exit 1, one error per bad file, complete rows for every good file")
+    func badFileZoo() throws {
+        let dir = try Fixture.temporaryDirectory()
+        let mixed = dir.appendingPathComponent("mixed.csv").path, clean = dir.appendingPathComponent("clean.csv").path
+        let r = try SentioCLI.run(["features", "--set", "mfcc,energy"] + Self.mixed + ["--jobs", "2", "-o", mixed])
+        #expect(r.status == 1)
+        #expect(r.stderrLines.count == Self.bad.count, "\(r.stderr)")
+        for path in Self.bad { #expect(r.stderrLines.contains { $0.hasPrefix("sentio: \(path): ") }, "\(path)") }
+        let errors = try String(contentsOfFile: mixed + ".errors.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(errors.count == Self.bad.count)
+        #expect(errors.allSatisfy { $0.hasPrefix("{\"file\":") && $0.contains("\"error\":") })
+        // The good files' rows, in input order, are exactly those of a run over the good files alone.
+        let c = try SentioCLI.run(["features", "--set", "mfcc,energy"] + Self.good + ["-o", clean])
+        #expect(c.status == 0)
+        let goodOrder = Self.mixed.filter { Self.good.contains($0) }
+        let cleanRows = try String(contentsOfFile: clean, encoding: .utf8).split(separator: "\n")
+        let byFile = Dictionary(grouping: cleanRows.dropFirst(), by: { $0.prefix(while: { $0 != "," }) })
+        let expected = [cleanRows[0]] + goodOrder.flatMap { byFile[Substring($0)]! }
+        #expect(try String(contentsOfFile: mixed, encoding: .utf8).split(separator: "\n") == expected)
+        #expect(!FileManager.default.fileExists(atPath: clean + ".errors.jsonl"))
+    }
+
+    @Test("3 shards merged equal one run (CSV, and npy folders)", arguments: ["csv", "npy"])
+    func shardsMerge(_ format: String) throws {
+        let dir = try Fixture.temporaryDirectory()
+        let inputs = Self.mixed
+        func out(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        let base = ["features", "--set", "mfcc,pitch", "--format", format] + inputs
+        #expect(try SentioCLI.run(base + ["-o", out("whole")]).status == 1)
+        for k in 0..<3 {
+            let r = try SentioCLI.run(base + ["--shard", "\(k)/3", "-o", out("part\(k)")])
+            #expect(r.status <= 1, "\(r.stderr)")
+        }
+        let m = try SentioCLI.run(["merge", out("part1"), out("part0"), out("part2"), "-o", out("merged")])
+        #expect(m.status == 0, "\(m.stderr)")
+        if format == "npy" {
+            let names = try FileManager.default.contentsOfDirectory(atPath: out("whole")).sorted()
+            #expect(try FileManager.default.contentsOfDirectory(atPath: out("merged")).sorted() == names)
+            for name in names { #expect(try data(out("whole/\(name)")) == data(out("merged/\(name)")), "\(name)") }
+        } else {
+            for suffix in ["", ".journal", ".errors.jsonl"] { #expect(try data(out("whole") + suffix) == data(out("merged") + suffix)) }
+        }
+        let missing = try SentioCLI.run(["merge", out("part1"), out("part0"), "-o", out("bad")])
+        #expect(missing.status == 1 && missing.stderr.contains("missing shard 2/3"))
+    }
+
+    /// Starts `sentio ARGS`, SIGKILLs it after `delay` seconds (if still running); returns whether it was killed.
+    private func runAndKill(_ arguments: [String], after delay: Double) throws -> Bool {
+        let process = Process()
+        process.executableURL = SentioCLI.executable
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(UInt32(delay * 1e6))
+        let killed = process.isRunning && kill(process.processIdentifier, SIGKILL) == 0
+        process.waitUntilExit()
+        return killed && process.terminationReason == .uncaughtSignal
+    }
+
+    @Test("SIGKILL at random moments followed by --resume gives the uninterrupted output, byte for byte")
+    func killAndResume() throws {
+        let dir = try Fixture.temporaryDirectory()
+        let inputs = Self.mixed + [Fixture.path("voice")]
+        let command = ["features", "--set", "mfcc,pitch,voice"] + inputs + ["--jobs", "2"]
+        let reference = dir.appendingPathComponent("reference.csv").path
+        let started = monotonicSeconds()
+        #expect(try SentioCLI.run(command + ["-o", reference]).status == 1)
+        let duration = monotonicSeconds() - started
+        var generator = SeededRandom(seed: 7)
+        var interrupted = 0
+        for trial in 0..<5 {
+            let out = dir.appendingPathComponent("trial\(trial).csv").path
+            // Kill points spread over the run: early (before the journal exists) to near the end.
+            let delay = duration * (0.05 + 0.9 * Double(generator.next() % 1000) / 1000)
+            if try runAndKill(command + ["-o", out], after: delay) {
+                interrupted += 1
+                #expect(!FileManager.default.fileExists(atPath: out), "a killed run leaves nothing under the final name")
+            }
+            let r = try SentioCLI.run(command + ["-o", out, "--resume"])
+            #expect(r.status == 1, "\(r.stderr)")
+            #expect(try data(out) == data(reference), "trial \(trial), killed after \(delay) s")
+            #expect(try data(out + ".errors.jsonl") == data(reference + ".errors.jsonl"))
+            #expect(!FileManager.default.fileExists(atPath: out + ".partial"))
+        }
+        #expect(interrupted >= 3, "most kills should land mid-run")
+    }
+
+    @Test("SIGINT stops cleanly: exit 130, a summary of what was done, and --resume finishes the job")
+    func interruptAndResume() throws {
+        let dir = try Fixture.temporaryDirectory()
+        let out = dir.appendingPathComponent("out.jsonl").path
+        let command = ["features", "--set", "mfcc,pitch,voice", "--format", "jsonl"] + Self.good + [Fixture.path("voice"), "--jobs", "2", "-o", out]
+        let process = Process()
+        process.executableURL = SentioCLI.executable
+        process.arguments = command
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        usleep(300_000)
+        process.interrupt()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        if process.terminationStatus != 0 {
+            #expect(process.terminationStatus == 130)
+            #expect(message.contains("stopped by signal 2") && message.contains("--resume"), "\(message)")
+        }
+        #expect(try SentioCLI.run(command + ["--resume"]).status == 0)
+        let whole = dir.appendingPathComponent("whole.jsonl").path
+        #expect(try SentioCLI.run(Array(command.dropLast()) + [whole]).status == 0)
+        #expect(try data(out) == data(whole))
+    }
+
+    @Test("inputs from a folder, a manifest and stdin; --ext; duplicates removed")
+    func inputSources() throws {
+        let dir = try Fixture.temporaryDirectory()
+        let list = dir.appendingPathComponent("list.txt")
+        try "\(Fixture.audio("tone-440-16k.wav"))\n\(Fixture.audio("chirp-16k.wav"))\n".write(to: list, atomically: true, encoding: .utf8)
+        let r = try SentioCLI.run(["info", "--format", "csv", "--header-only", "--ext", "flac,ogg", Fixture.path("audio"), "-",
+                                   "--manifest", list.path],
+                                  stdin: "\(Fixture.audio("chirp-16k.wav"))\n\(Fixture.path("audio"))/../audio/tone-440-16k.wav\n")
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = r.stdoutLines.dropFirst().map { String($0.prefix(while: { $0 != "," })) }
+        #expect(files == [Fixture.audio("speech-en-22k05.flac"), Fixture.audio("speech-en.ogg"), Fixture.audio("chirp-16k.wav"),
+                          Fixture.path("audio") + "/../audio/tone-440-16k.wav", Fixture.audio("tone-440-16k.wav")])
+        let empty = try SentioCLI.run(["info", "--ext", "xyz", Fixture.path("audio")])
+        #expect(empty.status == 2 && empty.stderr.contains("no audio files found"))
+    }
+
+    @Test("progress: never prints nothing but errors; always ends with a one-line summary")
+    func progressModes() throws {
+        let quiet = try SentioCLI.run(["info", "--progress", "never"] + Self.good + [Fixture.bad("nan.wav")])
+        #expect(quiet.status == 1 && quiet.stderrLines == ["sentio: \(Fixture.bad("nan.wav")): non-finite sample (NaN or Inf) at frame 100"])
+        let auto = try SentioCLI.run(["info"] + Self.good)
+        #expect(auto.status == 0 && auto.stderr.isEmpty, "not a terminal: auto shows nothing")
+        let loud = try SentioCLI.run(["info", "--progress", "always"] + Self.good + [Fixture.bad("nan.wav")])
+        let last = try #require(loud.stderrLines.last)
+        #expect(last.hasPrefix("sentio: 10 of 10 files: 9 ok, 1 failed;") && last.contains("of audio in"), "\(last)")
+    }
+
+    @Test("--fail-fast stops starting files after the first failure; exit 1")
+    func failFast() throws {
+        let r = try SentioCLI.run(["info", "--fail-fast", "--jobs", "1", Fixture.bad("nan.wav")] + Self.good)
+        #expect(r.status == 1 && r.stderrLines.count == 1)
+        #expect(r.stdoutLines.count == 1, "only the header: nothing after the failure")
+    }
+
+    @Test("usage errors: --resume without -o, a bad --shard, --jobs 0; an unwritable output is one error line")
+    func usage() throws {
+        for args in [["--resume"], ["--shard", "3/3"], ["--shard", "x"], ["--jobs", "0"]] {
+            let r = try SentioCLI.run(["info", Fixture.audio("tone-440-16k.wav")] + args)
+            #expect(r.status == 2, "\(args): \(r.stderr)")
+        }
+        let r = try SentioCLI.run(["features", Fixture.audio("tone-440-16k.wav"), "-o", "/nonexistent/dir/out.csv"])
+        #expect(r.status == 1 && r.stderrLines.count == 1 && r.stderr.contains("/nonexistent/dir/out.csv"))
+    }
+}
