@@ -82,14 +82,16 @@ struct BatchEngineTests {
             let othersDone: Counter
             init(_ counter: Counter) { othersDone = counter }
             func process(_ item: BatchItem, into output: ResultBuffer, stop: StopFlag) throws -> BatchFileResult {
+                var line = "\(item.index)\n"
                 if item.index == 0 {
-                    // Finishes only once all 19 others have been processed (or gives up after 20 s).
-                    let deadline = monotonicSeconds() + 20
+                    // Finishes only once all 19 others have been processed (or gives up after 60 s).
+                    let deadline = monotonicSeconds() + 60
                     while othersDone.value.load(ordering: .relaxed) < 19 && monotonicSeconds() < deadline { usleep(1000) }
+                    if othersDone.value.load(ordering: .relaxed) < 19 { line = "timed out\n" }
                 } else {
                     othersDone.value.wrappingAdd(1, ordering: .relaxed)
                 }
-                try output.write("\(item.index)\n")
+                try output.write(line)
                 return BatchFileResult(audioSeconds: 1)
             }
         }
@@ -97,7 +99,6 @@ struct BatchEngineTests {
         let (summary, _) = try await run(inputs, jobs: 2) { Gate(counter) }
         #expect(counter.value.load(ordering: .relaxed) == 19)
         #expect(summary.collected == "header\n" + (0..<20).map { "\($0)\n" }.joined())
-        #expect(summary.wallSeconds < 15)
     }
 
     @Test("a raised stop flag ends the run early with the signal as reason; resuming completes the same output")

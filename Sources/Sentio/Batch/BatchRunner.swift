@@ -200,8 +200,9 @@ public final class BatchProgress: Sendable {
     func update(_ body: (inout Snapshot) -> Void) { state.withLock { body(&$0) } }
 }
 
-/// Runs `request` with up to `jobs` inputs in flight (Swift structured concurrency: one child task per input,
-/// each borrowing a worker from a pool), writing outputs in input order whatever `jobs` is.
+/// Runs `request` with up to `jobs` inputs in flight (Swift structured concurrency: one child task per input on
+/// `jobs` dedicated threads, each borrowing a worker from a pool), writing outputs in input order whatever
+/// `jobs` is.
 ///
 /// Finished outputs wait in memory (spilled to temporary files past 64 MB in total) for the inputs before them,
 /// so a long input at the head holds up the writing but not the processing of up to 1024 inputs after it.
@@ -311,13 +312,15 @@ public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchPro
         }
     }
 
+    let threads = WorkerThreads(count: jobs)
+    defer { threads.shutdown() }
     await withTaskGroup(of: (Int, WorkOutcome).self) { group in
         func launch() {
             let position = nextToStart
             let item = BatchItem(index: selected[position], path: request.inputs[selected[position]])
             nextToStart += 1
             running += 1
-            group.addTask {
+            group.addTask(executorPreference: threads) {
                 if stop.isRaised { return (position, .stopped) }
                 return (position, pool.withWorker { worker in
                     let buffer = ResultBuffer()
