@@ -44,7 +44,7 @@ struct BatchArguments: ParsableArguments {
     @Option(help: "Files processed at the same time (default: all processors).")
     var jobs: Int?
 
-    @Option(help: "Progress and end-of-run summary on standard error: auto (when it is a terminal), always or never.")
+    @Option(help: "Progress and end-of-run summary on standard error: auto (when it is a terminal), always or never (nothing but error lines: no warnings either).")
     var progress: ProgressMode = .auto
 
     @Flag(help: "Start no new file after the first failure (the ones before it are still written).")
@@ -114,7 +114,11 @@ func runBatchCommand(_ request: BatchRequest, options: BatchArguments,
     do {
         summary = try await runBatch(request, stop: interruption, progress: progress,
                                      onFailure: { display?.clear(); reportError($0) },
-                                     onWarning: { display?.clear(); reportWarning($0) },
+                                     onWarning: { message in
+                                         guard options.progress != .never else { return }
+                                         display?.clear()
+                                         reportWarning(message)
+                                     },
                                      makeWorker: makeWorker)
     } catch {
         display?.stop()

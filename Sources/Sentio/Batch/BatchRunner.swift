@@ -250,15 +250,15 @@ public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchPro
             summary.failed = journal.entries.count - summary.ok
             summary.errorsFile = summary.failed > 0 ? errors : nil
             return summary
-        case .ready(let output):
+        case .ready(let output, let resumed):
             journaled = output
-            first = output.entries.count
-            guard output.entries.indices.allSatisfy({ output.entries[$0].index == selected[$0] }), first <= selected.count else {
+            first = resumed.count
+            guard first <= selected.count, resumed.indices.allSatisfy({ resumed[$0].index == selected[$0] }) else {
                 throw JournalError(path: RunJournal.path(for: path), cause: "does not match this run's inputs; run without --resume")
             }
             summary.resumed = first
-            summary.ok = output.entries.count(where: \.ok)
-            summary.failed = first - summary.ok
+            summary.failed = output.failures.count
+            summary.ok = first - summary.failed
         }
     }
 

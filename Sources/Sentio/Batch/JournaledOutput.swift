@@ -26,8 +26,11 @@ final class JournaledOutput {
     private(set) var written: Int
     /// Entries of this output whose journal lines are not yet written.
     private var pending: [RunJournal.Entry] = []
-    /// Every entry, including those of the run being resumed.
-    private(set) var entries: [RunJournal.Entry]
+    /// The failed inputs, including those of the run being resumed (only these are kept: a run over millions
+    /// of files must not hold an entry per file).
+    private(set) var failures: [RunJournal.Entry]
+    /// Inputs recorded, including those of the run being resumed.
+    private(set) var recorded: Int
     private var lastSync = monotonicSeconds()
     private var closed = false
 
@@ -37,8 +40,8 @@ final class JournaledOutput {
 
     /// What opening found.
     enum Opening {
-        /// Ready for the inputs after `entries` (empty for a fresh run).
-        case ready(JournaledOutput)
+        /// Ready for the inputs after `resumed`, the entries of the run being continued (none for a fresh run).
+        case ready(JournaledOutput, resumed: [RunJournal.Entry])
         /// A resumed run that had already finished: nothing to do.
         case alreadyComplete(RunJournal)
     }
@@ -82,22 +85,22 @@ final class JournaledOutput {
                 throw OutputError(path: path, cause: String(cString: strerror(errno)))
             }
             output = JournaledOutput(path: path, errorsPath: errorsPath, header: header, data: sink, written: end,
-                                     entries: previous.entries)
+                                     resumed: previous.entries)
             try output.writeJournal(RunJournal(header: header, entries: previous.entries, complete: false).text)
         } else {
             guard ftruncate(fd, 0) == 0 else { throw OutputError(path: path, cause: String(cString: strerror(errno))) }
             try sink.write(headerText)
             output = JournaledOutput(path: path, errorsPath: errorsPath, header: header, data: sink,
-                                     written: headerText.utf8.count, entries: [])
+                                     written: headerText.utf8.count, resumed: [])
             try sink.flush()
             try sink.sync()
             try output.writeJournal(RunJournal(header: header, entries: [], complete: false).text)
         }
-        return .ready(output)
+        return .ready(output, resumed: previous?.entries ?? [])
     }
 
     private init(path: String, errorsPath: String, header: RunJournal.Header, data: TextSink, written: Int,
-                 entries: [RunJournal.Entry]) {
+                 resumed: [RunJournal.Entry]) {
         self.path = path
         self.errorsPath = errorsPath
         partialPath = path + ".partial"
@@ -105,7 +108,8 @@ final class JournaledOutput {
         self.header = header
         self.data = data
         self.written = written
-        self.entries = entries
+        failures = resumed.filter { !$0.ok }
+        recorded = resumed.count
     }
 
     deinit { if journalDescriptor >= 0 { close(journalDescriptor) } }
@@ -127,7 +131,8 @@ final class JournaledOutput {
             written += bytes.count
         }
         let entry = RunJournal.Entry(index: index, file: file, ok: error == nil, end: written, seconds: seconds, error: error)
-        entries.append(entry)
+        if !entry.ok { failures.append(entry) }
+        recorded += 1
         pending.append(entry)
         if monotonicSeconds() - lastSync >= Self.syncInterval { try sync() }
     }
@@ -149,7 +154,7 @@ final class JournaledOutput {
     /// errors file.
     func finish() throws {
         try sync()
-        let completion = RunJournal(header: header, entries: entries, complete: true).completion
+        let completion = RunJournal.Completion(complete: true, ok: recorded - failures.count, failed: failures.count)
         try writeAll(journalDescriptor, Array(RunJournal.line(completion).utf8), name: journalPath)
         guard fsync(journalDescriptor) == 0 || errno == EINVAL else {
             throw OutputError(path: journalPath, cause: String(cString: strerror(errno)))
@@ -168,7 +173,7 @@ final class JournaledOutput {
     }
 
     private func writeErrors() throws {
-        let text = RunJournal(header: header, entries: entries, complete: false).errorsText
+        let text = RunJournal.errorsText(failures)
         if text.isEmpty {
             unlink(errorsPath)
             return

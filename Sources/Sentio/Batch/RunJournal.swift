@@ -124,22 +124,20 @@ public struct RunJournal: Sendable, Equatable {
         return String(decoding: try! encoder.encode(value), as: UTF8.self) + "\n"
     }
 
-    /// The completion line's content.
-    var completion: Completion {
-        Completion(complete: true, ok: entries.count(where: \.ok), failed: entries.count(where: { !$0.ok }))
-    }
-
     /// The whole journal as text.
     var text: String {
         var text = Self.line(header)
         for entry in entries { text += Self.line(entry) }
-        if complete { text += Self.line(completion) }
+        if complete {
+            let failed = entries.count(where: { !$0.ok })
+            text += Self.line(Completion(complete: true, ok: entries.count - failed, failed: failed))
+        }
         return text
     }
 
-    /// The errors file of the run: one JSON object `{"file":…,"error":…}` per failed input, in input order,
-    /// the error being the cause without the leading path.
-    var errorsText: String {
+    /// The errors file of a run: one JSON object `{"file":…,"error":…}` per failed input in `entries`, in
+    /// their order, the error being the cause without the leading path.
+    static func errorsText(_ entries: [Entry]) -> String {
         entries.filter { !$0.ok }.map { entry in
             var cause = entry.error ?? ""
             if cause.hasPrefix(entry.file + ": ") { cause.removeFirst(entry.file.count + 2) }

@@ -103,7 +103,7 @@ public enum ShardMerge {
         }
         var merged = first
         merged.shard = nil
-        guard case .ready(let destination) = try JournaledOutput.open(
+        guard case .ready(let destination, _) = try JournaledOutput.open(
             path: stream, errorsPath: errors, header: merged, headerText: String(decoding: header, as: UTF8.self), resume: false)
         else { preconditionFailure("a fresh output is always ready") }
         for piece in pieces {

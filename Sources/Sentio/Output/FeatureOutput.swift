@@ -70,7 +70,8 @@ public final class FeatureRowEncoder {
         case .jsonl: filePrefix = "{\"file\":" + jsonQuoted(path)
         case .npy:
             matrixName = npyName
-            let file = try OutputFile(path: joinPath(directory!, npyName))
+            // A fixed temporary name: a matrix left half-written by a killed run is overwritten when it is redone.
+            let file = try OutputFile(path: joinPath(directory!, npyName), temporaryPath: joinPath(directory!, npyName + ".partial"))
             try file.sink.write(bytes: NpyMatrix.header(rows: 0, columns: columns.count + 2, length: Self.npyHeaderSize))
             matrix = file
         }

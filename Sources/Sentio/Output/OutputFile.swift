@@ -15,9 +15,15 @@ public final class OutputFile {
 
     /// Creates the temporary file next to `path`.
     /// - Throws: ``OutputError`` naming `path` when its folder is missing or not writable.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(path: path, temporaryPath: "\(path).partial-\(getpid())")
+    }
+
+    /// Creates (or truncates) `temporaryPath` for `path`: a fixed name lets a resumed run overwrite what a
+    /// killed one left instead of leaving it behind.
+    public init(path: String, temporaryPath: String) throws {
         self.path = path
-        temporaryPath = "\(path).partial-\(getpid())"
+        self.temporaryPath = temporaryPath
         let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw OutputError(path: path, cause: String(cString: strerror(errno))) }
         sink = TextSink(fd: fd, name: path, owns: true, threshold: 1 << 16)
