@@ -44,8 +44,10 @@ public struct BatchStopped: Error, Sendable {
 /// A request to stop a batch, raised from a signal handler or by the batch itself. Workers poll it.
 public final class StopFlag: Sendable {
     private let state = Atomic<Int32>(0)
+    private let parent: StopFlag?
 
-    public init() {}
+    /// A flag that is also raised whenever `parent` is.
+    public init(following parent: StopFlag? = nil) { self.parent = parent }
 
     /// Asks the batch to stop; `signal` is the signal number that asked (for the exit status).
     /// Async-signal-safe: one atomic store.
@@ -53,14 +55,14 @@ public final class StopFlag: Sendable {
         _ = state.compareExchange(expected: 0, desired: signal, ordering: .relaxed)
     }
 
-    /// The signal that asked for the stop, or nil while none has.
+    /// The signal that asked for the stop (this flag's or its parent's), or nil while none has.
     public var signal: Int32? {
         let s = state.load(ordering: .relaxed)
-        return s == 0 ? nil : s
+        return s != 0 ? s : parent?.signal
     }
 
     /// Whether a stop was requested.
-    public var isRaised: Bool { state.load(ordering: .relaxed) != 0 }
+    public var isRaised: Bool { state.load(ordering: .relaxed) != 0 || parent?.isRaised == true }
 
     /// Throws ``BatchStopped`` when a stop was requested.
     @inline(__always)
@@ -312,6 +314,8 @@ public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchPro
         }
     }
 
+    // Raised by the caller's flag (signals) or by this run when its output fails.
+    let cancel = StopFlag(following: stop)
     let threads = WorkerThreads(count: jobs)
     defer { threads.shutdown() }
     await withTaskGroup(of: (Int, WorkOutcome).self) { group in
@@ -321,11 +325,11 @@ public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchPro
             nextToStart += 1
             running += 1
             group.addTask(executorPreference: threads) {
-                if stop.isRaised { return (position, .stopped) }
+                if cancel.isRaised { return (position, .stopped) }
                 return (position, pool.withWorker { worker in
                     let buffer = ResultBuffer()
                     do {
-                        let result = try worker.process(item, into: buffer, stop: stop)
+                        let result = try worker.process(item, into: buffer, stop: cancel)
                         return .ok(buffer, result)
                     } catch is BatchStopped {
                         return .stopped
@@ -339,7 +343,7 @@ public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchPro
             }
         }
         func fill() {
-            while dispatching && running < jobs && nextToStart < selected.count && pending.count < maxPending && !stop.isRaised {
+            while dispatching && running < jobs && nextToStart < selected.count && pending.count < maxPending && !cancel.isRaised {
                 launch()
             }
         }
@@ -350,7 +354,7 @@ public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchPro
             case .fatal(let message):
                 summary.stopReason = summary.stopReason ?? .outputFailed(message)
                 dispatching = false
-                stop.request(signal: -1)
+                cancel.request(signal: SIGTERM)
             case .failed where request.failFast:
                 // Inputs already running finish, so everything before the failure is written.
                 if summary.stopReason == nil { summary.stopReason = .failFast }
@@ -376,7 +380,7 @@ public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchPro
             } catch {
                 summary.stopReason = summary.stopReason ?? .outputFailed("\(error)")
                 dispatching = false
-                stop.request(signal: -1)
+                cancel.request(signal: SIGTERM)
             }
             fill()
         }
@@ -385,6 +389,8 @@ public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchPro
     if summary.stopReason == nil, let signal = stop.signal {
         summary.stopReason = .signal(signal)
     }
+    // A fail-fast failure on the last inputs left nothing unstarted: the run is complete.
+    if summary.stopReason == .failFast && nextToCommit == selected.count { summary.stopReason = nil }
     do {
         if let journaled {
             if nextToCommit == selected.count && summary.stopReason == nil {
@@ -401,8 +407,6 @@ public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchPro
     } catch {
         summary.stopReason = summary.stopReason ?? .outputFailed("\(error)")
     }
-    // An input failing after the fail-fast failure but before the stop took effect is still counted above.
-    if summary.stopReason == .failFast && nextToCommit == selected.count { summary.stopReason = nil }
     summary.wallSeconds = monotonicSeconds() - startWall
     summary.cpuSeconds = processCPUSeconds() - startCPU
     return summary

@@ -88,6 +88,9 @@ final class JournaledOutput {
                                      resumed: previous.entries)
             try output.writeJournal(RunJournal(header: header, entries: previous.entries, complete: false).text)
         } else {
+            // An old journal must not outlive the partial file it describes: a crash before the new journal is
+            // written then resumes as a fresh run.
+            unlink(journalPath)
             guard ftruncate(fd, 0) == 0 else { throw OutputError(path: path, cause: String(cString: strerror(errno))) }
             try sink.write(headerText)
             output = JournaledOutput(path: path, errorsPath: errorsPath, header: header, data: sink,
