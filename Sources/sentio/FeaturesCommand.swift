@@ -108,7 +108,7 @@ struct FeaturesCommand: AsyncParsableCommand {
         } else {
             destination = batchDestination(output: output)
         }
-        let npyNames = format == .npy ? FeatureRowEncoder.npyNames(paths) : []
+        let npyNames = format == .npy ? perInputFileNames(paths, extension: ".npy") : []
         let request = BatchRequest(
             command: "features",
             settings: "sets=\(sets.sets.map(\.rawValue)) preset=\(preset) pitch=\(pitchFloor)-\(pitchCeiling) level=\(level) "

@@ -31,10 +31,10 @@ struct ScoreCommand: AsyncParsableCommand {
     @Option(help: "For speaker-normalised models: CSV with columns file,speaker naming each input's speaker.")
     var speakers: String?
 
-    @Option(help: "Output format: csv or jsonl.")
+    @Option(help: "Output format: csv or jsonl (one table), or textgrid (a Praat TextGrid per input) or audacity (an Audacity label track per input) in the folder -o DIR.")
     var format: ScoreFormat = .csv
 
-    @Option(name: .shortAndLong, help: "Output file; standard output when absent.")
+    @Option(name: .shortAndLong, help: "Output file (csv, jsonl) or folder (textgrid, audacity); standard output when absent.")
     var output: String?
 
     @OptionGroup var batch: BatchArguments
@@ -43,6 +43,7 @@ struct ScoreCommand: AsyncParsableCommand {
         if level == .files && segments.isSegmented {
             throw ValidationError("--segment and --vad apply to --level segments")
         }
+        if format.perInput && output == nil { throw ValidationError("--format \(format) writes one file per input: give -o DIR") }
         try batch.validate(output: output)
     }
 
@@ -59,7 +60,20 @@ struct ScoreCommand: AsyncParsableCommand {
             throw ValidationError("this model normalises each file over its segments: give --segment SECONDS or --vad")
         }
         let formatter = TabularFormatter(columns: ["file", "start", "end", "emotion"] + model.classes,
-                                         format: format == .csv ? .csv : .jsonl)
+                                         format: format == .jsonl ? .jsonl : .csv)
+        var destination = batchDestination(output: output)
+        var header = formatter.header
+        var annotation: AnnotationOutput? = nil
+        if format.perInput, let folder = output {
+            do { try prepareOutputFolder(folder) } catch {
+                reportError("\(error)")
+                throw ExitCode(ExitStatus.someInputsFailed)
+            }
+            annotation = AnnotationOutput(format: format, folder: folder,
+                                          names: perInputFileNames(paths, extension: format == .textgrid ? ".TextGrid" : ".txt"))
+            destination = .file(path: joinPath(folder, "index.csv"), errors: joinPath(folder, "errors.jsonl"))
+            header = "file,\(format),segments\n"
+        }
         var scored: [String: Result<ScoredFile, ScoringError>]? = nil
         if model.normalization == .speaker {
             guard let speakers else {
@@ -75,10 +89,10 @@ struct ScoreCommand: AsyncParsableCommand {
             command: "score",
             settings: "model=\(model.checksum) segmentation=\(segmentation) format=\(format) sentio=\(SentioVersion.string)",
             inputs: paths, shard: batch.shard, jobs: batch.workerCount, failFast: batch.failFast, resume: batch.resume,
-            destination: batchDestination(output: output), header: formatter.header)
-        let precomputed = scored
+            destination: destination, header: header)
+        let precomputed = scored, annotations = annotation
         _ = try await runBatchCommand(request, options: batch) {
-            ScoreWorker(model: model, segmentation: segmentation, formatter: formatter, precomputed: precomputed)
+            ScoreWorker(model: model, segmentation: segmentation, formatter: formatter, annotation: annotations, precomputed: precomputed)
         }
     }
 
@@ -126,12 +140,14 @@ struct ScoredFile: Sendable {
 final class ScoreWorker: BatchWorker {
     private let scorer: EmotionScorer
     private let formatter: TabularFormatter
+    private let annotation: AnnotationOutput?
     private let precomputed: [String: Result<ScoredFile, ScoringError>]?
 
-    init(model: EmotionModel, segmentation: Segmentation, formatter: TabularFormatter,
+    init(model: EmotionModel, segmentation: Segmentation, formatter: TabularFormatter, annotation: AnnotationOutput?,
          precomputed: [String: Result<ScoredFile, ScoringError>]?) {
         scorer = EmotionScorer(model: model, segmentation: segmentation)
         self.formatter = formatter
+        self.annotation = annotation
         self.precomputed = precomputed
     }
 
@@ -142,6 +158,10 @@ final class ScoreWorker: BatchWorker {
         } else {
             let table = try scorer.extract(path: item.path)
             file = ScoredFile(scores: scorer.model.score(tables: [table], groups: [0])[0], seconds: table.audioSeconds)
+        }
+        if let annotation {
+            try annotation.write(file, item: item, index: output)
+            return BatchFileResult(audioSeconds: file.seconds)
         }
         let classes = scorer.model.classes.count
         for s in file.scores {
@@ -161,6 +181,32 @@ enum ScoreLevel: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// Output formats of `sentio score`.
-enum ScoreFormat: String, ExpressibleByArgument, CaseIterable {
-    case csv, jsonl
+enum ScoreFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case csv, jsonl, textgrid, audacity
+
+    /// Whether the format writes one file per input into a folder.
+    var perInput: Bool { self == .textgrid || self == .audacity }
+}
+
+/// Writes one TextGrid or Audacity label file per input into a folder, and its line of the folder's
+/// `index.csv` (`file,<format>,segments`).
+struct AnnotationOutput: Sendable {
+    var format: ScoreFormat
+    var folder: String
+    /// The file name of each input, by its index in the whole input list.
+    var names: [String]
+
+    func write(_ file: ScoredFile, item: BatchItem, index: ResultBuffer) throws {
+        let name = names[item.index]
+        let path = joinPath(folder, name)
+        // A fixed temporary name: a file left half-written by a killed run is overwritten when it is redone.
+        let out = try OutputFile(path: path, temporaryPath: path + ".partial")
+        if format == .textgrid {
+            try out.sink.write(textGrid(labelIntervals(file.scores, duration: file.seconds), duration: file.seconds))
+        } else {
+            try out.sink.write(audacityLabels(file.scores))
+        }
+        try out.commit()
+        try index.write("\(csvQuoted(item.path)),\(csvQuoted(name)),\(file.scores.count)\n")
+    }
 }

@@ -5,8 +5,9 @@ import Glibc
 /// Puts the outputs of the shards of one run (`--shard K/N`, K = 0…N-1) back together into exactly what a
 /// single run over all inputs writes: the same bytes in the same order, the same errors file and journal.
 ///
-/// Each part is an output file with its journal (CSV or JSON Lines) or an npy output folder (its `index.csv`
-/// and journal; the matrices are hard-linked, or copied across file systems). The parts must come from the
+/// Each part is an output file with its journal (CSV or JSON Lines) or an output folder of one file per input
+/// (npy matrices, TextGrids, label tracks: its `index.csv` and journal; the files are hard-linked, or copied
+/// across file systems). The parts must come from the
 /// same command, settings and input list, each must be complete, and together they must be all N shards.
 public enum ShardMerge {
     /// What merging found.
@@ -17,17 +18,17 @@ public enum ShardMerge {
         public var failed: Int
     }
 
-    /// Merges `parts` into `output` (a file, or a folder for npy parts), listing failed inputs in `errors`.
+    /// Merges `parts` into `output` (a file, or a folder for folder parts), listing failed inputs in `errors`.
     /// - Throws: ``JournalError`` for a part without a complete journal, parts of different runs, or missing
     ///   or repeated shards; ``OutputError`` when the merged output cannot be written.
     public static func merge(parts: [String], output: String, errors: String) throws -> Summary {
         precondition(!parts.isEmpty)
         let folders = parts.map(isDirectory)
         guard folders.allSatisfy({ $0 == folders[0] }) else {
-            throw JournalError(path: parts[0], cause: "cannot merge npy folders with CSV or JSON Lines files")
+            throw JournalError(path: parts[0], cause: "cannot merge output folders with CSV or JSON Lines files")
         }
-        let npy = folders[0]
-        let streams = parts.map { npy ? joinPath($0, "index.csv") : $0 }
+        let perInputFiles = folders[0]
+        let streams = parts.map { perInputFiles ? joinPath($0, "index.csv") : $0 }
         var journals: [RunJournal] = []
         for (part, stream) in zip(parts, streams) {
             guard let journal = try RunJournal.read(path: RunJournal.path(for: stream)) else {
@@ -91,13 +92,15 @@ public enum ShardMerge {
         }
 
         let stream: String
-        if npy {
+        if perInputFiles {
             try prepareOutputFolder(output)
             stream = joinPath(output, "index.csv")
-            let columns = try readTextFileAsOutput(joinPath(parts[0], "columns.csv"))
-            let file = try OutputFile(path: joinPath(output, "columns.csv"))
-            try file.sink.write(columns)
-            try file.commit()
+            if isRegularFile(joinPath(parts[0], "columns.csv")) {  // npy: the matrices' column names
+                let columns = try readTextFileAsOutput(joinPath(parts[0], "columns.csv"))
+                let file = try OutputFile(path: joinPath(output, "columns.csv"))
+                try file.sink.write(columns)
+                try file.commit()
+            }
         } else {
             stream = output
         }
@@ -116,7 +119,7 @@ public enum ShardMerge {
                     try buffer.write(bytes: readRange(descriptors[piece.part], offset..<(offset + chunk), name: streams[piece.part]))
                     offset += chunk
                 }
-                if npy { try linkMatrices(listedIn: buffer, from: parts[piece.part], to: output) }
+                if perInputFiles { try linkListedFiles(listedIn: buffer, from: parts[piece.part], to: output) }
                 bytes = buffer
             }
             try destination.append(index: piece.entry.index, file: piece.entry.file, bytes: bytes,
@@ -140,9 +143,9 @@ public enum ShardMerge {
     }
 
     /// Links (or copies) into `output` the matrices named by the `index.csv` lines in `lines`.
-    private static func linkMatrices(listedIn lines: ResultBuffer, from part: String, to output: String) throws {
+    private static func linkListedFiles(listedIn lines: ResultBuffer, from part: String, to output: String) throws {
         let table: CSVTable
-        do { table = try CSVTable(parsing: "file,npy,frames\n" + lines.text()) } catch {
+        do { table = try CSVTable(parsing: "file,output,rows\n" + lines.text()) } catch {
             throw JournalError(path: joinPath(part, "index.csv"), cause: "\(error)")
         }
         for row in table.rows {

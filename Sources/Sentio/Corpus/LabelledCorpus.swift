@@ -119,7 +119,7 @@ public struct CorpusError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// `directory/name`, without doubling a trailing slash.
-func joinPath(_ directory: String, _ name: String) -> String {
+public func joinPath(_ directory: String, _ name: String) -> String {
     directory.hasSuffix("/") ? directory + name : directory + "/" + name
 }
 

@@ -120,35 +120,16 @@ public final class FeatureRowEncoder {
         matrix = nil
         buffer = nil
     }
-
-    /// File names of the `.npy` matrices of `paths`: each input's stem plus `.npy`, with `-2`, `-3`, ...
-    /// added to later inputs with the same stem. Computed over the whole input list, so the parts of a
-    /// sharded run name every input as a single run would.
-    public static func npyNames(_ paths: [String]) -> [String] {
-        var used: Set<String> = []
-        return paths.map { path in
-            var stem = String(path.split(separator: "/").last ?? "input")
-            if let dot = stem.lastIndex(of: "."), dot != stem.startIndex { stem = String(stem[..<dot]) }
-            var name = stem + ".npy"
-            var n = 2
-            while used.contains(name) {
-                name = "\(stem)-\(n).npy"
-                n += 1
-            }
-            used.insert(name)
-            return name
-        }
-    }
 }
 
-/// Creates the npy output folder `path` if needed and checks that it is a writable folder.
+/// Creates the output folder `path` (npy matrices, annotations) if needed and checks that it is a writable folder.
 /// - Throws: ``OutputError`` naming the folder.
 public func prepareOutputFolder(_ path: String) throws {
     var st = stat()
     if stat(path, &st) != 0 {
         guard mkdir(path, 0o755) == 0 else { throw OutputError(path: path, cause: String(cString: strerror(errno))) }
     } else if (st.st_mode & S_IFMT) != S_IFDIR {
-        throw OutputError(path: path, cause: "not a folder (npy output writes one file per input)")
+        throw OutputError(path: path, cause: "not a folder (this format writes one file per input)")
     }
     guard access(path, W_OK) == 0 else { throw OutputError(path: path, cause: String(cString: strerror(errno))) }
 }

@@ -47,3 +47,22 @@ public final class OutputFile {
         done = true
     }
 }
+
+/// File names for one output file per input in a folder (npy matrices, TextGrids, label tracks): each input's
+/// name without its extension, plus `ext`, with `-2`, `-3`, ... added to later inputs with the same name.
+/// Computed over the whole input list, so the shards of a run name every input as a single run would.
+public func perInputFileNames(_ paths: [String], extension ext: String) -> [String] {
+    var used: Set<String> = []
+    return paths.map { path in
+        var stem = String(path.split(separator: "/").last ?? "input")
+        if let dot = stem.lastIndex(of: "."), dot != stem.startIndex { stem = String(stem[..<dot]) }
+        var name = stem + ext
+        var n = 2
+        while used.contains(name) {
+            name = "\(stem)-\(n)\(ext)"
+            n += 1
+        }
+        used.insert(name)
+        return name
+    }
+}
