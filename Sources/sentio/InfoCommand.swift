@@ -57,8 +57,10 @@ struct InfoCommand: AsyncParsableCommand {
         }
         if format == .table, let text = summary?.collected ?? nil {
             let table = try CSVTable(parsing: text)
+            // Typed again, so that the table right-aligns the numbers.
             let rows = table.rows.map { row in
-                [Cell.text(row[0]), .text(row[1]), .text(row[2]), .text(row[3]), .text(row[4]), .text(row[5]), .text(row[6])]
+                [Cell.text(row[0]), .text(row[1]), .text(row[2]), .real(Double(row[3])!), .integer(Int64(row[4])!),
+                 .integer(Int64(row[5])!), .real(Double(row[6])!)]
             }
             try TextSink.standardOutput().write(TabularFormatter(columns: columns, format: .table).table(rows))
         }

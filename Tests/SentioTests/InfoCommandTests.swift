@@ -21,6 +21,22 @@ import Testing
         #expect(result.stderrLines[2].contains("non-finite sample"))
     }
 
+    @Test("the table aligns every column and right-aligns the numbers")
+    func table() throws {
+        let files = ["speech-en.wav", "stereo-48k.wav"].map(Fixture.audio)
+        let result = try SentioCLI.run(["info", "--format", "table"] + files)
+        #expect(result.status == 0)
+        let lines = result.stdoutLines.map(String.init)
+        #expect(lines.count == 3)
+        // The last character of each numeric column's header width is a digit in every row.
+        for column in ["sample_rate", "channels", "frames"] {
+            let end = lines[0].distance(from: lines[0].startIndex, to: lines[0].range(of: column)!.upperBound) - 1
+            for row in lines.dropFirst() {
+                #expect(Array(row)[end].isNumber, "\(column) in \(row)")
+            }
+        }
+    }
+
     @Test("JSON Lines output carries typed values")
     func jsonl() throws {
         let result = try SentioCLI.run(["info", "--format", "jsonl", Fixture.audio("tone-1k-44k1.wav")])
