@@ -36,14 +36,8 @@ struct FeaturesCommand: AsyncParsableCommand {
     @Option(help: "Summary level: frames (one row per analysis frame), segments or files (functionals per segment or file).")
     var level: FeatureLevel = .frames
 
-    @Option(name: .customLong("segment"), help: "With --level segments: window length in seconds.")
-    var segmentLength: Double?
-
-    @Option(help: "With --segment: seconds between window starts (default: the window length).")
-    var hop: Double?
-
-    @Flag(help: "With --level segments: one segment per speech region (voicing and energy) instead of fixed windows.")
-    var vad = false
+    /// With --level segments: --segment S [--hop S] or --vad.
+    @OptionGroup var segments: SegmentationArguments
 
     @Option(help: "Output format: csv, jsonl or npy (npy needs -o DIR).")
     var format: FeatureFormat = .csv
@@ -54,16 +48,10 @@ struct FeaturesCommand: AsyncParsableCommand {
     @OptionGroup var batch: BatchArguments
 
     func validate() throws {
-        if level == .segments {
-            guard vad != (segmentLength != nil) else {
-                throw ValidationError("--level segments needs either --segment SECONDS or --vad")
-            }
-            if let length = segmentLength {
-                guard length > 0, length.isFinite, (hop ?? length) > 0, (hop ?? length).isFinite else {
-                    throw ValidationError("--segment and --hop must be positive numbers of seconds")
-                }
-            }
-        } else if vad || segmentLength != nil || hop != nil {
+        // SegmentationArguments checks the values and that --segment and --vad are not both given.
+        if level == .segments && !segments.isSegmented {
+            throw ValidationError("--level segments needs either --segment SECONDS or --vad")
+        } else if level != .segments && (segments.isSegmented || segments.hop != nil) {
             throw ValidationError("--segment, --hop and --vad apply only to --level segments")
         }
         if level == .frames && sets.functionalsOnly {
@@ -81,13 +69,7 @@ struct FeaturesCommand: AsyncParsableCommand {
         var options = FeatureExtractionOptions(sets: sets.sets, preset: preset)
         options.pitch.floor = pitchFloor
         options.pitch.ceiling = pitchCeiling
-        let segmentation: Segmentation?
-        switch (level, segmentLength) {
-        case (.frames, _): segmentation = nil
-        case (.segments, let length?): segmentation = .windows(length: length, hop: hop ?? length)
-        case (.segments, nil): segmentation = .voiceActivity(VoiceActivityOptions())
-        case (.files, _): segmentation = .wholeFile
-        }
+        let segmentation: Segmentation? = level == .frames ? nil : segments.segmentation
         let columns = segmentation.map { SegmentFeatureExtractor(options: SegmentExtractionOptions(frames: options, segmentation: $0)).columns }
             ?? FeatureExtractor(options: options).columns
         let format = self.format

@@ -46,9 +46,9 @@ func openOutput(_ path: String) throws -> OutputFile {
     }
 }
 
-/// `--segment S [--hop S] | --vad`: how files are divided into scored segments (default: whole files).
+/// `--segment S [--hop S] | --vad`: how files are divided into segments (default: whole files).
 struct SegmentationArguments: ParsableArguments {
-    @Option(name: .customLong("segment"), help: "Fixed windows of this many seconds (default: whole files).")
+    @Option(name: .customLong("segment"), help: "Fixed windows of this many seconds instead of whole files.")
     var segmentLength: Double?
 
     @Option(help: "With --segment: seconds between window starts (default: the window length).")
