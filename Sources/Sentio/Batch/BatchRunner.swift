@@ -290,7 +290,7 @@ public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchPro
             } else if let stream {
                 try buffer.copy(into: stream)
             } else {
-                try collectedBuffer!.write(bytes: Array(try buffer.text().utf8))
+                try collectedBuffer!.write(bytes: buffer.bytes())
             }
             summary.ok += 1
             summary.audioSeconds += result.audioSeconds

@@ -73,16 +73,19 @@ public final class ResultBuffer: @unchecked Sendable {
         try destination.write(bytes: memory)
     }
 
-    /// The bytes as a string (tests and small results).
-    public func text() throws -> String {
+    /// All the bytes held (small results: they are read into memory).
+    public func bytes() throws -> [UInt8] {
         var bytes: [UInt8] = []
         if spilled > 0 {
             bytes = [UInt8](repeating: 0, count: spilled)
             let n = bytes.withUnsafeMutableBytes { pread(spillDescriptor, $0.baseAddress!, spilled, 0) }
             guard n == spilled else { throw OutputError(path: "temporary result file", cause: "short read") }
         }
-        return String(decoding: bytes + memory, as: UTF8.self)
+        return bytes + memory
     }
+
+    /// The bytes as UTF-8 text (tests and small results).
+    public func text() throws -> String { String(decoding: try bytes(), as: UTF8.self) }
 }
 
 /// Writes all of `bytes` to `fd`, retrying interrupted and partial writes.
