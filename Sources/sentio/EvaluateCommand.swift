@@ -31,12 +31,22 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
     var output: String?
 
+    @Option(name: .customLong("report"), help: "Also write DIR/evaluation.html: the confusion matrix as a heat map and per-class recall bars (folder created if missing).")
+    var reportFolder: String?
+
     func validate() throws {
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
     }
 
     func run() throws {
         let file = try output.map(openOutput)
+        let page = try reportFolder.map { folder in
+            do { try prepareOutputFolder(folder) } catch {
+                reportError("\(error)")
+                throw ExitCode(ExitStatus.someInputsFailed)
+            }
+            return try openOutput(joinPath(folder, "evaluation.html"))
+        }
         let (labelled, table) = try training.extract(corpus)
         let chosen: EvaluationProtocol = evaluationProtocol == .loso ? .leaveOneSpeakerOut : .kFold(folds)
         let result: EvaluationResult
@@ -53,6 +63,10 @@ struct EvaluateCommand: ParsableCommand {
                                         features: try training.configuration().name, segmentation: training.segments.summary)
         let text = format == .json ? summary.json : summary.text
         do {
+            if let page {
+                try page.sink.write(evaluationPage(result.report, settings: summary.settings))
+                try page.commit()
+            }
             if let file {
                 try file.sink.write(text)
                 try file.commit()
@@ -100,6 +114,13 @@ struct EvaluationSummary {
             + "\"normalization\":\(jsonQuoted(normalization.rawValue)),\"classifier\":\(jsonQuoted(classifier.rawValue)),"
             + "\"features\":\(jsonQuoted(features)),\"segmentation\":\(jsonQuoted(segmentation)),"
             + "\"hyperparameters\":[\(result.chosenHyperparameters.map { String($0) }.joined(separator: ","))]}\n"
+    }
+
+    /// The run's settings as label/value pairs, for the report page's header.
+    var settings: [(label: String, value: String)] {
+        [("protocol", "\(protocolName) (\(result.folds) folds)"), ("classifier", classifier.rawValue),
+         ("normalisation", normalization.rawValue), ("features", features), ("segments", segmentation),
+         ("files", "\(result.report.count)")]
     }
 
     var text: String {

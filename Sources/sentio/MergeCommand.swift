@@ -10,8 +10,8 @@ struct MergeCommand: ParsableCommand {
             Give every part (the N outputs of --shard 0/N ... N-1/N, in any order); each must have finished \
             and keep its journal (PART.journal, or index.csv.journal in an npy folder). The merged output has \
             the same rows in the same order as a single run over all inputs, with OUT.journal and \
-            OUT.errors.jsonl as that run would have written them. npy folders merge into a folder (matrices \
-            hard-linked when possible).
+            OUT.errors.jsonl as that run would have written them. Folders (npy, textgrid, audacity, report) \
+            merge into a folder, their files hard-linked when possible; a report folder gets its index.html.
             """
     )
 
@@ -30,6 +30,8 @@ struct MergeCommand: ParsableCommand {
         let errors = isDirectory(parts[0]) ? output + "/errors.jsonl" : output + ".errors.jsonl"
         do {
             let summary = try ShardMerge.merge(parts: parts, output: output, errors: errors)
+            // A report folder's index page is made from the merged index.csv.
+            if ReportIndex.isReportFolder(output) { try ReportIndex.writePage(folder: output) }
             if summary.failed > 0 {
                 reportWarning("\(summary.failed) of \(summary.files) inputs had failed in their shards; they are listed in \(errors)")
             }

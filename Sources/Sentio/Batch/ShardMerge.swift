@@ -119,7 +119,10 @@ public enum ShardMerge {
                     try buffer.write(bytes: readRange(descriptors[piece.part], offset..<(offset + chunk), name: streams[piece.part]))
                     offset += chunk
                 }
-                if perInputFiles { try linkListedFiles(listedIn: buffer, from: parts[piece.part], to: output) }
+                if perInputFiles {
+                    try linkListedFiles(listedIn: buffer, header: String(decoding: header, as: UTF8.self),
+                                        from: parts[piece.part], to: output)
+                }
                 bytes = buffer
             }
             try destination.append(index: piece.entry.index, file: piece.entry.file, bytes: bytes,
@@ -142,10 +145,11 @@ public enum ShardMerge {
         return bytes
     }
 
-    /// Links (or copies) into `output` the matrices named by the `index.csv` lines in `lines`.
-    private static func linkListedFiles(listedIn lines: ResultBuffer, from part: String, to output: String) throws {
+    /// Links (or copies) into `output` the files named in the second column of the `index.csv` lines in
+    /// `lines` (npy matrices, TextGrids, label tracks, report pages), whose header line is `header`.
+    private static func linkListedFiles(listedIn lines: ResultBuffer, header: String, from part: String, to output: String) throws {
         let table: CSVTable
-        do { table = try CSVTable(parsing: "file,output,rows\n" + lines.text()) } catch {
+        do { table = try CSVTable(parsing: header + lines.text()) } catch {
             throw JournalError(path: joinPath(part, "index.csv"), cause: "\(error)")
         }
         for row in table.rows {

@@ -28,17 +28,25 @@ public final class EmotionScorer {
     private let extractor: SegmentFeatureExtractor
     private let width: Int
 
-    public init(model: EmotionModel, segmentation: Segmentation) {
+    /// - Parameter frameSets: feature sets computed in addition to the model's, for callers that observe the
+    ///   frame rows of ``extract(path:frames:)`` (a report draws `Loudness_sma3` from `.egemaps`); they do not
+    ///   change the scores.
+    public init(model: EmotionModel, segmentation: Segmentation, frameSets: [FeatureSet] = []) {
         self.model = model
         self.segmentation = segmentation
-        extractor = SegmentFeatureExtractor(options: SegmentTable.extractionOptions(model.features, segmentation: segmentation))
+        extractor = SegmentFeatureExtractor(options: SegmentTable.extractionOptions(model.features, segmentation: segmentation,
+                                                                                    frameSets: frameSets))
         width = model.features.columns.count
     }
 
+    /// Columns of the frame rows that ``extract(path:frames:)`` shows its observer.
+    public var frameColumns: [String] { extractor.frameColumns }
+
     /// The segments of the file at `path` with their (not yet group-normalised) feature rows.
+    /// - Parameter frames: sees every frame row (``frameColumns``), valid only during the call.
     /// - Throws: ``ScoringError`` with the one-line message of a bad file.
-    public func extract(path: String) throws(ScoringError) -> SegmentTable {
-        switch SegmentTable.extractRows(path: path, extractor: extractor, width: width) {
+    public func extract(path: String, frames: ((FrameRow) -> Void)? = nil) throws(ScoringError) -> SegmentTable {
+        switch SegmentTable.extractRows(path: path, extractor: extractor, width: width, frames: frames) {
         case .failure(let failure): throw ScoringError(message: failure.message)
         case .success(let file):
             var table = SegmentTable(columns: width)

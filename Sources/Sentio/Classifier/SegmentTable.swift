@@ -21,10 +21,11 @@ public struct SegmentTable: Sendable {
     static let voicedFraction = FunctionalSpec(name: "_voiced_fraction", descriptor: "f0_hz", functional: .nonZeroFraction)
 
     /// Segment-extraction options for `configuration` with the voiced-fraction column appended.
-    static func extractionOptions(_ configuration: EmotionFeatureConfiguration,
-                                  segmentation: Segmentation) -> SegmentExtractionOptions {
+    /// `frameSets` are computed as well for callers that observe the frame rows.
+    static func extractionOptions(_ configuration: EmotionFeatureConfiguration, segmentation: Segmentation,
+                                  frameSets: [FeatureSet] = []) -> SegmentExtractionOptions {
         SegmentExtractionOptions(frames: configuration.extractionOptions, segmentation: segmentation,
-                                 extraFunctionals: [voicedFraction], extraSets: [.pitch])
+                                 extraFunctionals: [voicedFraction], extraSets: [.pitch] + frameSets.filter { $0 != .pitch })
     }
 
     /// Extracts the segments of every file in `paths`, `jobs` files at a time. Rows come out in path order
@@ -91,11 +92,13 @@ public struct SegmentTable: Sendable {
 
     /// The segments of one file, or its error. Non-finite feature values (which no segment should produce)
     /// fail the file rather than reach a classifier.
-    static func extractRows(path: String, extractor: SegmentFeatureExtractor, width: Int) -> Result<ExtractedFile, Failure> {
+    /// `frames` sees every frame row (``SegmentFeatureExtractor/frameColumns``).
+    static func extractRows(path: String, extractor: SegmentFeatureExtractor, width: Int,
+                            frames: ((FrameRow) -> Void)? = nil) -> Result<ExtractedFile, Failure> {
         var rows: [Row] = []
         let seconds: Double
         do {
-            seconds = try extractor.process(path: path) { row in
+            seconds = try extractor.process(path: path, frames: frames) { row in
                 let values = row.values.prefix(width).map(Double.init)
                 let fraction = Double(row.values[width])
                 rows.append(Row(values: values, start: row.start, end: row.end, voiced: fraction * (row.end - row.start)))

@@ -82,10 +82,24 @@ public final class SegmentFeatureExtractor {
 
     deinit { output.deallocate() }
 
+    /// Columns of the per-frame rows that `frames` observes in ``process(path:frames:emit:)``: the requested
+    /// sets' frame columns plus the internal ones the functionals read.
+    public var frameColumns: [String] { extractor.columns }
+
     /// Summarises the file at `path`, calling `emit` once per segment, in time order.
+    /// - Parameter frames: sees every frame row (``frameColumns``) before the segments it belongs to, e.g. to
+    ///   draw contours without extracting the file twice.
     /// - Throws: ``AudioError`` for a bad file, or whatever `emit` throws.
     @discardableResult
-    public func process(path: String, emit: (FrameRow) throws -> Void) throws -> SegmentSummary {
+    public func process(path: String, frames: ((FrameRow) throws -> Void)? = nil,
+                        emit: (FrameRow) throws -> Void) throws -> SegmentSummary {
+        func extract(_ body: (FrameRow) throws -> Void) throws -> ExtractionSummary {
+            guard let frames else { return try extractor.process(path: path, emit: body) }
+            return try extractor.process(path: path) { row in
+                try frames(row)
+                try body(row)
+            }
+        }
         var segments = 0, short = 0
         func write(_ f: SegmentFunctionals, index: Int, start: Double, end: Double) throws {
             short += f.finish(frameStep: frameStep, into: output.baseAddress!)
@@ -97,7 +111,7 @@ public final class SegmentFeatureExtractor {
         case .wholeFile:
             let f = takeSpare()
             defer { spare.append(f) }
-            summary = try extractor.process(path: path) { row in f.add(row.values.baseAddress!) }
+            summary = try extract { row in f.add(row.values.baseAddress!) }
             let duration = Double(summary.samples) / options.frames.sampleRate
             try write(f, index: 0, start: 0, end: duration)
         case .windows(let length, let hop):
@@ -114,7 +128,7 @@ public final class SegmentFeatureExtractor {
                 spare.append(open.removeFirst())
                 firstOpen += 1
             }
-            summary = try extractor.process(path: path) { row in
+            summary = try extract { row in
                 let t = frameCentre(row.index)
                 while Double(firstOpen) * hop + length <= t { try close() }
                 let last = Int((t / hop).rounded(.down))
@@ -136,7 +150,7 @@ public final class SegmentFeatureExtractor {
                 detector.forEachRow(from: first, to: end) { f.add($0) }
                 try write(f, index: segments, start: centre(first) - step / 2, end: centre(end - 1) + step / 2)
             }
-            summary = try extractor.process(path: path) { row in
+            summary = try extract { row in
                 try detector.add(row.values.baseAddress!, index: row.index, region: region)
             }
             try detector.finish(region: region)

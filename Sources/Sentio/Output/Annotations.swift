@@ -12,28 +12,34 @@ public struct LabelInterval: Sendable, Equatable {
     public var probability: Double?
 }
 
-/// Turns per-segment scores into contiguous, non-overlapping intervals covering `0..<duration`, as a TextGrid
-/// interval tier needs: gaps between segments become `no_speech` intervals, and where windows overlap
-/// (a hop shorter than the window) the boundary is put in the middle of the overlap, so each instant is
-/// labelled by the window whose centre is nearest.
-public func labelIntervals(_ scores: [SegmentScore], duration: Double) -> [LabelInterval] {
+/// The span each segment is drawn or labelled over: segments sorted by start, clipped to `0..<duration`, and
+/// where windows overlap (a hop shorter than the window) the boundary put in the middle of the overlap, so
+/// each instant belongs to the window whose centre is nearest. Spans may be empty (start >= end) when a
+/// segment lies wholly inside its neighbours' halves.
+public func segmentSpans(_ scores: [SegmentScore], duration: Double) -> [(segment: SegmentScore, start: Double, end: Double)] {
     let segments = scores.sorted { $0.start < $1.start }
-    // Boundaries between neighbours: their gap's edges, or the middle of their overlap.
     var starts = segments.map(\.start), ends = segments.map { min($0.end, duration) }
     for i in segments.indices.dropLast() where segments[i].end > segments[i + 1].start {
         let middle = (segments[i].end + segments[i + 1].start) / 2
         ends[i] = min(middle, duration)
         starts[i + 1] = middle
     }
+    return segments.indices.map { (segments[$0], starts[$0], ends[$0]) }
+}
+
+/// Turns per-segment scores into contiguous, non-overlapping intervals covering `0..<duration`, as a TextGrid
+/// interval tier needs: gaps between segments become `no_speech` intervals, and overlapping windows are cut
+/// as ``segmentSpans(_:duration:)`` does.
+public func labelIntervals(_ scores: [SegmentScore], duration: Double) -> [LabelInterval] {
     var intervals: [LabelInterval] = []
     var cursor = 0.0
-    for (i, s) in segments.enumerated() where ends[i] > max(starts[i], cursor) {
-        let start = max(starts[i], cursor)
+    for (s, spanStart, end) in segmentSpans(scores, duration: duration) where end > max(spanStart, cursor) {
+        let start = max(spanStart, cursor)
         if start > cursor + 1e-9 {
             intervals.append(LabelInterval(start: cursor, end: start, label: EmotionScorer.noSpeech, probability: nil))
         }
-        intervals.append(LabelInterval(start: start, end: ends[i], label: s.emotion, probability: s.probabilities?.max()))
-        cursor = ends[i]
+        intervals.append(LabelInterval(start: start, end: end, label: s.emotion, probability: s.probabilities?.max()))
+        cursor = end
     }
     if duration > cursor + 1e-9 {
         intervals.append(LabelInterval(start: cursor, end: duration, label: EmotionScorer.noSpeech, probability: nil))

@@ -1,0 +1,118 @@
+/// The report page of one recording: summary figures, then waveform envelope, F0 contour, loudness and the
+/// per-segment emotion probabilities on one shared time axis, then the segment table.
+///
+/// Curves are decimated to the plot's width in pixels (envelope: minimum and maximum per pixel; contours:
+/// mean per pixel), so the page size grows with the number of segments only: a 10-minute recording in 2 s
+/// windows is a few hundred kB.
+/// - Parameter model: a one-line description of the model (shown under the title).
+public func recordingPage(_ report: RecordingReport, model: String) -> String {
+    let name = String(report.path.split(separator: "/").last ?? Substring(report.path))
+    let duration = max(report.duration, 1e-3)
+    let colours = ReportPalette.colours(for: report.classes)
+    let xTicks = niceTicks(0...duration, count: 10)
+    let xLabel = duration >= 120 ? "time (min:s)" : "time (s)"
+    let xTick = { (t: Double) in timeLabel(t, span: duration) }
+    let pixels = 960 - 68 - 14
+
+    var body = "<header><h1>\(escapeHTML(name))</h1><p class=\"meta\">\(escapeHTML(report.path)) · "
+    body += "\(escapeHTML(formatDuration(report.duration))) · \(Int(report.info.sampleRate)) Hz · \(report.info.channels) channel\(report.info.channels == 1 ? "" : "s") · "
+    body += "\(escapeHTML(report.info.container)) \(escapeHTML(report.info.encoding))<br>model: \(escapeHTML(model)) · segments: \(escapeHTML(report.segmentation))</p></header>"
+
+    // Summary.
+    let voicedF0 = report.pitch.defined
+    let scored = report.segments.filter { $0.probabilities != nil }.count
+    let dominant = report.dominantEmotion
+    let dominantColour = report.classes.firstIndex(of: dominant).map { colours[$0] } ?? ReportPalette.noSpeech
+    func hz(_ v: Double?) -> String { v.map { "\(Int($0.rounded())) Hz" } ?? "–" }
+    var facts: [(String, String)] = [
+        ("dominant emotion", swatch(dominantColour, dominant)),
+        ("speech (voiced) ratio", percentText(report.speechRatio)),
+        ("segments scored", "\(scored) of \(report.segments.count)"),
+        ("median F0", hz(Percentiles.value(0.5, of: voicedF0))),
+        ("F0 range (10–90 %)", Percentiles.value(0.1, of: voicedF0).map { lo in "\(Int(lo.rounded()))–\(hz(Percentiles.value(0.9, of: voicedF0)))" } ?? "–"),
+    ]
+    let loud = report.loudness.defined
+    if !loud.isEmpty { facts.append(("mean loudness", String(format2: Double(loud.reduce(0, +)) / Double(loud.count)))) }
+    body += "<h2>Summary</h2><dl class=\"summary\">" + facts.map { "<div><dt>\($0.0)</dt><dd>\($0.1)</dd></div>" }.joined() + "</dl>"
+    if let mean = report.meanProbabilities {
+        let bars = report.classes.indices.map { (report.classes[$0], mean[$0], colours[$0], percentText(mean[$0])) }
+        body += "<figure>" + horizontalBars(bars, maximum: max(mean.max() ?? 1, 0.05), axisLabel: "mean probability over scored segments (weighted by voiced time)",
+                                            title: "Mean emotion probabilities", tick: percentTick)
+        body += "<figcaption>Mean class probability over the \(scored) scored segments, each weighted by its voiced seconds.</figcaption></figure>"
+    } else {
+        body += "<p>No segment had enough voiced speech (0.25 s) to be scored.</p>"
+    }
+
+    // Waveform envelope.
+    let envelope = report.envelope.decimated(to: pixels)
+    let peak = Double(max(envelope.maximum.max() ?? 0, -(envelope.minimum.min() ?? 0), 1e-4))
+    let amplitude = niceTicks(0...peak, count: 2).last.map { $0 >= peak ? $0 : peak } ?? peak
+    var wave = SVGChart(height: 150, x: 0...duration, y: -amplitude...amplitude, title: "Waveform envelope of \(name)")
+    wave.axes(xLabel: xLabel, yLabel: "amplitude", xTicks: xTicks, yTicks: niceTicks(-amplitude...amplitude, count: 4),
+              xTick: xTick, yTick: { String(format2: $0) })
+    wave.band(envelope, colour: ReportPalette.ink)
+    body += "<h2>Waveform</h2><figure>\(wave.svg)<figcaption>Peak envelope (smallest and largest sample per pixel; full scale is ±1).</figcaption></figure>"
+
+    // Pitch.
+    let f0 = report.pitch.decimated(to: pixels)
+    let f0Top = max(150, (Percentiles.value(0.99, of: voicedF0) ?? 300) * 1.15)
+    let f0Bottom = max(0, min(50, (Percentiles.value(0.01, of: voicedF0) ?? 50) * 0.8))
+    var pitch = SVGChart(height: 170, x: 0...duration, y: f0Bottom...f0Top, title: "F0 contour of \(name)")
+    pitch.axes(xLabel: xLabel, yLabel: "F0 (Hz)", xTicks: xTicks, yTicks: niceTicks(f0Bottom...f0Top, count: 5),
+               xTick: xTick, yTick: { "\(Int($0))" })
+    pitch.line(f0, colour: ReportPalette.ink)
+    body += "<h2>Pitch</h2><figure>\(pitch.svg)<figcaption>Fundamental frequency of voiced frames (autocorrelation tracker, 10 ms frames); gaps are unvoiced.</figcaption></figure>"
+
+    // Loudness.
+    let loudness = report.loudness.decimated(to: pixels)
+    let loudTop = max(0.1, Double(loud.max() ?? 1) * 1.1)
+    var level = SVGChart(height: 150, x: 0...duration, y: 0...loudTop, title: "Loudness of \(name)")
+    level.axes(xLabel: xLabel, yLabel: "loudness", xTicks: xTicks, yTicks: niceTicks(0...loudTop, count: 4),
+               xTick: xTick, yTick: { String(format1: $0) })
+    level.line(loudness, colour: "#D55E00")
+    body += "<h2>Loudness</h2><figure>\(level.svg)<figcaption>eGeMAPS loudness (Loudness_sma3: equal-loudness weighted, cube-root compressed auditory spectrum, summed over bands; openSMILE's units).</figcaption></figure>"
+
+    // Emotions.
+    var emotions = SVGChart(height: 210, x: 0...duration, y: 0...1, title: "Emotion probabilities per segment of \(name)")
+    emotions.axes(xLabel: xLabel, yLabel: "probability", xTicks: xTicks, yTicks: [0, 0.25, 0.5, 0.75, 1],
+                  xTick: xTick, yTick: percentTick)
+    var classPaths = Array(repeating: "", count: report.classes.count), unscored = ""
+    var tips = ""
+    func box(_ x0: Double, _ x1: Double, _ y0: Double, _ y1: Double) -> String {
+        let a = emotions.px(x0), b = emotions.px(x1), top = emotions.py(y1)
+        return "M\(String(format1: a)) \(String(format1: top))h\(String(format1: max(b - a, 0.3)))V\(String(format1: emotions.py(y0)))H\(String(format1: a))Z"
+    }
+    for (segment, start, end) in segmentSpans(report.segments, duration: duration) where end > start {
+        var tip = "\(String(format2: segment.start))–\(String(format2: segment.end)) s: "
+        if let p = segment.probabilities {
+            var cumulative = 0.0
+            for c in p.indices {
+                classPaths[c] += box(start, end, cumulative, cumulative + p[c])
+                cumulative += p[c]
+            }
+            tip += report.classes.indices.sorted { p[$0] > p[$1] }.prefix(3).map { "\(report.classes[$0]) \(percentText(p[$0]))" }.joined(separator: ", ")
+        } else {
+            unscored += box(start, end, 0, 1)
+            tip += "no speech (too little voiced speech to score)"
+        }
+        let a = emotions.px(start), b = emotions.px(end)
+        tips += "<rect x=\"\(String(format1: a))\" y=\"\(String(format1: emotions.py(1)))\" width=\"\(String(format1: max(b - a, 0.3)))\" height=\"\(String(format1: emotions.py(0) - emotions.py(1)))\"><title>\(escapeHTML(tip))</title></rect>"
+    }
+    if !unscored.isEmpty { emotions.add("<path d=\"\(unscored)\" fill=\"\(ReportPalette.noSpeech)\"/>") }
+    for c in classPaths.indices where !classPaths[c].isEmpty {
+        emotions.add("<path d=\"\(classPaths[c])\" fill=\"\(colours[c])\"/>")
+    }
+    emotions.add("<g fill=\"transparent\">\(tips)</g>")
+    let entries = report.classes.indices.map { (colours[$0], report.classes[$0]) } + [(ReportPalette.noSpeech, "no speech (not scored)")]
+    body += "<h2>Emotions</h2><figure>\(emotions.svg)\(legend(entries))<figcaption>Class probabilities of each segment, stacked; overlapping windows are cut at the middle of their overlap; white is outside every segment.</figcaption></figure>"
+
+    // Segment table.
+    body += "<details><summary>Segments (\(report.segments.count))</summary><table><thead><tr><th class=\"num\">start (s)</th><th class=\"num\">end (s)</th><th>emotion</th><th class=\"num\">probability</th><th class=\"num\">voiced (s)</th></tr></thead><tbody>"
+    for s in report.segments {
+        let colour = report.classes.firstIndex(of: s.emotion).map { colours[$0] } ?? ReportPalette.noSpeech
+        body += "<tr><td class=\"num\">\(String(format2: s.start))</td><td class=\"num\">\(String(format2: s.end))</td><td>\(swatch(colour, s.emotion))</td>"
+        body += "<td class=\"num\">\(s.probabilities.map { percentText($0.max()!) } ?? "–")</td><td class=\"num\">\(String(format2: s.voicedSeconds))</td></tr>"
+    }
+    body += "</tbody></table></details>"
+    return htmlPage(title: "\(name) — Sentio report", body: body)
+}

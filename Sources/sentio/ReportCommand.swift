@@ -1,0 +1,113 @@
+import ArgumentParser
+import Sentio
+
+/// `sentio report INPUT... -o DIR`: one self-contained HTML page per recording and an index page.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write an HTML page per recording (waveform, pitch, loudness, emotion timeline) and an index page.",
+        discussion: """
+            Each input gets DIR/<name>.html: its summary (dominant emotion, voiced-speech ratio, F0, loudness), \
+            the waveform envelope, F0 contour, loudness and per-segment emotion probabilities on one time axis, \
+            and its segment table. DIR/index.html lists the recordings (duration, dominant emotion, speech \
+            ratio) with the corpus's emotion distribution; DIR/index.csv holds the same figures. Pages are \
+            self-contained (inline SVG, no scripts, nothing loaded from the network) and print well. Segments \
+            are speech regions (--vad) unless --segment is given. Speaker-normalised models are not supported \
+            here (use `sentio score --speakers`).
+
+            \(batchDiscussion)
+            """
+    )
+
+    @OptionGroup var input: InputArguments
+
+    @Option(help: "Model file (default: the bundled EmoDB model).")
+    var model: String?
+
+    @OptionGroup var segments: SegmentationArguments
+
+    @Option(name: .shortAndLong, help: "Folder for the pages (created if missing).")
+    var output: String
+
+    @OptionGroup var batch: BatchArguments
+
+    func validate() throws {
+        try batch.validate(output: output)
+    }
+
+    func run() async throws {
+        let model: EmotionModel
+        do { model = try self.model.map { try EmotionModel.load(path: $0) } ?? EmotionModel.bundled() } catch {
+            reportError("\(error)")
+            throw ExitCode(ExitStatus.someInputsFailed)
+        }
+        if model.normalization == .speaker {
+            throw ValidationError("this model normalises per speaker; reports score files one at a time: use a model trained with --normalize none or file")
+        }
+        let paths = try input.collect()
+        let segmentation = segments.isSegmented ? segments.segmentation : .voiceActivity(VoiceActivityOptions())
+        let segmentationName = segments.isSegmented ? segments.summary : "vad"
+        do { try prepareOutputFolder(output) } catch {
+            reportError("\(error)")
+            throw ExitCode(ExitStatus.someInputsFailed)
+        }
+        let pages = perInputFileNames(paths, extension: ".html").map { $0 == ReportIndex.pageName ? "index-2.html" : $0 }
+        let request = BatchRequest(
+            command: "report",
+            settings: "model=\(model.checksum) segmentation=\(segmentation) sentio=\(SentioVersion.string)",
+            inputs: paths, shard: batch.shard, jobs: batch.workerCount, failFast: batch.failFast, resume: batch.resume,
+            destination: .file(path: joinPath(output, "index.csv"), errors: joinPath(output, "errors.jsonl")),
+            header: ReportIndex.header(classes: model.classes))
+        let folder = output
+        let description = modelDescription(model, path: self.model)
+        do {
+            _ = try await runBatchCommand(request, options: batch) {
+                ReportWorker(model: model, segmentation: segmentation, segmentationName: segmentationName,
+                             folder: folder, pages: pages, modelDescription: description)
+            }
+        } catch let stop as ExitCode where stop == ExitCode(ExitStatus.someInputsFailed) {
+            // Some inputs failed: the index still lists the others (and names the failures).
+            writeIndex()
+            throw stop
+        }
+        writeIndex()
+    }
+
+    /// Writes DIR/index.html from the finished run's DIR/index.csv (absent when the run itself failed).
+    private func writeIndex() {
+        guard ReportIndex.isReportFolder(output) else { return }
+        do { try ReportIndex.writePage(folder: output) } catch { reportError("\(error)") }
+    }
+}
+
+/// "bundled EmoDB model (7 classes: angry, ...)" or the model file's path, for page headers.
+func modelDescription(_ model: EmotionModel, path: String?) -> String {
+    "\(path ?? "bundled model") (\(model.kind.rawValue), \(model.classes.count) classes: \(model.classes.joined(separator: ", ")); trained on \(model.training.corpus))"
+}
+
+/// Writes one recording's page into the report folder and its line of `index.csv`.
+final class ReportWorker: BatchWorker {
+    private let analyzer: RecordingAnalyzer
+    private let folder: String
+    private let pages: [String]
+    private let modelDescription: String
+
+    init(model: EmotionModel, segmentation: Segmentation, segmentationName: String, folder: String, pages: [String],
+         modelDescription: String) {
+        analyzer = RecordingAnalyzer(model: model, segmentation: segmentation, segmentationName: segmentationName)
+        self.folder = folder
+        self.pages = pages
+        self.modelDescription = modelDescription
+    }
+
+    func process(_ item: BatchItem, into output: ResultBuffer, stop: StopFlag) throws -> BatchFileResult {
+        let report = try analyzer.analyze(path: item.path)
+        let name = pages[item.index], path = joinPath(folder, name)
+        // A fixed temporary name: a page left half-written by a killed run is overwritten when it is redone.
+        let page = try OutputFile(path: path, temporaryPath: path + ".partial")
+        try page.sink.write(recordingPage(report, model: modelDescription))
+        try page.commit()
+        try output.write(ReportIndex.line(report, page: name))
+        return BatchFileResult(audioSeconds: report.duration)
+    }
+}
