@@ -46,6 +46,11 @@ struct ReportTests {
         #expect(niceTicks(0...4.69, count: 10) == [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5])
         #expect(niceTicks(0...600, count: 10) == [0, 100, 200, 300, 400, 500, 600])
         #expect(niceTicks(-0.6...0.6, count: 4).contains(0))
+        #expect(timeTicks(0...600, count: 10) == [0, 60, 120, 180, 240, 300, 360, 420, 480, 540, 600])
+        #expect(timeTicks(0...5400, count: 10) == (0...9).map { Double($0) * 600 })
+        #expect(timeTicks(0...4.69, count: 10) == niceTicks(0...4.69, count: 10))
+        #expect([0, 0.05, 0.1].map { tickLabel($0, step: 0.05) } == ["0.00", "0.05", "0.10"])
+        #expect(tickLabel(-0.5, step: 0.5) == "-0.5" && tickLabel(200, step: 100) == "200" && tickLabel(-0.0001, step: 0.5) == "0.0")
         #expect(timeLabel(125, span: 600) == "2:05" && timeLabel(2.5, span: 4) == "2.5")
         #expect(escapeHTML("<a href=\"x\">&'") == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;")
     }

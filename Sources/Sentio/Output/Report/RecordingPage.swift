@@ -9,10 +9,16 @@ public func recordingPage(_ report: RecordingReport, model: String) -> String {
     let name = String(report.path.split(separator: "/").last ?? Substring(report.path))
     let duration = max(report.duration, 1e-3)
     let colours = ReportPalette.colours(for: report.classes)
-    let xTicks = niceTicks(0...duration, count: 10)
+    let xTicks = timeTicks(0...duration, count: 10)
     let xLabel = duration >= 120 ? "time (min:s)" : "time (s)"
     let xTick = { (t: Double) in timeLabel(t, span: duration) }
-    let pixels = 960 - 68 - 14
+    let pixels = 960 - 68 - 24
+    /// Round ticks over `range` and their labels with just enough decimals.
+    func ticks(_ range: ClosedRange<Double>, _ count: Int) -> (values: [Double], label: (Double) -> String) {
+        let values = niceTicks(range, count: count)
+        let step = values.count > 1 ? values[1] - values[0] : 1
+        return (values, { tickLabel($0, step: step) })
+    }
 
     var body = "<header><h1>\(escapeHTML(name))</h1><p class=\"meta\">\(escapeHTML(report.path)) · "
     body += "\(escapeHTML(formatDuration(report.duration))) · \(Int(report.info.sampleRate)) Hz · \(report.info.channels) channel\(report.info.channels == 1 ? "" : "s") · "
@@ -46,11 +52,13 @@ public func recordingPage(_ report: RecordingReport, model: String) -> String {
     // Waveform envelope.
     let envelope = report.envelope.decimated(to: pixels)
     let peak = Double(max(envelope.maximum.max() ?? 0, -(envelope.minimum.min() ?? 0), 1e-4))
-    let amplitude = niceTicks(0...peak, count: 2).last.map { $0 >= peak ? $0 : peak } ?? peak
+    let silent = envelope.maximum.allSatisfy { $0 == 0 } && envelope.minimum.allSatisfy { $0 == 0 }
+    let amplitude = silent ? 1 : niceTicks(0...peak, count: 2).last.map { $0 >= peak ? $0 : peak } ?? peak
     var wave = SVGChart(height: 150, x: 0...duration, y: -amplitude...amplitude, title: "Waveform envelope of \(name)")
-    wave.axes(xLabel: xLabel, yLabel: "amplitude", xTicks: xTicks, yTicks: niceTicks(-amplitude...amplitude, count: 4),
-              xTick: xTick, yTick: { String(format2: $0) })
+    wave.axes(xLabel: xLabel, yLabel: "amplitude", xTicks: xTicks, yTicks: ticks(-amplitude...amplitude, 4).values,
+              xTick: xTick, yTick: ticks(-amplitude...amplitude, 4).label)
     wave.band(envelope, colour: ReportPalette.ink)
+    if silent { wave.noData("digital silence: every sample is 0") }
     body += "<h2>Waveform</h2><figure>\(wave.svg)<figcaption>Peak envelope (smallest and largest sample per pixel; full scale is ±1).</figcaption></figure>"
 
     // Pitch.
@@ -58,19 +66,23 @@ public func recordingPage(_ report: RecordingReport, model: String) -> String {
     let f0Top = max(150, (Percentiles.value(0.99, of: voicedF0) ?? 300) * 1.15)
     let f0Bottom = max(0, min(50, (Percentiles.value(0.01, of: voicedF0) ?? 50) * 0.8))
     var pitch = SVGChart(height: 170, x: 0...duration, y: f0Bottom...f0Top, title: "F0 contour of \(name)")
-    pitch.axes(xLabel: xLabel, yLabel: "F0 (Hz)", xTicks: xTicks, yTicks: niceTicks(f0Bottom...f0Top, count: 5),
-               xTick: xTick, yTick: { "\(Int($0))" })
+    pitch.axes(xLabel: xLabel, yLabel: "F0 (Hz)", xTicks: xTicks, yTicks: ticks(f0Bottom...f0Top, 5).values,
+               xTick: xTick, yTick: ticks(f0Bottom...f0Top, 5).label)
     pitch.line(f0, colour: ReportPalette.ink)
+    if voicedF0.isEmpty { pitch.noData("no voiced frames") }
     body += "<h2>Pitch</h2><figure>\(pitch.svg)<figcaption>Fundamental frequency of voiced frames (autocorrelation tracker, 10 ms frames); gaps are unvoiced.</figcaption></figure>"
 
     // Loudness.
     let loudness = report.loudness.decimated(to: pixels)
-    let loudTop = max(0.1, Double(loud.max() ?? 1) * 1.1)
+    // The top is the 99.5th percentile, not the maximum: the curve is averaged per pixel, so a single-frame
+    // peak would only squash the rest.
+    let loudTop = max(0.1, (Percentiles.value(0.995, of: loud) ?? 1) * 1.1)
     var level = SVGChart(height: 150, x: 0...duration, y: 0...loudTop, title: "Loudness of \(name)")
-    level.axes(xLabel: xLabel, yLabel: "loudness", xTicks: xTicks, yTicks: niceTicks(0...loudTop, count: 4),
-               xTick: xTick, yTick: { String(format1: $0) })
+    level.axes(xLabel: xLabel, yLabel: "loudness", xTicks: xTicks, yTicks: ticks(0...loudTop, 4).values,
+               xTick: xTick, yTick: ticks(0...loudTop, 4).label)
     level.line(loudness, colour: "#D55E00")
-    body += "<h2>Loudness</h2><figure>\(level.svg)<figcaption>eGeMAPS loudness (Loudness_sma3: equal-loudness weighted, cube-root compressed auditory spectrum, summed over bands; openSMILE's units).</figcaption></figure>"
+    if silent { level.noData("digital silence") }
+    body += "<h2>Loudness</h2><figure>\(level.svg)<figcaption>Loudness as in eGeMAPS (Loudness_sma3: equal-loudness weighted, cube-root compressed auditory spectrum over 26 bands; relative units, comparable between recordings).</figcaption></figure>"
 
     // Emotions.
     var emotions = SVGChart(height: 210, x: 0...duration, y: 0...1, title: "Emotion probabilities per segment of \(name)")
@@ -103,6 +115,7 @@ public func recordingPage(_ report: RecordingReport, model: String) -> String {
         emotions.add("<path d=\"\(classPaths[c])\" fill=\"\(colours[c])\"/>")
     }
     emotions.add("<g fill=\"transparent\">\(tips)</g>")
+    if report.segments.isEmpty { emotions.noData("no speech segments") }
     let entries = report.classes.indices.map { (colours[$0], report.classes[$0]) } + [(ReportPalette.noSpeech, "no speech (not scored)")]
     body += "<h2>Emotions</h2><figure>\(emotions.svg)\(legend(entries))<figcaption>Class probabilities of each segment, stacked; overlapping windows are cut at the middle of their overlap; white is outside every segment.</figcaption></figure>"
 

@@ -11,8 +11,8 @@ public struct RecordingReport: Sendable {
     public var envelope: WaveformEnvelope
     /// F0 in Hz per 10 ms frame (the `pitch` set's tracker); NaN where unvoiced.
     public var pitch: Contour
-    /// eGeMAPS loudness (`Loudness_sma3`: band-summed, equal-loudness weighted, cube-root compressed
-    /// auditory spectrum; openSMILE's unit, roughly sone-like) per frame.
+    /// Loudness per frame as in eGeMAPS (`Loudness_sma3`: equal-loudness weighted, cube-root compressed
+    /// auditory spectrum over 26 bands), in relative units.
     public var loudness: Contour
     /// The model's classes, in its order.
     public var classes: [String]

@@ -40,11 +40,13 @@ public struct SVGChart {
     /// Width and height of the whole chart, in CSS pixels (it scales to the page width).
     public var width: Double, height: Double
     /// Space around the plot area for ticks and labels, in pixels.
-    public var left = 68.0, right = 14.0, top = 10.0, bottom = 40.0
+    public var left = 68.0, right = 24.0, top = 10.0, bottom = 40.0
     /// Data ranges of the axes.
     public var x: ClosedRange<Double>, y: ClosedRange<Double>
     /// The accessible name (`<title>`).
     public var title: String
+    /// Set by ``noData(_:)``: the chart has nothing to draw (e.g. F0 of silence), and says so.
+    public private(set) var isEmpty = false
     private var elements: [String] = []
 
     public init(width: Double = 960, height: Double, x: ClosedRange<Double>, y: ClosedRange<Double>, title: String) {
@@ -124,9 +126,16 @@ public struct SVGChart {
         elements.append(tip.isEmpty ? "<rect \(shape)/>" : "<rect \(shape)>\(tip)</rect>")
     }
 
-    /// The finished `<svg>` element.
+    /// Marks the chart as having no data and writes `note` in the middle of the plot area, so that an empty
+    /// plot is not mistaken for a failure to draw.
+    public mutating func noData(_ note: String) {
+        isEmpty = true
+        elements.append("<text class=\"empty\" x=\"\(n((left + width - right) / 2))\" y=\"\(n((top + height - bottom) / 2))\" text-anchor=\"middle\" dominant-baseline=\"middle\" fill=\"#555\">\(escapeHTML(note))</text>")
+    }
+
+    /// The finished `<svg>` element (with `data-empty="true"` after ``noData(_:)``).
     public var svg: String {
-        "<svg class=\"chart\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-label=\"\(escapeHTML(title))\" xmlns=\"http://www.w3.org/2000/svg\"><title>\(escapeHTML(title))</title>"
+        "<svg class=\"chart\"\(isEmpty ? " data-empty=\"true\"" : "") viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-label=\"\(escapeHTML(title))\" xmlns=\"http://www.w3.org/2000/svg\"><title>\(escapeHTML(title))</title>"
             + elements.joined() + "</svg>"
     }
 
@@ -150,6 +159,28 @@ public func niceTicks(_ range: ClosedRange<Double>, count: Int) -> [Double] {
         t += step
     }
     return ticks
+}
+
+/// A tick label for `value` on an axis whose ticks are `step` apart: as many decimals as the step needs
+/// (0.05 apart: two), so neighbouring labels never read the same.
+public func tickLabel(_ value: Double, step: Double) -> String {
+    let decimals = step > 0 && step.isFinite ? max(0, Int((-log10(step) + 1e-9).rounded(.up))) : 0
+    if decimals == 0 { return "\(Int(value.rounded()))" }
+    let scale = pow(10, Double(decimals))
+    let scaled = Int((abs(value) * scale).rounded())
+    let fraction = String(scaled % Int(scale))
+    return (value < 0 && scaled > 0 ? "-" : "") + "\(scaled / Int(scale))." + String(repeating: "0", count: decimals - fraction.count) + fraction
+}
+
+/// About `count` ticks on a time axis of `range` seconds, at steps a clock reads easily: 30 s, 1, 2, 5, 10,
+/// 15, 30 or 60 minutes, 2, 3, 6 or 12 hours; spans shorter than `count` / 2 minutes get ``niceTicks(_:count:)``.
+public func timeTicks(_ range: ClosedRange<Double>, count: Int) -> [Double] {
+    let span = range.upperBound - range.lowerBound
+    guard span >= 60 * Double(count) / 2, count > 0 else { return niceTicks(range, count: count) }
+    let raw = span / Double(count)
+    let steps: [Double] = [30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200]
+    let step = steps.first { $0 >= raw } ?? (raw / 43200).rounded(.up) * 43200
+    return stride(from: (range.lowerBound / step).rounded(.up) * step, through: range.upperBound + step * 1e-9, by: step).map { $0 }
 }
 
 /// A time-axis label: seconds with as many decimals as the tick spacing needs, or `m:ss` past two minutes.
