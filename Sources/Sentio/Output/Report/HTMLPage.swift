@@ -39,7 +39,7 @@ private let reportStyle = """
     a{color:#0b57a4}details{margin:1em 0}summary{cursor:pointer;font-weight:600}
     footer{margin-top:2em;font-size:.8rem;color:#666}
     .failed{color:#a33}
-    @media print{body{max-width:none;padding:0}a{color:inherit;text-decoration:none}details{display:block}}
+    @media print{body{max-width:none;padding:0}a{color:inherit;text-decoration:none}h2{break-after:avoid-page}}
     """
 
 /// A colour swatch followed by `label`.
