@@ -101,6 +101,37 @@ struct BatchEngineTests {
         #expect(summary.collected == "header\n" + (0..<20).map { "\($0)\n" }.joined())
     }
 
+    @Test("a batch makes progress while every thread of Swift's cooperative pool is blocked")
+    func independentOfCooperativePool() async throws {
+        // The first input blocks every thread of the cooperative pool until all 30 inputs are processed (or
+        // 20 s pass): a runner that needed one of them to collect results and start the next inputs would be
+        // stuck until the blockers give up.
+        final class State: Sendable { let processed = Atomic<Int>(0), gaveUp = Atomic<Int>(0) }
+        final class Blocking: BatchWorker {
+            let state: State
+            init(_ state: State) { self.state = state }
+            func process(_ item: BatchItem, into output: ResultBuffer, stop: StopFlag) throws -> BatchFileResult {
+                if item.index == 0 {
+                    for _ in 0..<(ProcessInfo.processInfo.activeProcessorCount + 1) {
+                        Task.detached { [state] in
+                            let deadline = monotonicSeconds() + 20
+                            while state.processed.load(ordering: .relaxed) < 30 && monotonicSeconds() < deadline { usleep(1000) }
+                            if state.processed.load(ordering: .relaxed) < 30 { state.gaveUp.wrappingAdd(1, ordering: .relaxed) }
+                        }
+                    }
+                    usleep(50_000)  // let the blockers take the pool's threads
+                }
+                try output.write("\(item.index)\n")
+                state.processed.wrappingAdd(1, ordering: .relaxed)
+                return BatchFileResult(audioSeconds: 1)
+            }
+        }
+        let state = State()
+        let (summary, _) = try await run(paths(30), jobs: 2) { Blocking(state) }
+        #expect(summary.collected == "header\n" + (0..<30).map { "\($0)\n" }.joined())
+        #expect(state.gaveUp.load(ordering: .relaxed) == 0)
+    }
+
     @Test("a raised stop flag ends the run early with the signal as reason; resuming completes the same output")
     func stopAndResume() async throws {
         let dir = try Fixture.temporaryDirectory()

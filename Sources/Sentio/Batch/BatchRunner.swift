@@ -317,8 +317,15 @@ public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchPro
     // Raised by the caller's flag (signals) or by this run when its output fails.
     let cancel = StopFlag(following: stop)
     let threads = WorkerThreads(count: jobs)
-    defer { threads.shutdown() }
-    await withTaskGroup(of: (Int, WorkOutcome).self) { group in
+    // The loop that collects results and starts the next inputs runs on a thread of its own: on the shared
+    // cooperative pool it would wait behind whatever else blocks that pool's few threads, and while it waits
+    // no new input starts.
+    let coordinator = WorkerThreads(count: 1)
+    defer {
+        threads.shutdown()
+        coordinator.shutdown()
+    }
+    await withTaskExecutorPreference(coordinator) { await withTaskGroup(of: (Int, WorkOutcome).self) { group in
         func launch() {
             let position = nextToStart
             let item = BatchItem(index: selected[position], path: request.inputs[selected[position]])
@@ -384,7 +391,7 @@ public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchPro
             }
             fill()
         }
-    }
+    } }
 
     if summary.stopReason == nil, let signal = stop.signal {
         summary.stopReason = .signal(signal)
