@@ -36,11 +36,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let model: EmotionModel
-        do { model = try self.model.map { try EmotionModel.load(path: $0) } ?? EmotionModel.bundled() } catch {
-            reportError("\(error)")
-            throw ExitCode(ExitStatus.someInputsFailed)
-        }
+        let model = try loadModel(self.model)
         if model.normalization == .speaker {
             throw ValidationError("this model normalises per speaker; reports score files one at a time: use a model trained with --normalize none or file")
         }

@@ -48,11 +48,7 @@ struct ScoreCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let model: EmotionModel
-        do { model = try self.model.map { try EmotionModel.load(path: $0) } ?? EmotionModel.bundled() } catch {
-            reportError("\(error)")
-            throw ExitCode(ExitStatus.someInputsFailed)
-        }
+        let model = try loadModel(self.model)
         let paths = try input.collect()
         let segmentation = level == .segments && !segments.isSegmented
             ? .voiceActivity(VoiceActivityOptions()) : segments.segmentation
@@ -127,6 +123,14 @@ struct ScoreCommand: AsyncParsableCommand {
         let scores = model.score(tables: good.map(\.1), groups: good.map { ids.firstIndex(of: speakerOf[$0.0]!)! })
         for ((path, table), score) in zip(good, scores) { results[path] = .success(ScoredFile(scores: score, seconds: table.audioSeconds)) }
         return results
+    }
+}
+
+/// The model at `path`, or the bundled one; a bad model file is one error line and exit status 1.
+func loadModel(_ path: String?) throws -> EmotionModel {
+    do { return try path.map { try EmotionModel.load(path: $0) } ?? EmotionModel.bundled() } catch {
+        reportError("\(error)")
+        throw ExitCode(ExitStatus.someInputsFailed)
     }
 }
 
