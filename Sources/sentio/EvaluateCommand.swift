@@ -8,7 +8,10 @@ struct EvaluateCommand: ParsableCommand {
         abstract: "Cross-validate an emotion classifier on a labelled corpus: UAR, WAR, per-class recall, confusion matrix.",
         discussion: """
             loso (leave-one-speaker-out) trains on all speakers but one and tests on that one, for every \
-            speaker; kfold uses --folds stratified folds of whole recordings. Inside each training part the \
+            speaker; kfold uses --folds stratified folds of whole recordings. With --test-corpus the model is \
+            trained on all of --corpus and tested on every file of the other corpus (cross-corpus; --classes \
+            restricts both, e.g. to angry,happy,neutral,sad; --normalize corpus or speaker normalises each \
+            corpus on its own). Inside each training part the \
             regularisation is chosen by an inner 5-fold cross-validation over speakers (or recordings), so the \
             held-out speaker is never seen. With --segment/--vad a file's prediction is the class of its mean \
             segment probability. Scores are per file. Files that fail to decode get one error line each and \
@@ -17,10 +20,11 @@ struct EvaluateCommand: ParsableCommand {
     )
 
     @OptionGroup var corpus: CorpusArguments
+    @OptionGroup var testCorpus: TestCorpusArguments
     @OptionGroup var training: TrainingArguments
 
-    @Option(name: .customLong("protocol"), help: "loso (leave one speaker out) or kfold.")
-    var evaluationProtocol: ProtocolName = .loso
+    @Option(name: .customLong("protocol"), help: "loso (leave one speaker out; the default) or kfold, within --corpus. Not with --test-corpus, where the protocol is cross-corpus.")
+    var evaluationProtocol: ProtocolName?
 
     @Option(help: "Folds of --protocol kfold.")
     var folds: Int = 10
@@ -36,6 +40,9 @@ struct EvaluateCommand: ParsableCommand {
 
     func validate() throws {
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
+        if testCorpus.isGiven && evaluationProtocol != nil {
+            throw ValidationError("--protocol applies within one corpus; with --test-corpus the model is trained on all of --corpus and tested on the other")
+        }
     }
 
     func run() throws {
@@ -48,17 +55,30 @@ struct EvaluateCommand: ParsableCommand {
             return try openOutput(joinPath(folder, "evaluation.html"))
         }
         let (labelled, table) = try training.extract(corpus)
-        let chosen: EvaluationProtocol = evaluationProtocol == .loso ? .leaveOneSpeakerOut : .kFold(folds)
+        var failures = table.failures.count
         let result: EvaluationResult
+        let protocolName: String
         do {
-            result = try EmotionTraining.evaluate(corpus: labelled, table: table, protocol: chosen,
-                                                  normalization: training.normalize,
-                                                  classifier: training.classifierOptions, jobs: training.workerCount)
-        } catch {
+            if testCorpus.isGiven {
+                let classes = corpus.classes
+                let (test, testTable) = try training.extract { () throws(CorpusError) in try testCorpus.load(classes: classes) }
+                failures += testTable.failures.count
+                protocolName = "cross-corpus (train \(corpus.name), test \(testCorpus.name))"
+                result = try EmotionTraining.evaluate(training: labelled, trainingTable: table, test: test, testTable: testTable,
+                                                      normalization: training.normalize, classifier: training.classifierOptions,
+                                                      jobs: training.workerCount)
+            } else {
+                let chosen: EvaluationProtocol = evaluationProtocol == .kfold ? .kFold(folds) : .leaveOneSpeakerOut
+                protocolName = chosen.description
+                result = try EmotionTraining.evaluate(corpus: labelled, table: table, protocol: chosen,
+                                                      normalization: training.normalize,
+                                                      classifier: training.classifierOptions, jobs: training.workerCount)
+            }
+        } catch let error as CorpusError {
             reportError(error.description)
             throw ExitCode(ExitStatus.someInputsFailed)
         }
-        let summary = EvaluationSummary(result: result, protocolName: chosen.description,
+        let summary = EvaluationSummary(result: result, protocolName: protocolName,
                                         normalization: training.normalize, classifier: training.classifier,
                                         features: try training.configuration().name, segmentation: training.segments.summary)
         let text = format == .json ? summary.json : summary.text
@@ -79,7 +99,7 @@ struct EvaluateCommand: ParsableCommand {
             reportError("\(error)")
             throw ExitCode(ExitStatus.someInputsFailed)
         }
-        if !table.failures.isEmpty { throw ExitCode(ExitStatus.someInputsFailed) }
+        if failures > 0 { throw ExitCode(ExitStatus.someInputsFailed) }
     }
 }
 

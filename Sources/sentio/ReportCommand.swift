@@ -12,8 +12,8 @@ struct ReportCommand: AsyncParsableCommand {
             and its segment table. DIR/index.html lists the recordings (duration, dominant emotion, speech \
             ratio) with the corpus's emotion distribution; DIR/index.csv holds the same figures. Pages are \
             self-contained (inline SVG, no scripts, nothing loaded from the network) and print well. Segments \
-            are speech regions (--vad) unless --segment is given. Speaker-normalised models are not supported \
-            here (use `sentio score --speakers`).
+            are speech regions (--vad) unless --segment is given. Speaker- and corpus-normalised models are not \
+            supported here (use `sentio score`).
 
             \(batchDiscussion)
             """
@@ -37,8 +37,8 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let model = try loadModel(self.model)
-        if model.normalization == .speaker {
-            throw ValidationError("this model normalises per speaker; reports score files one at a time: use a model trained with --normalize none or file")
+        if model.normalization.normalizesGroups {
+            throw ValidationError("this model normalises per \(model.normalization); reports score files one at a time: use a model trained with --normalize none or file")
         }
         let paths = try input.collect()
         let segmentation = segments.isSegmented ? segments.segmentation : .voiceActivity(VoiceActivityOptions())

@@ -11,8 +11,9 @@ struct ScoreCommand: AsyncParsableCommand {
             0.25 s of voiced speech get the emotion `no_speech` and empty probabilities. The bundled model \
             (7 EmoDB classes, German acted speech, no speaker normalisation) is used without --model. A model \
             trained with --normalize speaker needs --speakers (and extracts all files before writing any, since \
-            a speaker's statistics come from all of the speaker's files); one trained with --normalize file \
-            needs segments.
+            a speaker's statistics come from all of the speaker's files); one trained with --normalize corpus \
+            normalises all inputs together with their own statistics (also extracting all first); one trained \
+            with --normalize file needs segments.
 
             \(batchDiscussion)
             """
@@ -71,15 +72,28 @@ struct ScoreCommand: AsyncParsableCommand {
             header = "file,\(format),segments\n"
         }
         var scored: [String: Result<ScoredFile, ScoringError>]? = nil
-        if model.normalization == .speaker {
+        switch model.normalization {
+        case .speaker:
             guard let speakers else {
                 throw ValidationError("this model normalises per speaker: give --speakers CSV (columns file,speaker)")
             }
             guard batch.shard == nil else {
                 throw ValidationError("--shard cannot split a speaker-normalised run: each speaker's statistics need all of the speaker's files")
             }
-            scored = scoreBySpeaker(paths: paths, model: model, speakerOf: try readSpeakers(speakers, paths: paths),
-                                    segmentation: segmentation, jobs: batch.workerCount)
+            let speakerOf = try readSpeakers(speakers, paths: paths)
+            scored = scoreTogether(paths: paths, model: model, groupOf: { speakerOf[$0]! },
+                                   segmentation: segmentation, jobs: batch.workerCount)
+        case .corpus:
+            guard batch.shard == nil else {
+                throw ValidationError("--shard cannot split a corpus-normalised run: the statistics come from all inputs together")
+            }
+            if paths.count < 10 {
+                reportWarning("this model normalises the scored files with their own statistics; \(paths.count) file\(paths.count == 1 ? "" : "s") may not stand for a corpus")
+            }
+            scored = scoreTogether(paths: paths, model: model, groupOf: { _ in "" }, segmentation: segmentation,
+                                   jobs: batch.workerCount)
+        case .none, .file:
+            break
         }
         let request = BatchRequest(
             command: "score",
@@ -104,10 +118,10 @@ struct ScoreCommand: AsyncParsableCommand {
         return table.speakers
     }
 
-    /// Scores every file with per-speaker statistics: all files are extracted first, then each speaker's
-    /// segments are normalised together.
-    private func scoreBySpeaker(paths: [String], model: EmotionModel, speakerOf: [String: String],
-                                segmentation: Segmentation, jobs: Int) -> [String: Result<ScoredFile, ScoringError>] {
+    /// Scores every file with the statistics of its group (its speaker, or the whole batch): all files are
+    /// extracted first, then each group's segments are normalised together.
+    private func scoreTogether(paths: [String], model: EmotionModel, groupOf: (String) -> String,
+                               segmentation: Segmentation, jobs: Int) -> [String: Result<ScoredFile, ScoringError>] {
         let tables = parallelMap(count: paths.count, jobs: jobs, makeState: { EmotionScorer(model: model, segmentation: segmentation) }) { scorer, i in
             Result { () throws(ScoringError) in try scorer.extract(path: paths[i]) }
         }
@@ -119,8 +133,8 @@ struct ScoreCommand: AsyncParsableCommand {
             case .failure(let error): results[path] = .failure(error)
             }
         }
-        let ids = Array(Set(good.map { speakerOf[$0.0]! })).sorted()
-        let scores = model.score(tables: good.map(\.1), groups: good.map { ids.firstIndex(of: speakerOf[$0.0]!)! })
+        let ids = Array(Set(good.map { groupOf($0.0) })).sorted()
+        let scores = model.score(tables: good.map(\.1), groups: good.map { ids.firstIndex(of: groupOf($0.0))! })
         for ((path, table), score) in zip(good, scores) { results[path] = .success(ScoredFile(scores: score, seconds: table.audioSeconds)) }
         return results
     }

@@ -28,13 +28,51 @@ struct CorpusArguments: ParsableArguments {
     var name: String { corpus ?? labels! }
 
     func load() throws(CorpusError) -> LabelledCorpus {
-        let all: LabelledCorpus
-        if let corpus { all = try LabelledCorpus.load(directory: corpus) } else {
-            all = try LabelledCorpus.load(labels: labels!, audioRoot: audioRoot!)
-        }
-        guard let classes else { return all }
-        return try all.restricted(to: classes.split(separator: ",").map { String($0.filter { $0 != " " }) }, source: name)
+        try loadCorpus(directory: corpus, labels: labels, audioRoot: audioRoot, classes: classes, name: name)
     }
+}
+
+/// `--test-corpus DIR` or `--test-labels CSV --test-audio-root DIR`: the unseen corpus of a cross-corpus
+/// evaluation (restricted by the same --classes as the training corpus).
+struct TestCorpusArguments: ParsableArguments {
+    @Option(name: .customLong("test-corpus"), help: "Cross-corpus evaluation: train on --corpus, test on this corpus folder (same layout).")
+    var corpus: String?
+
+    @Option(name: .customLong("test-labels"), help: "Labels table of the test corpus (instead of --test-corpus); needs --test-audio-root.")
+    var labels: String?
+
+    @Option(name: .customLong("test-audio-root"), help: "Folder the test labels' relative audio paths start from.")
+    var audioRoot: String?
+
+    func validate() throws {
+        switch (corpus, labels, audioRoot) {
+        case (nil, nil, nil), (_?, nil, nil), (nil, _?, _?): break
+        case (nil, _?, nil): throw ValidationError("--test-labels needs --test-audio-root")
+        case (nil, nil, _?): throw ValidationError("--test-audio-root needs --test-labels")
+        default: throw ValidationError("give either --test-corpus or --test-labels/--test-audio-root, not both")
+        }
+    }
+
+    /// Whether a test corpus was given.
+    var isGiven: Bool { corpus != nil || labels != nil }
+
+    /// The test corpus's name in reports.
+    var name: String { corpus ?? labels ?? "" }
+
+    func load(classes: String?) throws(CorpusError) -> LabelledCorpus {
+        try loadCorpus(directory: corpus, labels: labels, audioRoot: audioRoot, classes: classes, name: name)
+    }
+}
+
+/// A corpus folder, or a labels table with its audio root, restricted to `classes` (comma-separated) when given.
+private func loadCorpus(directory: String?, labels: String?, audioRoot: String?, classes: String?,
+                        name: String) throws(CorpusError) -> LabelledCorpus {
+    let all: LabelledCorpus
+    if let directory { all = try LabelledCorpus.load(directory: directory) } else {
+        all = try LabelledCorpus.load(labels: labels!, audioRoot: audioRoot!)
+    }
+    guard let classes else { return all }
+    return try all.restricted(to: classes.split(separator: ",").map { String($0.filter { $0 != " " }) }, source: name)
 }
 
 /// Opens `path` for a result that takes long to compute, so that an unwritable destination fails at once
@@ -90,7 +128,7 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Feature sets whose functionals the classifier reads, comma-separated.")
     var features: String = EmotionFeatureConfiguration.standard.name
 
-    @Option(help: "Normalisation before global standardisation: none, speaker (per-speaker z-scores; needs speaker ids) or file (per-file z-scores over its segments; needs --segment or --vad).")
+    @Option(help: "Normalisation before global standardisation: none, speaker (per-speaker z-scores; needs speaker ids), file (per-file z-scores over its segments; needs --segment or --vad) or corpus (each corpus, or each scored batch, z-scored with its own statistics: for cross-corpus use).")
     var normalize: FeatureNormalization = .none
 
     @Option(help: "Seed of the MLP initialisation, batch order and k-fold shuffles.")
@@ -133,8 +171,13 @@ struct TrainingArguments: ParsableArguments {
     /// Loads the corpus and extracts its features, reporting each failed file on stderr.
     /// - Throws: exit status 1 after one error line when the corpus itself cannot be used.
     func extract(_ arguments: CorpusArguments) throws -> (LabelledCorpus, SegmentTable) {
+        try extract { () throws(CorpusError) in try arguments.load() }
+    }
+
+    /// Extracts the features of the corpus `load` returns.
+    func extract(_ load: () throws(CorpusError) -> LabelledCorpus) throws -> (LabelledCorpus, SegmentTable) {
         let corpus: LabelledCorpus
-        do { corpus = try arguments.load() } catch {
+        do { corpus = try load() } catch {
             reportError(error.description)
             throw ExitCode(ExitStatus.someInputsFailed)
         }

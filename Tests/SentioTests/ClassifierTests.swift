@@ -173,3 +173,67 @@ private func accuracy(_ model: TrainedClassifier, _ x: FeatureMatrix, _ labels: 
         #expect(a.columns.count == 508)
     }
 }
+
+@Suite("Cross-corpus evaluation")
+struct CrossCorpusTests {
+    /// A corpus of `perClass` one-segment files per class whose features come from two clusters, all shifted
+    /// by `offset` and scaled by `gain` (a corpus recorded with another microphone and level).
+    private func corpus(_ name: String, perClass: Int, offset: Double, gain: Double, seed: UInt64) throws -> (LabelledCorpus, SegmentTable) {
+        let (x, labels) = clusters([[1, 0, 0, 0], [-1, 0, 0, 0]], perClass: perClass, spread: 0.5, seed: seed)
+        var items: [LabelledCorpus.Item] = []
+        var table = SegmentTable(columns: 4)
+        for r in 0..<x.rows {
+            items.append(.init(path: "\(name)/\(r).wav", label: labels[r] == 0 ? "angry" : "sad", speaker: "s\(r % 4)"))
+            let row = SegmentTable.Row(values: x.row(r).map { $0 * gain + offset }, start: 0, end: 1, voiced: 1)
+            table.append(SegmentTable.ExtractedFile(rows: [row], seconds: 1), index: r)
+        }
+        return (try LabelledCorpus(items: items), table)
+    }
+
+    @Test("corpus normalisation removes a test corpus's offset and gain, which defeat global standardisation")
+    func corpusNormalisation() throws {
+        let (train, trainTable) = try corpus("a", perClass: 40, offset: 0, gain: 1, seed: 1)
+        let (test, testTable) = try corpus("b", perClass: 30, offset: 5, gain: 2, seed: 2)
+        func uar(_ normalization: FeatureNormalization) throws -> Double {
+            try EmotionTraining.evaluate(training: train, trainingTable: trainTable, test: test, testTable: testTable,
+                                         normalization: normalization, classifier: ClassifierOptions(), jobs: 1).report.uar
+        }
+        let plain = try uar(.none)
+        #expect(plain < 0.6, "\(plain)")
+        #expect(try uar(.corpus) > 0.95)
+        #expect(try uar(.speaker) > 0.95)
+        let result = try EmotionTraining.evaluate(training: train, trainingTable: trainTable, test: test, testTable: testTable,
+                                                  normalization: .corpus, classifier: ClassifierOptions(), jobs: 1)
+        #expect(result.report.count == 60 && result.folds == 1 && result.report.classes == ["angry", "sad"])
+    }
+
+    @Test("a test corpus with a class the training corpus lacks is refused")
+    func unknownTestClass() throws {
+        let (train, trainTable) = try corpus("a", perClass: 10, offset: 0, gain: 1, seed: 1)
+        var items = train.items
+        for i in items.indices where i % 2 == 0 { items[i].label = "happy" }
+        #expect(throws: CorpusError.self) {
+            try EmotionTraining.evaluate(training: train, trainingTable: trainTable, test: try LabelledCorpus(items: items),
+                                         testTable: trainTable, normalization: .none, classifier: ClassifierOptions(), jobs: 1)
+        }
+    }
+
+    @Test("a corpus-normalised model scores a batch with the batch's own statistics")
+    func corpusModelScoresBatches() throws {
+        let (train, trainTable) = try corpus("a", perClass: 40, offset: 0, gain: 1, seed: 3)
+        let model = try EmotionTraining.train(corpus: train, table: trainTable, configuration: EmotionFeatureConfiguration(sets: [.energy]),
+                                              normalization: .corpus, classifier: ClassifierOptions(), corpusName: "a",
+                                              segmentation: "files", jobs: 1)
+        let (test, testTable) = try corpus("b", perClass: 20, offset: 5, gain: 2, seed: 4)
+        // Each file as a table of one segment, all scored together.
+        let tables = (0..<testTable.matrix.rows).map { r -> SegmentTable in
+            var t = SegmentTable(columns: 4)
+            t.append(SegmentTable.ExtractedFile(rows: [.init(values: testTable.matrix.row(r), start: 0, end: 1, voiced: 1)], seconds: 1), index: 0)
+            return t
+        }
+        let scores = model.score(tables: tables, groups: Array(repeating: 0, count: tables.count))
+        let correct = zip(scores, test.items).filter { $0.0[0].emotion == $0.1.label }.count
+        #expect(Double(correct) / Double(tables.count) > 0.9)
+        #expect(FeatureNormalization.corpus.normalizesGroups && !FeatureNormalization.file.normalizesGroups)
+    }
+}

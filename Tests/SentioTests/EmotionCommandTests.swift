@@ -120,6 +120,38 @@ import Testing
         #expect(missing.stderrLines.count == 1 && missing.stderr.contains("unknown file tone-440-16k.wav"))
     }
 
+    @Test("cross-corpus evaluate (--test-corpus) and a corpus-normalised model scoring a batch")
+    func crossCorpus() throws {
+        let (dir, csv) = try labels(speakers: false)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let common = ["--labels", csv, "--audio-root", audioRoot, "--features", "mfcc,energy"]
+        let cross = try SentioCLI.run(["evaluate"] + common + ["--test-labels", csv, "--test-audio-root", audioRoot,
+                                                               "--normalize", "corpus", "--format", "json"])
+        #expect(cross.status == 0, "\(cross.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(cross.stdout.utf8)) as! [String: Any]
+        #expect((json["protocol"] as! String).hasPrefix("cross-corpus (train \(csv), test \(csv))"))
+        #expect(json["files"] as? Int == 14 && json["folds"] as? Int == 1)
+        #expect((json["uar"] as! Double) >= 0.85, "\(cross.stdout)")
+
+        // A test class the training corpus lacks; --protocol with a test corpus.
+        let other = dir.appendingPathComponent("other.csv").path
+        try (try String(contentsOfFile: csv, encoding: .utf8)).replacingOccurrences(of: ",tonal", with: ",whistle")
+            .write(toFile: other, atomically: true, encoding: .utf8)
+        let unknown = try SentioCLI.run(["evaluate"] + common + ["--test-labels", other, "--test-audio-root", audioRoot])
+        #expect(unknown.status == 1 && unknown.stderrLines.count == 1 && unknown.stderr.contains("classes whistle are not in the training corpus"))
+        #expect(try SentioCLI.run(["evaluate"] + common + ["--test-labels", csv, "--test-audio-root", audioRoot, "--protocol", "loso"]).status == 2)
+
+        let model = dir.appendingPathComponent("corpus.json").path
+        #expect(try SentioCLI.run(["train"] + common + ["--normalize", "corpus", "-o", model]).status == 0)
+        let inputs = ["speech-en.wav", "speech-en-2.wav", "tone-440-16k.wav", "tone-1k-48k.wav"].map(Fixture.audio)
+        let scored = try SentioCLI.run(["score", "--model", model] + inputs)
+        #expect(scored.status == 0, "\(scored.stderr)")
+        #expect(scored.stdoutLines.dropFirst().map { $0.split(separator: ",")[3] } == ["spoken", "spoken", "tonal", "tonal"])
+        #expect(scored.stderr.contains("4 files may not stand for a corpus"))
+        #expect(try SentioCLI.run(["score", "--model", model, "--shard", "0/2"] + inputs).status == 2)
+        #expect(try SentioCLI.run(["report", "--model", model, "-o", dir.appendingPathComponent("r").path] + inputs).status == 2)
+    }
+
     @Test("score with the bundled model: the README's main command; a bad input fails alone")
     func bundledScore() throws {
         let good = Fixture.audio("speech-en.wav"), bad = Fixture.bad("nan.wav")

@@ -90,18 +90,45 @@ public enum EmotionTraining {
             let p = model.probabilities(data.matrix.selecting(rows: test))
             return (test.enumerated().map { (row: $1, p: p.row($0)) }, model.hyperparameter)
         }
-        // File-level decisions from the mean probability of each file's scored segments.
+        let report = fileLevelReport(data, predictions: outcomes.flatMap(\.0))
+        return EvaluationResult(report: report, folds: foldCount, chosenHyperparameters: outcomes.map(\.1))
+    }
+
+    /// Cross-corpus evaluation: a model trained on all of `training` (with its own inner model selection)
+    /// predicts every file of `test`, a corpus it has never seen (another language, speakers, recording
+    /// conditions). Each corpus is normalised on its own: with `.corpus`, each with its own statistics; with
+    /// `.speaker`, each speaker of either corpus with theirs.
+    /// - Throws: ``CorpusError`` when the test corpus has classes the training corpus lacks, or when the
+    ///   normalisation needs speaker ids a corpus lacks.
+    public static func evaluate(training: LabelledCorpus, trainingTable: SegmentTable, test: LabelledCorpus,
+                                testTable: SegmentTable, normalization: FeatureNormalization,
+                                classifier: ClassifierOptions, jobs: Int = processorCount) throws(CorpusError) -> EvaluationResult {
+        let train = try LabelledRows(corpus: training, table: trainingTable, normalization: normalization)
+        let unknown = Set(test.classes).subtracting(train.classes)
+        guard unknown.isEmpty else {
+            throw CorpusError(path: "test corpus", message: "classes \(unknown.sorted().joined(separator: ", ")) are not in the training corpus (\(train.classes.joined(separator: ", "))): restrict both with --classes")
+        }
+        let data = try LabelledRows(corpus: test, table: testTable, normalization: normalization, classes: train.classes)
+        let rows = train.trainingRows(Array(train.labels.indices))
+        let model = ClassifierTraining.train(
+            x: train.matrix.selecting(rows: rows), labels: rows.map { train.labels[$0] }, classes: train.classes.count,
+            recordings: rows.map { train.recordings[$0] }, speakers: train.speakers.map { s in rows.map { s[$0] } },
+            options: classifier, jobs: jobs)
+        let p = model.probabilities(data.matrix)
+        let report = fileLevelReport(data, predictions: data.labels.indices.map { (row: $0, p: p.row($0)) })
+        return EvaluationResult(report: report, folds: 1, chosenHyperparameters: [model.hyperparameter])
+    }
+
+    /// File-level decisions from the mean probability of each file's scored segments.
+    private static func fileLevelReport(_ data: LabelledRows, predictions: [(row: Int, p: [Double])]) -> ClassificationReport {
         var sums: [Int: [Double]] = [:]
-        for (predictions, _) in outcomes {
-            for (row, p) in predictions where data.scored[row] {
-                let file = data.recordings[row]
-                sums[file] = zip(sums[file] ?? Array(repeating: 0, count: classes), p).map(+)
-            }
+        for (row, p) in predictions where data.scored[row] {
+            let file = data.recordings[row]
+            sums[file] = zip(sums[file] ?? Array(repeating: 0, count: data.classes.count), p).map(+)
         }
         let files = sums.keys.sorted()
         let truth = files.map { file in data.labels[data.recordings.firstIndex(of: file)!] }
-        let report = ClassificationReport(classes: data.classes, truth: truth, predicted: files.map { argmax(sums[$0]!) })
-        return EvaluationResult(report: report, folds: foldCount, chosenHyperparameters: outcomes.map(\.1))
+        return ClassificationReport(classes: data.classes, truth: truth, predicted: files.map { argmax(sums[$0]!) })
     }
 }
 
@@ -116,11 +143,14 @@ struct LabelledRows: Sendable {
     /// Whether a row has enough voiced speech to be trained on and scored (or is its file's only hope).
     var scored: [Bool]
 
-    init(corpus: LabelledCorpus, table: SegmentTable, normalization: FeatureNormalization) throws(CorpusError) {
+    /// - Parameter classes: the class order to use (a test corpus takes its model's, and may lack some);
+    ///   by default the corpus's own classes.
+    init(corpus: LabelledCorpus, table: SegmentTable, normalization: FeatureNormalization,
+         classes given: [String]? = nil) throws(CorpusError) {
         // Re-check the class sizes without the failed files.
         let usable = corpus.items.indices.filter { table.failures[$0] == nil }
         let remaining = try LabelledCorpus(items: usable.map { corpus.items[$0] }, source: "corpus (after \(table.failures.count) failed files)")
-        classes = remaining.classes
+        classes = given ?? remaining.classes
         let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
         matrix = table.matrix
         recordings = table.file
@@ -140,6 +170,8 @@ struct LabelledRows: Sendable {
             normalizeByGroup(&matrix, groups: speakers)
         case .file:
             normalizeByGroup(&matrix, groups: recordings)
+        case .corpus:
+            normalizeByGroup(&matrix, groups: Array(repeating: 0, count: matrix.rows))
         }
     }
 

@@ -6,6 +6,9 @@
 /// comparison of performances", ASRU 2009, who report large gains from speaker normalisation on EmoDB).
 /// Every mode is followed by global standardisation with statistics of the training data
 /// (``Standardizer``), stored with the model.
+///
+/// Modes that normalise groups of files (`speaker`, `corpus`) are transductive at test time: the
+/// statistics come from the unlabelled test recordings themselves, never from their labels.
 public enum FeatureNormalization: String, Sendable, Hashable, Codable, CaseIterable {
     /// Global standardisation only. Works on any audio, one file at a time; the bundled model uses it.
     case none
@@ -18,6 +21,13 @@ public enum FeatureNormalization: String, Sendable, Hashable, Codable, CaseItera
     /// remains is how each segment differs from the rest of its recording, so it suits long recordings
     /// whose emotion varies, not corpora of one-emotion utterances.
     case file
+    /// Each corpus is z-normalised with its own statistics: the training corpus when training; at test time
+    /// the test corpus, and when scoring, the files scored together. This removes a corpus's recording
+    /// conditions (microphone, level, room, language-wide prosody) and is the usual remedy in cross-corpus
+    /// emotion recognition (Schuller et al., "Cross-corpus acoustic emotion recognition: variances and
+    /// strategies", IEEE TAC 2010). Scoring needs a batch large and varied enough to stand for its corpus:
+    /// many files, not one.
+    case corpus
 }
 
 /// Z-normalises the rows of `matrix` group by group: each row has `groups[row]`, and every group's rows get
