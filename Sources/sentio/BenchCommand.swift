@@ -22,8 +22,9 @@ struct BenchCommand: ParsableCommand {
             feature stages run the extractor with only their set and drop the rows (no formatting, no \
             output). `score` is `sentio score FILE` with the bundled model. x real time per core is audio \
             seconds per CPU second (getrusage, all threads); x real time in total and frames/s are per \
-            wall-clock second, so they grow with --jobs. Peak memory is the process's ru_maxrss after the \
-            stage, a high-water mark over the stages run so far. Absolute figures depend on the machine's \
+            wall-clock second, so they grow with --jobs. Peak memory is the process's peak resident set \
+            after the stage (VmHWM: ru_maxrss without what a child inherits from its parent before exec), a \
+            high-water mark over the stages run so far. Absolute figures depend on the machine's \
             load; compare stages or runs made side by side.
 
             Stages: decode (libsndfile + downmix + libsoxr to 16 kHz), fft (+ framing, preprocessing, \

@@ -89,23 +89,23 @@ public struct BenchmarkWorkload: Sendable {
     }
 }
 
-/// CPU time and peak memory of this process, from `getrusage(RUSAGE_SELF)`.
-public struct ResourceUsage: Sendable {
-    /// User + system CPU time of all the process's threads so far, in seconds.
-    public var cpuSeconds: Double
-    /// The largest resident set the process has had so far (`ru_maxrss`), in bytes. A high-water mark: it
-    /// never goes down.
-    public var peakResidentBytes: Int
-
-    /// The usage now.
-    public static func current() -> ResourceUsage {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        let seconds = { (t: timeval) in Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
-        // Linux reports ru_maxrss in kilobytes.
-        return ResourceUsage(cpuSeconds: seconds(usage.ru_utime) + seconds(usage.ru_stime),
-                             peakResidentBytes: Int(usage.ru_maxrss) * 1024)
+/// The largest resident set this process has had so far, in bytes: `VmHWM` of `/proc/self/status`, else
+/// `ru_maxrss`. A high-water mark: it never goes down.
+///
+/// `ru_maxrss` alone would be wrong for a process started by a large one (a Python script holding librosa):
+/// Linux carries the resident size the child had before `exec`, a copy of its parent, into it; `VmHWM`
+/// belongs to the address space made by `exec`.
+public func peakResidentBytes() -> Int {
+    if let status = try? readTextFile("/proc/self/status") {
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let digits = line.dropFirst("VmHWM:".count).filter(\.isNumber)
+            if let kilobytes = Int(digits) { return kilobytes * 1024 }
+        }
     }
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    // Linux reports ru_maxrss in kilobytes.
+    return Int(usage.ru_maxrss) * 1024
 }
 
 /// The machine a benchmark ran on.
@@ -159,7 +159,7 @@ public struct StageMeasurement: Sendable {
     /// Analysis frames in the workload (``BenchmarkWorkload/frames``).
     public var frames: Int
     /// The process's peak resident set after this stage's runs, in bytes (a high-water mark over every stage
-    /// run so far, see ``ResourceUsage/peakResidentBytes``).
+    /// run so far, see ``peakResidentBytes()``).
     public var peakResidentBytes: Int
 
     /// Seconds of audio per CPU second: the speed of one core.
@@ -275,16 +275,16 @@ public func measureStage(_ stage: BenchmarkStage, workload: BenchmarkWorkload, j
     var walls: [Double] = [], cpus: [Double] = []
     var elapsed = 0.0
     while walls.count < maximumRuns && (walls.count < max(1, minimumRuns) || elapsed < minimumSeconds) {
-        let before = ResourceUsage.current(), start = monotonicSeconds()
+        let cpu = processCPUSeconds(), start = monotonicSeconds()
         try pass()
-        let wall = monotonicSeconds() - start, after = ResourceUsage.current()
+        let wall = monotonicSeconds() - start
+        cpus.append(processCPUSeconds() - cpu)
         walls.append(wall)
-        cpus.append(after.cpuSeconds - before.cpuSeconds)
         elapsed += wall
     }
     return StageMeasurement(stage: stage, runs: walls.count, wallSeconds: median(walls), cpuSeconds: median(cpus),
                             audioSeconds: workload.audioSeconds, frames: workload.totalFrames,
-                            peakResidentBytes: ResourceUsage.current().peakResidentBytes)
+                            peakResidentBytes: peakResidentBytes())
 }
 
 /// The median (the mean of the two middle values for an even count); 0 for no values.
