@@ -13,15 +13,17 @@ The measurements are the existing scripts' own code, imported rather than copied
            compare_emodb_pitch.pyin (65-600 Hz), on --pyin-files evenly spaced files only, because it runs at
            about 10x real time (~125 CPU s on all of EmoDB): its throughput on that subset is compared with
            the others' on all files, and the report says so; Sentio: compare_emodb_pitch.sentio_cmd --set pitch.
-  eGeMAPS  openSMILE: compare_emodb_egemaps.opensmile_functionals (CPU = thread time of process_file);
+  eGeMAPS  openSMILE: compare_emodb_egemaps.opensmile_functionals (Smile(eGeMAPSv02).process_file per file);
            Sentio: compare_emodb_egemaps.sentio_cmd (--set egemaps --level files).
   score    Sentio `score` with the bundled model (no anchor; target >= 1000x real time).
   scaling  `score` and the eGeMAPS functionals with --jobs 2 against --jobs 1 (wall time).
 
 Every Sentio command runs with --jobs 1 (except the --jobs 2 side of the scaling) as one subprocess over all
 files; its CPU time and peak memory come from the child's rusage (reports.ChildRunner), so process start-up,
-decoding and writing the output are included. Python anchors run in this process with BLAS/OpenMP/numba
-limited to one thread, after an untimed warm-up call. Each measurement is repeated --repeats times,
+decoding and writing the output are included. Python anchors run in this process, pinned to one CPU, with
+BLAS/OpenMP/numba limited to one thread, after an untimed warm-up call; their CPU time is
+time.process_time(), all threads (Praat runs To Pitch (ac) on several: compare_emodb_pitch's thread time
+sees only the main thread's share, about half). Each measurement is repeated --repeats times,
 interleaved, and the median is reported. Throughput is x real time per CPU second (audio s / CPU s).
 Writes the "anchors" section of --doc between its markers, keeping the other sections.
 """
@@ -34,10 +36,11 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMB
 
 import argparse  # noqa: E402
 import datetime  # noqa: E402
+import json  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
-import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 SCRIPTS = Path(__file__).resolve().parent.parent
@@ -88,10 +91,7 @@ def run_pyin(paths):
 
 
 def run_opensmile(paths):
-    """(CPU, wall): CPU is opensmile_functionals' own thread time around process_file."""
-    w0 = time.perf_counter()
-    _, _, cpu = egemaps.opensmile_functionals(paths)
-    return cpu, time.perf_counter() - w0
+    egemaps.opensmile_functionals(paths)
 
 
 def subset(paths, n):
@@ -120,6 +120,7 @@ def main():
     print(f"compare_anchors: {len(paths)} files, {audio_s:.1f} s of audio; librosa.pyin on {len(pyin_paths)} files "
           f"({pyin_s:.1f} s); {args.repeats} repetitions", flush=True)
     knf_opts, _ = ref.kaldi_options()
+    mach = mfcc.machine()  # before this process is pinned to one CPU below
 
     with tempfile.TemporaryDirectory(prefix="sentio-anchors-") as tmp:
         counter = [0]
@@ -147,7 +148,7 @@ def main():
             "sentio_pitch": ("Sentio `features --set pitch --preset librosa --format npy`", audio_s,
                              sentio(lambda: pitch.sentio_cmd(args.sentio, paths, "pitch", out()), 1)),
             "opensmile": ("openSMILE eGeMAPSv02 functionals (Python `process_file`)", audio_s,
-                          lambda: run_opensmile(paths)),
+                          lambda: mfcc.timed_python(run_opensmile, paths)),
             "sentio_egemaps": ("Sentio `features --set egemaps --level files`", audio_s,
                                sentio(lambda: egemaps.sentio_cmd(args.sentio, paths, out(".csv")), 1)),
             "sentio_egemaps_j2": ("Sentio `features --set egemaps --level files`, --jobs 2", audio_s,
@@ -157,6 +158,11 @@ def main():
             "sentio_score_j2": ("Sentio `score` (bundled model), --jobs 2", audio_s,
                                 sentio(lambda: [args.sentio, "score", *files, "-o", out(".csv")], 2)),
         }
+
+        # One core for the in-process anchors: Praat (parselmouth 0.4.7, Praat 6.1.38) runs To Pitch (ac) on
+        # several threads. Their CPU time (time.process_time) counts every thread; the Sentio children, started
+        # by CHILDREN before this, keep both cores for the --jobs 2 rows.
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
         # Warm-up, untimed: page cache for every file, numba JIT and filter caches, the sentio binary, the model.
         for p in files:
@@ -177,6 +183,11 @@ def main():
                 print(f"  run {r + 1}: {label:<62} CPU {m[0]:7.2f} s  wall {m[1]:7.2f} s  "
                       f"{seconds / m[0]:8.0f} x real time per CPU s", flush=True)
         load_after = os.getloadavg()[0]
+
+    # The library's stages on their own (no output written), from the same binary: where the time goes.
+    print("compare_anchors: sentio bench over the corpus, --jobs 1", flush=True)
+    bench = json.loads(subprocess.run([args.sentio, "bench", *files, "--jobs", "1", "--repeat", str(args.repeats),
+                                       "--format", "json"], check=True, capture_output=True, text=True).stdout)
 
     med = {}
     for key, (label, seconds, _) in tools.items():
@@ -211,7 +222,7 @@ def main():
         today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
         corpus_arg = "" if args.corpus == "../shared/corpora/emodb" else " " + args.corpus
         text = section(args, today, corpus_arg, len(paths), audio_s, len(pyin_paths), pyin_s, med, verdicts,
-                       runs, load_before, load_after)
+                       runs, load_before, load_after, mach, bench)
         write_section(args.doc, text, BEGIN, END)
         print(f"\ncompare_anchors: wrote the anchors section of {args.doc}")
     CHILDREN.close()
@@ -230,7 +241,8 @@ def miss(value, target):
     return f"missed by {100 * (1 - value / target):.0f} %"
 
 
-def section(args, today, corpus_arg, n_files, audio_s, n_pyin, pyin_s, med, verdicts, runs, load_before, load_after):
+def section(args, today, corpus_arg, n_files, audio_s, n_pyin, pyin_s, med, verdicts, runs, load_before, load_after,
+            mach, bench):
     rows = []
     for key, v in med.items():
         peak = f"{v['peak']:.0f}" if v["peak"] is not None else ""
@@ -240,22 +252,28 @@ def section(args, today, corpus_arg, n_files, audio_s, n_pyin, pyin_s, med, verd
                    for name, value, target, kind, ok in verdicts]
     raw_rows = [f"| {med[key]['label']} | " + " | ".join(f"{m[0]:.2f} / {m[1]:.2f}" for m in ms) + " |"
                 for key, ms in runs.items()]
-    mach = mfcc.machine()
     mach_rows = "\n".join(f"| {k} | {v} |" for k, v in mach.items())
     vers = ref.sentio_run_versions(args.sentio, ["kaldi-native-fbank", "librosa", "praat-parselmouth", "opensmile",
                                                  "numpy", "soundfile", "numba"])
     vers_rows = "\n".join(f"| {k} | {v} |" for k, v in vers.items())
     rep_header = " | ".join(f"run {i + 1} CPU / wall s" for i in range(args.repeats))
+    bench_rows = "\n".join(
+        f"| `{st['stage']}` | {st['description']} | {st['cpu_seconds']:.2f} | **{st['x_real_time_per_core']:,.0f}** | "
+        f"{st['frames_per_second']:,.0f} | {st['peak_rss_mb']:.0f} |" for st in bench["stages"])
+    busy = max(load_before, load_after)
+    load_note = (f" With a load average of {busy:.1f} on {os.cpu_count()} logical CPUs a second worker finds no "
+                 "idle core, so the `--jobs 2` rows show the machine's load more than Sentio's scaling."
+                 if busy > 0.5 * (os.cpu_count() or 1) else "")
     return f"""{BEGIN}
 ## Sentio vs the anchors, one run (issue 8)
 
 Measured {today} UTC by `bash Scripts/bench/compare-anchors.sh{corpus_arg}` on all {n_files} EmoDB files
-({audio_s:.1f} s = {audio_s / 60:.1f} min of 16 kHz speech); librosa.pyin, at about 10x real time, on
-{n_pyin} of them spread evenly over the sorted list ({pyin_s:.1f} s of audio): its throughput on that subset
-stands for the whole corpus. One core for every tool (Sentio `--jobs 1`, except the `--jobs 2` rows),
+({audio_s:.1f} s = {audio_s / 60:.1f} min of 16 kHz speech); librosa.pyin, at {med["pyin"]["x"]:.0f}x real time,
+on {n_pyin} of them spread evenly over the sorted list ({pyin_s:.1f} s of audio): its throughput on that
+subset stands for the whole corpus. One core for every tool (Sentio `--jobs 1`, except the `--jobs 2` rows),
 decoding included; the median of {args.repeats} interleaved repetitions. Load average (1 min)
 {load_before:.2f} before, {load_after:.2f} after: the machine is shared with other builds, so absolute
-figures are noisy and the ratios, measured side by side, are the headline.
+figures are noisy and the ratios, measured side by side, are the headline.{load_note}
 
 | tool | audio s | CPU s | wall s | x real time per CPU s | x real time (wall) | Sentio peak MB |
 |---|---:|---:|---:|---:|---:|---:|
@@ -268,6 +286,14 @@ wall-time ratios of the same command):
 |---|---:|---:|---|
 """ + "\n".join(target_rows) + f"""
 
+The same binary's stages on their own, without writing any output (`sentio bench FILES --jobs 1 --repeat
+{args.repeats}`, median; every stage includes decoding; peak memory is a high-water mark over the stages run
+so far):
+
+| stage | what runs | CPU s | x real time per CPU s | frames/s | peak MB |
+|---|---|---:|---:|---:|---:|
+{bench_rows}
+
 What each row runs (the code of the scripts that validate the same features, imported by
 `Scripts/bench/compare_anchors.py`):
 
@@ -277,11 +303,14 @@ What each row runs (the code of the scripts that validate the same features, imp
 * **Praat**: `parselmouth.Sound(path).to_pitch_ac(0.01, 75, 600)` per file; **librosa.pyin**:
   `soundfile.read` + `librosa.pyin(fmin=65, fmax=600, hop 160)`; Sentio: `sentio features FILES --set pitch
   --preset librosa --pitch-floor 75 --pitch-ceiling 600 --format npy -o DIR` (as in the pitch section).
-* **openSMILE**: `opensmile.Smile(eGeMAPSv02, Functionals).process_file(path)` per file, CPU = thread time
-  of `process_file`; Sentio: `sentio features FILES --set egemaps --level files -o OUT.csv`.
+* **openSMILE**: `opensmile.Smile(eGeMAPSv02, Functionals).process_file(path)` per file; Sentio:
+  `sentio features FILES --set egemaps --level files -o OUT.csv`.
 * **score**: `sentio score FILES -o OUT.csv` (bundled model, whole files).
+* The Python anchors run in one process pinned to one CPU (Praat 6.1.38 in parselmouth runs To Pitch (ac)
+  on several threads); CPU = `time.process_time()`, every thread, imports excluded.
 * Sentio runs are one subprocess over all files; CPU (user + system) and peak resident memory are the
-  child's own rusage, so process start-up and writing the output are included.
+  child's own rusage, so process start-up and writing the output are included. Their wall time includes
+  waiting for the disk (the outputs are synced), which on a busy machine can be several times the CPU time.
 
 Machine:
 
