@@ -258,7 +258,7 @@ def section(args, today, corpus_arg, n_files, audio_s, n_pyin, pyin_s, med, verd
     vers_rows = "\n".join(f"| {k} | {v} |" for k, v in vers.items())
     rep_header = " | ".join(f"run {i + 1} CPU / wall s" for i in range(args.repeats))
     bench_rows = "\n".join(
-        f"| `{st['stage']}` | {st['description']} | {st['cpu_seconds']:.2f} | **{st['x_real_time_per_core']:,.0f}** | "
+        f"| `{st['stage']}` | {st['description']} | {st['cpu_seconds']:.3f} | **{st['x_real_time_per_core']:,.0f}** | "
         f"{st['frames_per_second']:,.0f} | {st['peak_rss_mb']:.0f} |" for st in bench["stages"])
     busy = max(load_before, load_after)
     load_note = (f" With a load average of {busy:.1f} on {os.cpu_count()} logical CPUs a second worker finds no "
@@ -287,8 +287,8 @@ wall-time ratios of the same command):
 """ + "\n".join(target_rows) + f"""
 
 The same binary's stages on their own, without writing any output (`sentio bench FILES --jobs 1 --repeat
-{args.repeats}`, median; every stage includes decoding; peak memory is a high-water mark over the stages run
-so far):
+{args.repeats}`, median; kaldi preset; every stage includes decoding; peak memory is a high-water mark over
+the stages run so far):
 
 | stage | what runs | CPU s | x real time per CPU s | frames/s | peak MB |
 |---|---|---:|---:|---:|---:|
