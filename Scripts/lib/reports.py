@@ -2,12 +2,9 @@
 arguments, timing a Sentio run, describing the machine, and rewriting one generated section of a report."""
 import os
 import platform
-import resource
 import subprocess
 import time
 from pathlib import Path
-
-import soundfile as sf
 
 PERFORMANCE_HEADER = """# Performance
 
@@ -38,20 +35,77 @@ def corpus_arguments(parser, timed=True):
 
 def corpus_files(args):
     """The corpus's wav/*.wav files in name order (the first --limit when given) and their total seconds."""
+    import soundfile as sf  # here, not at the top: the ChildRunner helper imports this module and stays small
     paths = sorted(Path(args.corpus, "wav").glob("*.wav"))
     if getattr(args, "limit", 0):
         paths = paths[: args.limit]
     return paths, sum(sf.info(str(p)).duration for p in paths)
 
 
+def run_child(cmd):
+    """Runs `cmd` (standard output discarded); returns (wall seconds, CPU seconds, peak resident MB) of the
+    child, from its own rusage (os.wait4), so nothing else this process has waited for is counted.
+    Raises subprocess.CalledProcessError when it fails.
+
+    The peak is only the child's own when this process is small: Linux carries the resident size a child
+    had before exec (a copy of this process) into its ru_maxrss. A process that has imported librosa or
+    openSMILE measures memory through ChildRunner instead."""
+    t0 = time.perf_counter()
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - t0
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise subprocess.CalledProcessError(child.returncode, cmd)
+    # Linux reports ru_maxrss in kilobytes.
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def serve_children():
+    """The loop of a ChildRunner helper: one JSON command per input line, one JSON result per output line."""
+    import json
+    import sys
+    for line in sys.stdin:
+        try:
+            result = {"ok": run_child(json.loads(line))}
+        except subprocess.CalledProcessError as e:
+            result = {"failed": e.returncode}
+        print(json.dumps(result), flush=True)
+
+
+class ChildRunner:
+    """run_child in a separate small Python process, started before the caller imports anything large, so
+    that the children's peak memory is their own (see run_child). Start it at the top of a script."""
+
+    def __init__(self):
+        import sys
+        code = (f"import sys; sys.path.insert(0, {str(Path(__file__).resolve().parent)!r}); "
+                "import reports; reports.serve_children()")
+        self._proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      text=True)
+
+    def run(self, cmd):
+        """(wall seconds, CPU seconds, peak resident MB) of `cmd`, as run_child."""
+        import json
+        self._proc.stdin.write(json.dumps([str(c) for c in cmd]) + "\n")
+        self._proc.stdin.flush()
+        line = self._proc.stdout.readline()
+        if not line:
+            raise RuntimeError("ChildRunner: the helper process ended")
+        result = json.loads(line)
+        if "failed" in result:
+            raise subprocess.CalledProcessError(result["failed"], cmd)
+        return tuple(result["ok"])
+
+    def close(self):
+        self._proc.stdin.close()
+        self._proc.wait()
+
+
 def run_timed(cmd):
     """Runs `cmd` (output discarded); returns (wall seconds, CPU seconds of the child)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    wall, cpu, _ = run_child(cmd)
+    return wall, cpu
 
 
 def cpu_model():

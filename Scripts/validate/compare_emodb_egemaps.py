@@ -83,6 +83,11 @@ def explain(name):
     return ""
 
 
+def sentio_cmd(sentio, paths, out):
+    """The Sentio side: the 88 functionals per file, as CSV in `out`."""
+    return [sentio, "features", *map(str, paths), "--set", "egemaps", "--level", "files", "-o", str(out)]
+
+
 def opensmile_functionals(paths):
     smile = opensmile.Smile(feature_set=opensmile.FeatureSet.eGeMAPSv02,
                             feature_level=opensmile.FeatureLevel.Functionals)
@@ -106,8 +111,7 @@ def main():
         timings = []
         for i in range(args.runs):
             out = Path(tmp) / f"egemaps{i}.csv"
-            timings.append(run_timed([args.sentio, "features", *map(str, paths), "--set", "egemaps",
-                                      "--level", "files", "-o", str(out)]))
+            timings.append(run_timed(sentio_cmd(args.sentio, paths, out)))
         with open(Path(tmp) / "egemaps0.csv") as f:
             sentio = {Path(r["file"]).name: r for r in csv.DictReader(f)}
     sentio_cpu = statistics.median(c for _, c in timings)

@@ -17,7 +17,7 @@ struct SentioCommand: AsyncParsableCommand {
             """,
         version: SentioVersion.string,
         subcommands: [InfoCommand.self, FeaturesCommand.self, ScoreCommand.self, MergeCommand.self, TrainCommand.self,
-                      EvaluateCommand.self, ReportCommand.self]
+                      EvaluateCommand.self, ReportCommand.self, BenchCommand.self]
     )
 
     /// Parses and runs, mapping ArgumentParser's usage failures (its exit code 64) to Sentio's exit code 2.
