@@ -9,5 +9,5 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 corpus="${1:-../shared/corpora/emodb}"
 [ -f "$corpus/labels.csv" ] || { echo "train-default-model: $corpus/labels.csv not found" >&2; exit 2; }
 swift build -c release --product sentio >/dev/null
-.build/release/sentio train --corpus "$corpus" -o Sources/Sentio/Resources/emotion-model.json
+.build/release/sentio train --corpus "$corpus" --normalize none -o Sources/Sentio/Resources/emotion-model.json
 git diff --stat -- Sources/Sentio/Resources/emotion-model.json

@@ -12,8 +12,9 @@ struct ReportCommand: AsyncParsableCommand {
             and its segment table. DIR/index.html lists the recordings (duration, dominant emotion, speech \
             ratio) with the corpus's emotion distribution; DIR/index.csv holds the same figures. Pages are \
             self-contained (inline SVG, no scripts, nothing loaded from the network) and print well. Segments \
-            are speech regions (--vad) unless --segment is given. Speaker- and corpus-normalised models are not \
-            supported here (use `sentio score`).
+            are speech regions (--vad) unless --segment is given. Each recording is scored on its own: \
+            speaker-normalised models are not supported here (use `sentio score --speakers`), and a \
+            corpus-normalised model normalises each recording towards its training corpus's statistics.
 
             \(batchDiscussion)
             """
@@ -37,8 +38,8 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let model = try loadModel(self.model)
-        if model.normalization.normalizesGroups {
-            throw ValidationError("this model normalises per \(model.normalization); reports score files one at a time: use a model trained with --normalize none or file")
+        if model.normalization == .speaker {
+            throw ValidationError("this model normalises per speaker; reports score files one at a time: use a model trained with --normalize none, corpus or file")
         }
         let paths = try input.collect()
         let segmentation = segments.isSegmented ? segments.segmentation : .voiceActivity(VoiceActivityOptions())

@@ -12,8 +12,8 @@ struct ScoreCommand: AsyncParsableCommand {
             (7 EmoDB classes, German acted speech, no speaker normalisation) is used without --model. A model \
             trained with --normalize speaker needs --speakers (and extracts all files before writing any, since \
             a speaker's statistics come from all of the speaker's files); one trained with --normalize corpus \
-            normalises all inputs together with their own statistics (also extracting all first); one trained \
-            with --normalize file needs segments.
+            normalises all inputs together with their own statistics, blended with the training corpus's for \
+            small batches (also extracting all first); one trained with --normalize file needs segments.
 
             \(batchDiscussion)
             """
@@ -86,9 +86,6 @@ struct ScoreCommand: AsyncParsableCommand {
         case .corpus:
             guard batch.shard == nil else {
                 throw ValidationError("--shard cannot split a corpus-normalised run: the statistics come from all inputs together")
-            }
-            if paths.count < 10 {
-                reportWarning("this model normalises the scored files with their own statistics; \(paths.count) file\(paths.count == 1 ? "" : "s") may not stand for a corpus")
             }
             scored = scoreTogether(paths: paths, model: model, groupOf: { _ in "" }, segmentation: segmentation,
                                    jobs: batch.workerCount)

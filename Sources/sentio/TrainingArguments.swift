@@ -128,8 +128,8 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Feature sets whose functionals the classifier reads, comma-separated.")
     var features: String = EmotionFeatureConfiguration.standard.name
 
-    @Option(help: "Normalisation before global standardisation: none, speaker (per-speaker z-scores; needs speaker ids), file (per-file z-scores over its segments; needs --segment or --vad) or corpus (each corpus, or each scored batch, z-scored with its own statistics: for cross-corpus use).")
-    var normalize: FeatureNormalization = .none
+    @Option(help: "Normalisation before global standardisation: corpus (the default: each corpus, or each scored batch, z-scored with its own statistics, small batches leaning on the training corpus's; robust to another microphone, level or room), none (global standardisation only: a file's scores never depend on the other files scored with it), speaker (per-speaker z-scores; needs speaker ids) or file (per-file z-scores over its segments; needs --segment or --vad).")
+    var normalize: FeatureNormalization = .corpus
 
     @Option(help: "Seed of the MLP initialisation, batch order and k-fold shuffles.")
     var seed: UInt64 = 0

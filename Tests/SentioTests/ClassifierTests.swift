@@ -224,7 +224,7 @@ struct CrossCorpusTests {
         let model = try EmotionTraining.train(corpus: train, table: trainTable, configuration: EmotionFeatureConfiguration(sets: [.energy]),
                                               normalization: .corpus, classifier: ClassifierOptions(), corpusName: "a",
                                               segmentation: "files", jobs: 1)
-        let (test, testTable) = try corpus("b", perClass: 20, offset: 5, gain: 2, seed: 4)
+        let (test, testTable) = try corpus("b", perClass: 60, offset: 5, gain: 2, seed: 4)
         // Each file as a table of one segment, all scored together.
         let tables = (0..<testTable.matrix.rows).map { r -> SegmentTable in
             var t = SegmentTable(columns: 4)
@@ -234,6 +234,29 @@ struct CrossCorpusTests {
         let scores = model.score(tables: tables, groups: Array(repeating: 0, count: tables.count))
         let correct = zip(scores, test.items).filter { $0.0[0].emotion == $0.1.label }.count
         #expect(Double(correct) / Double(tables.count) > 0.9)
-        #expect(FeatureNormalization.corpus.normalizesGroups && !FeatureNormalization.file.normalizesGroups)
+        // One file alone is normalised (almost) with the training corpus's statistics, as `none` would be.
+        let single = model.score(tables: [tables[0]], groups: [0])[0][0].probabilities!
+        var alone = FeatureMatrix(rows: 0, columns: 4)
+        alone.append(row: tables[0].matrix.row(0))
+        normalizeTowards(&alone, prior: model.corpusStatistics!, priorRows: EmotionModel.corpusPriorRows)
+        #expect(single == model.probabilities(alone).row(0))
+    }
+
+    @Test("normalising towards a prior blends the moments: no prior weight is plain z-scoring, a heavy prior is the prior's")
+    func normaliseTowardsPrior() {
+        let rows: [[Double]] = [[1, 10], [3, 10], [5, 10], [7, 10]]
+        var plain = FeatureMatrix(rows), blended = FeatureMatrix(rows), grouped = FeatureMatrix(rows)
+        let prior = Standardizer(mean: [0, 0], scale: [2, 4])
+        normalizeTowards(&plain, prior: prior, priorRows: 0)
+        normalizeByGroup(&grouped, groups: [0, 0, 0, 0])
+        #expect(zip(plain.row(0), grouped.row(0)).allSatisfy { abs($0 - $1) < 1e-12 })
+        // Four rows against a prior of four: m = (4 + 0) / 2 = 2, v = ½ (5 + 4) + ½ (4 + 4) = 8.5 for column 0;
+        // column 1 (constant 10): m = 5, v = ½ (0 + 25) + ½ (16 + 25) = 33.
+        normalizeTowards(&blended, prior: prior, priorRows: 4)
+        #expect(abs(blended.row(0)[0] - (1 - 2) / 8.5.squareRoot()) < 1e-12)
+        #expect(abs(blended.row(0)[1] - (10 - 5) / 33.0.squareRoot()) < 1e-12)
+        var one = FeatureMatrix([[3, 4]])
+        normalizeTowards(&one, prior: prior, priorRows: 1e9)
+        #expect(abs(one.row(0)[0] - 1.5) < 1e-6 && abs(one.row(0)[1] - 1) < 1e-6)
     }
 }

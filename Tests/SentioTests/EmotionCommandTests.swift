@@ -147,9 +147,17 @@ import Testing
         let scored = try SentioCLI.run(["score", "--model", model] + inputs)
         #expect(scored.status == 0, "\(scored.stderr)")
         #expect(scored.stdoutLines.dropFirst().map { $0.split(separator: ",")[3] } == ["spoken", "spoken", "tonal", "tonal"])
-        #expect(scored.stderr.contains("4 files may not stand for a corpus"))
         #expect(try SentioCLI.run(["score", "--model", model, "--shard", "0/2"] + inputs).status == 2)
-        #expect(try SentioCLI.run(["report", "--model", model, "-o", dir.appendingPathComponent("r").path] + inputs).status == 2)
+        // The training corpus's statistics travel with the model and are checked on loading.
+        let modelJSON = try String(contentsOfFile: model, encoding: .utf8)
+        #expect(modelJSON.contains("\"corpusStatistics\""))
+        let stripped = dir.appendingPathComponent("stripped.json").path
+        try modelJSON.replacingOccurrences(of: "\"corpusStatistics\"", with: "\"unused\"").write(toFile: stripped, atomically: true, encoding: .utf8)
+        let refused = try SentioCLI.run(["score", "--model", stripped, inputs[0]])
+        #expect(refused.status == 1 && refused.stderrLines == ["sentio: \(stripped): corpus-normalised model has no corpusStatistics"])
+        // Reports score each recording on its own, towards the training corpus's statistics.
+        let report = try SentioCLI.run(["report", "--model", model, "-o", dir.appendingPathComponent("r").path] + inputs)
+        #expect(report.status == 0, "\(report.stderr)")
     }
 
     @Test("score with the bundled model: the README's main command; a bad input fails alone")

@@ -36,15 +36,25 @@ public struct EmotionModel: Sendable, Hashable {
     public var classifier: TrainedClassifier
     /// Where the model came from.
     public var training: TrainingProvenance
+    /// For ``FeatureNormalization/corpus`` models (and only those): the training corpus's own feature
+    /// statistics, towards which small scored batches are normalised (``corpusPriorRows``).
+    public var corpusStatistics: Standardizer?
+
+    /// Segments a scored batch needs to weigh as much as the training corpus's statistics in
+    /// ``FeatureNormalization/corpus`` normalisation: one file at the file level counts 1/21, 200 segments 10/11.
+    public static let corpusPriorRows = 20.0
 
     public init(features: EmotionFeatureConfiguration, classes: [String], normalization: FeatureNormalization,
-                kind: ClassifierKind, classifier: TrainedClassifier, training: TrainingProvenance) {
+                kind: ClassifierKind, classifier: TrainedClassifier, training: TrainingProvenance,
+                corpusStatistics: Standardizer? = nil) {
+        precondition((normalization == .corpus) == (corpusStatistics != nil), "corpus statistics belong to corpus-normalised models")
         self.features = features
         self.classes = classes
         self.normalization = normalization
         self.kind = kind
         self.classifier = classifier
         self.training = training
+        self.corpusStatistics = corpusStatistics
     }
 
     /// Class probabilities of feature rows that have already been group-normalised as ``normalization`` says.
@@ -63,6 +73,10 @@ public struct EmotionModel: Sendable, Hashable {
         h.combine(classifier.hyperparameter)
         for v in classifier.standardizer.mean { h.combine(v) }
         for v in classifier.standardizer.scale { h.combine(v) }
+        if let corpusStatistics {
+            for v in corpusStatistics.mean { h.combine(v) }
+            for v in corpusStatistics.scale { h.combine(v) }
+        }
         for layer in classifier.network.layers {
             h.combine(layer.inputs)
             h.combine(layer.outputs)
@@ -128,6 +142,8 @@ public struct EmotionModel: Sendable, Hashable {
         var classes: [String]
         var normalization: FeatureNormalization
         var standardization: Standardizer
+        /// Only in corpus-normalised models.
+        var corpusStatistics: Standardizer?
         var classifier: Classifier
         var training: TrainingProvenance
         var checksum: String
@@ -140,7 +156,7 @@ public struct EmotionModel: Sendable, Hashable {
                         features: .init(sets: features.sets, preset: features.preset,
                                         columns: columns.count, fingerprint: features.fingerprint(columns: columns)),
                         classes: classes, normalization: normalization, standardization: classifier.standardizer,
-                        classifier: .init(kind: kind, hyperparameter: classifier.hyperparameter,
+                        corpusStatistics: corpusStatistics, classifier: .init(kind: kind, hyperparameter: classifier.hyperparameter,
                                           layers: classifier.network.layers),
                         training: training, checksum: checksum)
         let encoder = JSONEncoder()
@@ -222,6 +238,15 @@ public struct EmotionModel: Sendable, Hashable {
               file.standardization.scale.allSatisfy({ $0.isFinite && $0 > 0 }) else {
             throw fail("standardization holds non-finite or non-positive values")
         }
+        if file.normalization == .corpus {
+            guard let prior = file.corpusStatistics else { throw fail("corpus-normalised model has no corpusStatistics") }
+            guard prior.mean.count == width, prior.scale.count == width,
+                  prior.mean.allSatisfy(\.isFinite), prior.scale.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+                throw fail("corpusStatistics must hold \(width) finite means and positive scales")
+            }
+        } else if file.corpusStatistics != nil {
+            throw fail("corpusStatistics belong to corpus-normalised models only (this one is \(file.normalization.rawValue))")
+        }
         let layers = file.classifier.layers
         guard !layers.isEmpty else { throw fail("classifier has no layers") }
         var inputs = width
@@ -248,7 +273,7 @@ public struct EmotionModel: Sendable, Hashable {
             classifier: TrainedClassifier(standardizer: file.standardization, network: DenseNetwork(layers: layers),
                                           hyperparameter: file.classifier.hyperparameter,
                                           selectionUAR: file.training.selectionUAR),
-            training: file.training)
+            training: file.training, corpusStatistics: file.corpusStatistics)
         guard model.checksum == file.checksum else {
             throw fail("checksum mismatch: the file was edited or damaged after training (stored \(file.checksum), content \(model.checksum))")
         }

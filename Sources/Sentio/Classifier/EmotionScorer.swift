@@ -55,33 +55,34 @@ public final class EmotionScorer {
         }
     }
 
-    /// Scores the file at `path`. Only for models with ``FeatureNormalization/none`` or ``FeatureNormalization/file``;
-    /// speaker- and corpus-normalised models need ``EmotionModel/score(tables:groups:)`` with every file of
-    /// each speaker, or of the batch.
+    /// Scores the file at `path` on its own. Speaker-normalised models need ``EmotionModel/score(tables:groups:)``
+    /// with every file of each speaker; a corpus-normalised model scores the file as a batch of one (its
+    /// statistics weigh little against the training corpus's).
     public func score(path: String) throws -> [SegmentScore] {
-        precondition(!model.normalization.normalizesGroups, "speaker- and corpus-normalised models score groups of files")
+        precondition(model.normalization != .speaker, "speaker-normalised models score groups of files")
         return model.score(tables: [try extract(path: path)], groups: [0])[0]
     }
 }
 
 extension EmotionModel {
     /// Scores several files' segments together: files with the same group (speaker) are normalised with
-    /// their joint statistics when the model is speaker-normalised, all files together when it is
-    /// corpus-normalised, each file on its own when it is file-normalised; otherwise `groups` is ignored.
+    /// their joint statistics when the model is speaker-normalised, all files together (towards the
+    /// training corpus's statistics) when it is corpus-normalised, each file on its own when it is
+    /// file-normalised; otherwise `groups` is ignored.
     public func score(tables: [SegmentTable], groups: [Int]) -> [[SegmentScore]] {
         var joined = FeatureMatrix(rows: 0, columns: classifier.standardizer.mean.count)
         var rowGroups: [Int] = []
         for (t, table) in tables.enumerated() {
             for r in 0..<table.matrix.rows {
                 joined.append(row: table.matrix.row(r))
-                switch normalization {
-                case .speaker: rowGroups.append(groups[t])
-                case .corpus: rowGroups.append(0)
-                case .none, .file: rowGroups.append(t)
-                }
+                rowGroups.append(normalization == .speaker ? groups[t] : t)
             }
         }
-        if normalization != .none { normalizeByGroup(&joined, groups: rowGroups) }
+        switch normalization {
+        case .none: break
+        case .corpus: normalizeTowards(&joined, prior: corpusStatistics!, priorRows: Self.corpusPriorRows)
+        case .speaker, .file: normalizeByGroup(&joined, groups: rowGroups)
+        }
         let p = probabilities(joined)
         var results: [[SegmentScore]] = []
         var r = 0
@@ -99,12 +100,6 @@ extension EmotionModel {
         }
         return results
     }
-}
-
-extension FeatureNormalization {
-    /// Whether the mode normalises a group of files together (speaker, corpus), so that files cannot be
-    /// scored one at a time.
-    public var normalizesGroups: Bool { self == .speaker || self == .corpus }
 }
 
 /// A file that could not be scored (one line naming the file and the cause).

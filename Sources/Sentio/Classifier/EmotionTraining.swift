@@ -54,7 +54,8 @@ public enum EmotionTraining {
             speakers: data.speakers.map { Set($0).count }, segmentation: segmentation, seed: classifier.seed,
             candidates: classifier.candidates, selectionUAR: trained.selectionUAR)
         return EmotionModel(features: configuration, classes: data.classes, normalization: normalization,
-                            kind: classifier.kind, classifier: trained, training: provenance)
+                            kind: classifier.kind, classifier: trained, training: provenance,
+                            corpusStatistics: data.corpusStatistics)
     }
 
     /// Cross-validates on `corpus` under `protocol`: for each fold, a model is trained (with its own inner
@@ -96,8 +97,9 @@ public enum EmotionTraining {
 
     /// Cross-corpus evaluation: a model trained on all of `training` (with its own inner model selection)
     /// predicts every file of `test`, a corpus it has never seen (another language, speakers, recording
-    /// conditions). Each corpus is normalised on its own: with `.corpus`, each with its own statistics; with
-    /// `.speaker`, each speaker of either corpus with theirs.
+    /// conditions). Each corpus is normalised on its own: with `.corpus`, each with its own statistics (the
+    /// whole test corpus stands for itself; only small scored batches lean on the training statistics);
+    /// with `.speaker`, each speaker of either corpus with theirs.
     /// - Throws: ``CorpusError`` when the test corpus has classes the training corpus lacks, or when the
     ///   normalisation needs speaker ids a corpus lacks.
     public static func evaluate(training: LabelledCorpus, trainingTable: SegmentTable, test: LabelledCorpus,
@@ -142,6 +144,8 @@ struct LabelledRows: Sendable {
     var speakers: [String]?
     /// Whether a row has enough voiced speech to be trained on and scored (or is its file's only hope).
     var scored: [Bool]
+    /// With ``FeatureNormalization/corpus``: the corpus's own statistics (before normalisation).
+    var corpusStatistics: Standardizer?
 
     /// - Parameter classes: the class order to use (a test corpus takes its model's, and may lack some);
     ///   by default the corpus's own classes.
@@ -171,6 +175,7 @@ struct LabelledRows: Sendable {
         case .file:
             normalizeByGroup(&matrix, groups: recordings)
         case .corpus:
+            corpusStatistics = Standardizer(fitting: matrix)
             normalizeByGroup(&matrix, groups: Array(repeating: 0, count: matrix.rows))
         }
     }

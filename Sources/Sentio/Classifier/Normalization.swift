@@ -25,8 +25,10 @@ public enum FeatureNormalization: String, Sendable, Hashable, Codable, CaseItera
     /// the test corpus, and when scoring, the files scored together. This removes a corpus's recording
     /// conditions (microphone, level, room, language-wide prosody) and is the usual remedy in cross-corpus
     /// emotion recognition (Schuller et al., "Cross-corpus acoustic emotion recognition: variances and
-    /// strategies", IEEE TAC 2010). Scoring needs a batch large and varied enough to stand for its corpus:
-    /// many files, not one.
+    /// strategies", IEEE TAC 2010). A small batch cannot stand for its corpus, so the batch's statistics
+    /// are blended with the training corpus's (stored with the model) in proportion to its number of
+    /// segments, ``normalizeTowards(_:prior:priorRows:)``: one file is scored almost as with `none`, a
+    /// batch of hundreds of segments almost entirely with its own statistics.
     case corpus
 }
 
@@ -46,6 +48,35 @@ public func normalizeByGroup<Group: Hashable>(_ matrix: inout FeatureMatrix, gro
                 let base = r * columns
                 for c in 0..<columns { v[base + c] = (v[base + c] - mean[c]) / scale[c] }
             }
+        }
+    }
+}
+
+/// Z-normalises all rows of `matrix` as one group whose statistics are its own blended with `prior`'s:
+/// with n rows, batch mean m_b and variance v_b, and the prior's m_t and v_t, each column uses
+/// m = w m_b + (1 − w) m_t and v = w (v_b + (m_b − m)²) + (1 − w)(v_t + (m_t − m)²) with w = n / (n + priorRows)
+/// (the moments of the mixture of the two), so `priorRows` rows weigh as much as the prior.
+public func normalizeTowards(_ matrix: inout FeatureMatrix, prior: Standardizer, priorRows: Double) {
+    precondition(prior.mean.count == matrix.columns, "prior for \(prior.mean.count) columns applied to \(matrix.columns)")
+    let columns = matrix.columns, rows = matrix.rows
+    guard rows > 0 else { return }
+    let w = Double(rows) / (Double(rows) + priorRows)
+    matrix.withUnsafeMutableValues { v in
+        for c in 0..<columns {
+            var sum = 0.0
+            for r in 0..<rows { sum += v[r * columns + c] }
+            let batchMean = sum / Double(rows)
+            var ss = 0.0
+            for r in 0..<rows {
+                let d = v[r * columns + c] - batchMean
+                ss += d * d
+            }
+            let m = w * batchMean + (1 - w) * prior.mean[c]
+            let variance = w * (ss / Double(rows) + (batchMean - m) * (batchMean - m))
+                + (1 - w) * (prior.scale[c] * prior.scale[c] + (prior.mean[c] - m) * (prior.mean[c] - m))
+            let sd = variance.squareRoot()
+            let scale = sd > 1e-12 * max(1, abs(m)) ? sd : 1
+            for r in 0..<rows { v[r * columns + c] = (v[r * columns + c] - m) / scale }
         }
     }
 }

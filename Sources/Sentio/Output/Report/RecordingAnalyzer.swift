@@ -13,7 +13,7 @@ public final class RecordingAnalyzer {
 
     /// - Parameter segmentationName: how `segmentation` is described on the pages (e.g. `vad`).
     public init(model: EmotionModel, segmentation: Segmentation, segmentationName: String) {
-        precondition(!model.normalization.normalizesGroups, "speaker- and corpus-normalised models score groups of files")
+        precondition(model.normalization != .speaker, "speaker-normalised models score groups of files")
         scorer = EmotionScorer(model: model, segmentation: segmentation, frameSets: [.egemaps])
         let columns = scorer.frameColumns
         f0Column = columns.firstIndex(of: "f0_hz")!
