@@ -36,20 +36,26 @@ import Testing
         try extractor.process(path: Fixture.audio(clip)) { r in
             for (name, v) in zip(extractor.columns, r.values) { values[name] = Double(v) }
         }
-        // Absolute tolerances: the spectral descriptors are the same computation on frames centred 2.5 ms apart;
-        // F0 comes from a different tracker; voiced-only values inherit its voicing decisions.
+        // The spectral, cepstral and level descriptors are openSMILE's computation on openSMILE's frames: they
+        // agree to float rounding (1e-3, relative above 1), even the stddev/mean ratios of near-zero means.
+        let exact = ["mfcc1_sma3_amean", "mfcc2_sma3_amean", "mfcc3_sma3_amean", "mfcc4_sma3_amean",
+                     "mfcc1_sma3_stddevNorm", "mfcc2_sma3_stddevNorm", "mfcc3_sma3_stddevNorm", "mfcc4_sma3_stddevNorm",
+                     "loudness_sma3_amean", "loudness_sma3_percentile50.0", "loudness_sma3_meanRisingSlope",
+                     "loudness_sma3_stddevNorm", "spectralFlux_sma3_amean", "equivalentSoundLevel_dBp", "loudnessPeaksPerSec"]
+        for name in exact {
+            let ours = try #require(values[name]), theirs = try #require(reference[name])
+            #expect(abs(ours - theirs) <= 1e-3 * max(1, abs(theirs)), "\(name): Sentio \(ours), openSMILE \(theirs)")
+        }
+        // F0 comes from a different tracker, and the voiced-only spectral values inherit its voicing decisions
+        // (on these synthetic voices up to 1.7 dB apart).
         let tolerances: [String: Double] = [
-            "mfcc1_sma3_amean": 0.8, "mfcc2_sma3_amean": 0.8, "mfcc3_sma3_amean": 0.8, "mfcc4_sma3_amean": 0.8,
-            "equivalentSoundLevel_dBp": 0.1, "F0semitoneFrom27.5Hz_sma3nz_percentile50.0": 0.6,
-            "hammarbergIndexV_sma3nz_amean": 1.5, "alphaRatioV_sma3nz_amean": 1.5,
-            "slopeV0-500_sma3nz_amean": 0.006, "loudnessPeaksPerSec": 0.5,
+            "F0semitoneFrom27.5Hz_sma3nz_percentile50.0": 0.6, "hammarbergIndexV_sma3nz_amean": 2, "alphaRatioV_sma3nz_amean": 2,
+            "slopeV0-500_sma3nz_amean": 0.006,
         ]
         for (name, tolerance) in tolerances {
             let ours = try #require(values[name]), theirs = try #require(reference[name])
             #expect(abs(ours - theirs) <= tolerance, "\(name): Sentio \(ours), openSMILE \(theirs)")
         }
-        let flux = try #require(values["spectralFlux_sma3_amean"]), theirFlux = try #require(reference["spectralFlux_sma3_amean"])
-        #expect(abs(flux / theirFlux - 1) < 0.05, "spectral flux: Sentio \(flux), openSMILE \(theirFlux)")
         let allFinite = values.values.allSatisfy { $0.isFinite }
         #expect(allFinite)
     }

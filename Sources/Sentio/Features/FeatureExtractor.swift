@@ -158,7 +158,8 @@ final class Pipeline {
                 streams.append(EGeMAPSFeature(options: options.egemaps, pitch: options.pitch,
                                               sampleRate: options.sampleRate, frame: options.frame, offset: all.count))
                 all += EGeMAPSFeature.columns
-                stages.append(EGeMAPSSmoothing(offset: offset))
+                stages.append(EGeMAPSSmoothing(offset: offset, voiceLead: options.egemaps.voiceLead(hop: options.frame.hop,
+                                                                                                 sampleRate: options.sampleRate)))
             }
         }
         if pitchOffset != nil || voiceOffset != nil {

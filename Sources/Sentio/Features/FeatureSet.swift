@@ -59,7 +59,8 @@ public struct FeatureExtractionOptions: Sendable, Hashable {
         self.temporal = temporal
     }
 
-    /// The preset's configuration for `sets`.
+    /// The preset's configuration for `sets`. With `egemaps` as the only set, frames are openSMILE's
+    /// (``EGeMAPS/frame``) whatever the preset.
     ///
     /// Spectral descriptors use the preset's window without pre-emphasis or DC removal: in the librosa
     /// preset that is exactly librosa's STFT (so the MFCC spectrum is reused), in the Kaldi preset the
@@ -78,6 +79,10 @@ public struct FeatureExtractionOptions: Sendable, Hashable {
             let m = MFCCOptions.librosa
             self.init(sets: sets, mfcc: m, spectralPreprocessing: m.preprocessing)
         }
+        // eGeMAPS alone takes openSMILE's frames, so that its rows and functionals see exactly openSMILE's
+        // (mixed with other sets it keeps their grid: the frames start at the same samples, only the count
+        // at the end of a file can differ by one).
+        if sets == [.egemaps] { mfcc.frame = EGeMAPS.frame }
     }
 
     /// Analysis sample rate in Hz.

@@ -80,15 +80,19 @@ public struct MelFilterbank: Sendable {
     public let weights: [Float]
 
     /// Builds the bank for an FFT of `fftSize` points at `sampleRate` Hz.
-    public init(options: MelFilterbankOptions, fftSize: Int, sampleRate: Double) {
+    /// - Parameter firstBin: bins below it get no weight (openSMILE's `cMelspec` leaves out every bin up to
+    ///   the one nearest the lower edge, so that 20 Hz excludes bin 1 at 31.25 Hz as well as DC); 0 keeps
+    ///   the triangles as they are.
+    public init(options: MelFilterbankOptions, fftSize: Int, sampleRate: Double, firstBin lowestBin: Int = 0) {
         self.options = options
         self.fftSize = fftSize
         self.sampleRate = sampleRate
-        let dense: [[Float]]
+        var dense: [[Float]]
         switch options.triangles {
         case .melDomain: dense = Self.melDomainBands(options, fftSize: fftSize, sampleRate: sampleRate)
         case .hertzDomain: dense = Self.hertzDomainBands(options, fftSize: fftSize, sampleRate: sampleRate)
         }
+        for b in dense.indices { for k in 0..<min(lowestBin, dense[b].count) { dense[b][k] = 0 } }
         // Each band's span is widened with zero weights to a multiple of 8 bins (to the right, or to the left at
         // the top of the spectrum) so ``apply`` runs whole SIMD blocks: same sums, no scalar tails.
         let binCount = fftSize / 2 + 1

@@ -6,6 +6,10 @@
 /// The 25 low-level descriptors are computed by ``EGeMAPSFeature``; this type declares them and the 88
 /// functionals as data.
 public enum EGeMAPS {
+    /// openSMILE's framing of eGeMAPS at 16 kHz: 20 ms frames every 10 ms starting at sample 0, complete
+    /// frames only (⌊(N − 320) / 160⌋ + 1 of them), which `--set egemaps` alone uses as its grid.
+    public static let frame = FrameOptions(frameLength: 320, hop: 160, edges: .snip)
+
     /// The 25 per-frame descriptors, in openSMILE's order (`--set egemaps --level frames`).
     public static let lowLevelDescriptors: [String] = energyDescriptors.map { $0 + "_sma3" }
         + voiceDescriptors.map { $0 + "_sma3nz" }

@@ -11,6 +11,12 @@ public struct EGeMAPSOptions: Sendable, Hashable {
     public var harmonicFrame: Double = 0.060
     /// Mel bands of loudness and the MFCCs (20 Hz – 8 kHz). Default 26.
     public var melBands = 26
+    /// First FFT bin the mel bands use. Default 2: openSMILE leaves out the bins up to the one nearest 20 Hz
+    /// (bin 1 at 31.25 Hz, 512-point FFT at 16 kHz), though bin 1 lies inside the first triangle.
+    public var melFirstBin = 2
+    /// Mel energies are floored here (full scale 1) before loudness weighting and before the MFCC logarithm.
+    /// Default 9.3e-10 ≈ 1 / 32767², openSMILE's floor (one int16 step, squared).
+    public var melFloor: Float = 9.3e-10
     /// Exponent of the intensity-to-loudness power law (Stevens; PLP's cube-root compression). Default 0.33.
     public var loudnessCompression = 0.33
     /// Linear-prediction order of the formant analysis, at `formantRate`. Default 11.
@@ -28,6 +34,12 @@ public struct EGeMAPSOptions: Sendable, Hashable {
     public var minimumVoicedRun = 4
 
     public init() {}
+
+    /// Rows by which openSMILE's voice descriptors lead its spectral ones: its 60 ms and 20 ms frames start
+    /// together, so their centres are (60 − 20) / 2 = 20 ms apart, 2 rows at a 10 ms `hop` (in samples).
+    func voiceLead(hop: Int, sampleRate: Double) -> Int {
+        Int((((harmonicFrame - spectralFrame) / 2) * sampleRate / Double(hop)).rounded())
+    }
 }
 
 /// The eGeMAPSv02 low-level descriptors (see ``EGeMAPS``), on the extraction's frame grid: every analysis
@@ -35,17 +47,19 @@ public struct EGeMAPSOptions: Sendable, Hashable {
 ///
 /// Per frame it computes, from a 20 ms Hamming frame (512-point FFT at 16 kHz): loudness (26 mel bands of the
 /// power spectrum, each weighted by the equal-loudness curve of PLP (Hermansky 1990) at its centre and raised
-/// to 0.33, summed), ``SpectralBalance`` (alpha ratio, Hammarberg index, 0–500 and 500–1500 Hz slopes, flux),
+/// to 0.33, averaged), ``SpectralBalance`` (alpha ratio, Hammarberg index, 0–500 and 500–1500 Hz slopes, flux),
 /// MFCC 1–4 (HTK: log of the 26 mel energies, orthonormal DCT-II, lifter 22) and the frame energy for the
 /// equivalent sound level; F0 from ``PitchTracker`` in semitones re 27.5 Hz (`12 log2(F0 / 27.5)`, 0 when
 /// unvoiced); jitter and shimmer from glottal pulses (Praat's definitions, see ``VoiceOptions``); over voiced
 /// frames, F1–F3 and their bandwidths by autocorrelation LPC of order 11 on the spectrum band-limited to 5.5 kHz,
 /// and ``HarmonicAnalysis`` on a 60 ms Gaussian frame (with openSMILE's harmonic numbering).
 ///
-/// Deliberate differences from openSMILE: F0 comes from Sentio's Praat-style tracker, not subharmonic
-/// summation; jitter and shimmer follow Praat; all windows share the frame centre (openSMILE starts its 20 ms
-/// and 60 ms frames together, so its F0 refers to a point 20 ms after the spectral frame's centre); formants are
-/// reported in voiced frames only.
+/// The 20 ms spectral frame of row t starts at sample t · hop, as openSMILE's; the spectral descriptors, loudness
+/// and MFCCs follow openSMILE's cMelspec, cPlp, cSpectral and cMfcc to float precision (equal-loudness curve,
+/// band mean, floors, bins). Deliberate differences from openSMILE: F0 comes from Sentio's Praat-style
+/// tracker, not subharmonic summation; jitter and shimmer follow Praat; the 60 ms voice frames are centred on
+/// the extraction's frame centre (openSMILE starts its 20 ms and 60 ms frames together, so its F0 refers to a
+/// point 20 ms after the spectral frame's centre); formants are reported in voiced frames only.
 ///
 /// Raw values are written to internal columns; ``EGeMAPSSmoothing`` produces the `sma3`/`sma3nz` columns.
 final class EGeMAPSFeature: StreamFeature {
@@ -65,6 +79,7 @@ final class EGeMAPSFeature: StreamFeature {
     private let perturbation: VoiceAnalyzer
     private let offset: Int
     private let sampleRate: Double
+    private let hop: Int
     private var decided: [Double] = []  // F0 (Hz) of frames decided but not yet written, from `decidedBase`
     private var decidedBase = 0
     private(set) var framesCompleted = 0
@@ -90,6 +105,7 @@ final class EGeMAPSFeature: StreamFeature {
         self.options = options
         self.offset = offset
         self.sampleRate = sampleRate
+        hop = frame.hop
         tracker = PitchTracker(options: pitch, sampleRate: sampleRate, hop: frame.hop,
                                firstCentre: frame.frameStart(0) + frame.frameLength / 2)
         shortLength = Int((options.spectralFrame * sampleRate).rounded())
@@ -107,13 +123,15 @@ final class EGeMAPSFeature: StreamFeature {
         longMagnitude = .allocate(capacity: longSize / 2 + 1)
         longPower = .allocate(capacity: longSize / 2 + 1)
         let melOptions = MelFilterbankOptions(bandCount: options.melBands, lowHz: 20, highHz: min(8000, sampleRate / 2))
-        filterbank = MelFilterbank(options: melOptions, fftSize: shortSize, sampleRate: sampleRate)
-        // Equal-loudness weight of each band at its centre frequency (Hermansky 1990, eq. 4; ω in rad/s).
+        filterbank = MelFilterbank(options: melOptions, fftSize: shortSize, sampleRate: sampleRate,
+                                   firstBin: options.melFirstBin)
+        // Equal-loudness weight of each band at its centre frequency (ω in rad/s): Hermansky's (1990, eq. 4)
+        // curve with openSMILE's high-frequency term 1e32 / (ω⁷ + 1.7e31), which also scales it by 5.88.
         let low = MelScale.htk.mel(20), high = MelScale.htk.mel(min(8000, sampleRate / 2))
         bandWeights = (1...options.melBands).map { b in
             let f = MelScale.htk.hertz(low + (high - low) * Double(b) / Double(options.melBands + 1))
-            let w2 = pow(2 * Double.pi * f, 2)
-            return Float((w2 + 56.8e6) * w2 * w2 / (pow(w2 + 6.3e6, 2) * (w2 + 0.38e9)))
+            let w = 2 * Double.pi * f, w2 = w * w
+            return Float(1e32 * (w2 + 56.8e6) * w2 * w2 / (pow(w2 + 6.3e6, 2) * (w2 + 0.38e9) * (w2 * w2 * w2 * w + 1.7e31)))
         }
         mel = .allocate(capacity: options.melBands)
         cepstrum = .allocate(capacity: 5)
@@ -173,7 +191,7 @@ final class EGeMAPSFeature: StreamFeature {
         let centre = tracker.centre(index)
         if f0 > 0 && voicedRun(containing: index) < options.minimumVoicedRun { f0 = 0 }
         if f0 > 0 { f0 = gatedByEnergy(f0, centre: centre) }
-        spectralDescriptors(centre: centre, into: out)
+        spectralDescriptors(start: index * hop, into: out)
         let r = Self.raw
         if f0 > 0 {
             out[r.f0] = Float(12 * log2(f0 / 27.5))
@@ -218,9 +236,11 @@ final class EGeMAPSFeature: StreamFeature {
         return (energy / Float(longLength)).squareRoot() < options.voicingEnergyFloor ? 0 : f0
     }
 
-    private func spectralDescriptors(centre: Int, into out: UnsafeMutablePointer<Float>) {
+    /// The 20 ms frame starting at sample `start`: openSMILE's frames start at multiples of the hop, left-
+    /// aligned, rather than being centred on the extraction's frame centre.
+    private func spectralDescriptors(start: Int, into out: UnsafeMutablePointer<Float>) {
         let input = shortFFT.input.baseAddress!
-        tracker.history.copy(from: centre - shortLength / 2, count: shortLength, into: input)
+        tracker.history.copy(from: start, count: shortLength, into: input)
         var energy: Float = 0
         for i in 0..<shortLength {
             energy += input[i] * input[i]
@@ -230,12 +250,14 @@ final class EGeMAPSFeature: StreamFeature {
         shortFFT.transform()
         shortFFT.powerSpectrum(into: shortPower)
         filterbank.apply(shortPower, into: mel)
+        // Loudness is the mean of the bands' compressed, weighted energies (openSMILE's `ll1` over 26 bands).
         var loudness: Float = 0
         for b in 0..<options.melBands {
-            loudness += powf(bandWeights[b] * mel[b], Float(options.loudnessCompression))
-            mel[b] = logf(max(mel[b], 1e-10))
+            let energy = max(mel[b], options.melFloor)
+            loudness += powf(bandWeights[b] * energy, Float(options.loudnessCompression))
+            mel[b] = logf(energy)
         }
-        out[Self.raw.loudness] = loudness
+        out[Self.raw.loudness] = loudness / Float(options.melBands)
         balance.compute(power: shortPower, into: out + Self.raw.spectral)
         dct.apply(mel, into: cepstrum)
         lifter.apply(cepstrum)

@@ -1,8 +1,10 @@
 /// openSMILE's `cContourSmoother` with `smaWin = 3` over the eGeMAPS descriptors, and the voiced/unvoiced
 /// gating that precedes it:
 ///
-/// - `sma3`: the mean of the frame and its two neighbours (at the file's edges, of the frames that exist).
-/// - `sma3nz`: 0 where the frame's value is 0; elsewhere the mean of the non-zero values among the three.
+/// - `sma3`: the mean of the frame and its two neighbours, the first and last frames standing in for their
+///   missing neighbours (edge replication, as openSMILE: y₀ = (2 x₀ + x₁) / 3).
+/// - `sma3nz`: 0 where the frame's value is 0; elsewhere the mean of the non-zero values among the three
+///   (a replicated edge frame counts twice).
 ///   Voice descriptors are 0 in unvoiced frames, so their smoothing never mixes in silence.
 /// - `...V_sma3nz` / `...UV_sma3nz`: a spectral descriptor kept only in voiced / unvoiced frames (0
 ///   elsewhere), then `sma3nz`.
@@ -10,57 +12,58 @@
 /// Reads the raw columns of ``EGeMAPSFeature`` and writes ``EGeMAPS/lowLevelDescriptors`` followed by
 /// ``EGeMAPS/gatedColumns``, starting at `offset`.
 final class EGeMAPSSmoothing: RowStage {
-    let lookahead: Int? = 1
+    let lookahead: Int?
     let lookbehind = 1
     private let offset: Int
     private let rawOffset: Int
     private let voicing: Int
+    private let voiceLead: Int
 
-    init(offset: Int) {
+    /// - Parameter voiceLead: rows by which the voice descriptors (F0 and those measured on its 60 ms
+    ///   frame) and the voicing that gates the spectral `V`/`UV` descriptors are taken from later rows:
+    ///   openSMILE starts its 60 ms voice frame with its 20 ms spectral frame, so its row t holds the voice
+    ///   of a point (60 − 20) / 2 ms later than the spectrum's (2 rows at a 10 ms hop).
+    init(offset: Int, voiceLead: Int) {
         self.offset = offset
+        self.voiceLead = voiceLead
+        lookahead = 1 + voiceLead
         rawOffset = offset + EGeMAPS.lowLevelDescriptors.count + EGeMAPS.gatedColumns.count
         voicing = rawOffset + EGeMAPSFeature.rawColumns.count
     }
 
     func finish(row t: Int, rows: (Int) -> UnsafeMutablePointer<Float>) {
-        // rows() replicates the edge rows; detect them so edges average only existing frames.
-        let current = rows(t), before = t > 0 ? rows(t - 1) : nil
-        let next = rows(t + 1)
-        let after: UnsafeMutablePointer<Float>? = next == current ? nil : next
+        // rows() replicates the edge rows, as openSMILE's smoother does: y₀ = (2 x₀ + x₁) / 3.
+        let current = rows(t), before = rows(t - 1), after = rows(t + 1)
+        let voice = (rows(t + voiceLead - 1), rows(t + voiceLead), rows(t + voiceLead + 1))
         let energyCount = EGeMAPS.energyDescriptors.count
         for c in 0..<EGeMAPS.lowLevelDescriptors.count {
             let r = rawOffset + c
             current[offset + c] = c < energyCount
-                ? Self.mean(before?[r], current[r], after?[r])
-                : Self.nonZeroMean(before?[r], current[r], after?[r])
+                ? Self.mean(before[r], current[r], after[r])
+                : Self.nonZeroMean(voice.0[r], voice.1[r], voice.2[r])
         }
         var out = offset + EGeMAPS.lowLevelDescriptors.count
         for voiced in [true, false] {
             let count = voiced ? EGeMAPS.gatedSpectral.count : EGeMAPS.unvoicedSpectralCount
-            func gated(_ row: UnsafeMutablePointer<Float>?, _ r: Int) -> Float? {
-                guard let row else { return nil }
-                return (row[voicing] != 0) == voiced ? row[r] : 0
+            // Row i's spectrum is kept when the voice frame of the same index is voiced (or unvoiced).
+            func gated(_ i: Int, _ r: Int) -> Float {
+                (rows(i + voiceLead)[voicing] != 0) == voiced ? rows(i)[r] : 0
             }
             for g in 0..<count {
                 let r = rawOffset + 1 + g  // the gated descriptors follow loudness in the raw columns
-                current[out] = Self.nonZeroMean(gated(before, r), gated(current, r)!, gated(after, r))
+                current[out] = Self.nonZeroMean(gated(t - 1, r), gated(t, r), gated(t + 1, r))
                 out += 1
             }
         }
     }
 
-    private static func mean(_ a: Float?, _ b: Float, _ c: Float?) -> Float {
-        var sum = b, n: Float = 1
-        if let a { sum += a; n += 1 }
-        if let c { sum += c; n += 1 }
-        return sum / n
-    }
+    private static func mean(_ a: Float, _ b: Float, _ c: Float) -> Float { (a + b + c) / 3 }
 
-    private static func nonZeroMean(_ a: Float?, _ b: Float, _ c: Float?) -> Float {
+    private static func nonZeroMean(_ a: Float, _ b: Float, _ c: Float) -> Float {
         guard b != 0 else { return 0 }
         var sum = b, n: Float = 1
-        if let a, a != 0 { sum += a; n += 1 }
-        if let c, c != 0 { sum += c; n += 1 }
+        if a != 0 { sum += a; n += 1 }
+        if c != 0 { sum += c; n += 1 }
         return sum / n
     }
 }
