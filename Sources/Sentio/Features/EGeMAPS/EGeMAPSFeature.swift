@@ -96,8 +96,9 @@ final class EGeMAPSFeature: StreamFeature {
     private let lifter: CepstralLifter
     private var balance: SpectralBalance
     private let harmonics: HarmonicAnalysis
-    private let formantBins: Int
-    private let formantCosines: [Double]
+    private let resampler: RealInverseFFT
+    private let resampledBins: Int, resampledLength: Int
+    private let formantLead: Int
     private let lpcWork: UnsafeMutablePointer<Double>
     private let roots: UnsafeMutablePointer<(Double, Double)>
 
@@ -139,15 +140,14 @@ final class EGeMAPSFeature: StreamFeature {
         lifter = CepstralLifter(q: 22, count: 5)
         balance = SpectralBalance(fftSize: shortSize, sampleRate: sampleRate)
         harmonics = HarmonicAnalysis(fftSize: longSize, sampleRate: sampleRate)
-        // Autocorrelation of the band-limited signal at `formantRate`: a cosine transform of the power spectrum
-        // over the bins below formantRate / 2 (the FFT-domain resampling of openSMILE's cSpecResample).
-        let rate = min(options.formantRate, sampleRate)
-        let bins = min(shortSize / 2, Int((rate / 2) / (sampleRate / Double(shortSize))))
-        formantBins = bins
-        let resampledSize = 2.0 * Double(bins)
-        formantCosines = (0...options.formantOrder).flatMap { m in
-            (0...bins).map { k in cos(2 * Double.pi * Double(k * m) / resampledSize) * (k == 0 || k == bins ? 1 : 2) }
-        }
+        // openSMILE's cSpecResample: the padded 20 ms frame's spectrum, read as a signal at `formantRate` whose
+        // period is `shortSize · formantRate / sampleRate` samples (352), keeping the first `resampledLength`
+        // (220, the frame's 20 ms) and the bins below half of that count (1…109, up to 3.4 kHz).
+        let period = Int((Double(shortSize) * min(options.formantRate, sampleRate) / sampleRate).rounded())
+        resampledLength = Int((Double(period) * Double(shortLength) / Double(shortSize)).rounded())
+        resampledBins = resampledLength / 2
+        resampler = RealInverseFFT(size: period)
+        formantLead = options.voiceLead(hop: frame.hop, sampleRate: sampleRate)
         lpcWork = .allocate(capacity: 2 * (options.formantOrder + 1))
         roots = .allocate(capacity: options.formantOrder)
         roots.initialize(repeating: (0, 0), count: options.formantOrder)
@@ -197,7 +197,7 @@ final class EGeMAPSFeature: StreamFeature {
             out[r.f0] = Float(12 * log2(f0 / 27.5))
             out[r.jitter] = perturbationValues[0]
             out[r.shimmer] = perturbationValues[1]
-            harmonicDescriptors(f0: f0, into: out)
+            harmonicDescriptors(index: index, f0: f0, into: out)
         } else {
             for c in r.f0..<Self.rawColumns.count { out[c] = 0 }
             for n in 0..<3 { out[r.formants + 3 * n + 2] = options.unvoicedAmplitude }
@@ -264,11 +264,13 @@ final class EGeMAPSFeature: StreamFeature {
         for c in 1...4 { out[Self.raw.mfcc + c - 1] = cepstrum[c] }
     }
 
-    /// Formants, harmonic differences, formant amplitudes and HNR of a voiced frame. Expects the short power
-    /// spectrum and the windowed long frame from the same frame.
-    private func harmonicDescriptors(f0: Double, into out: UnsafeMutablePointer<Float>) {
+    /// Formants, harmonic differences, formant amplitudes and HNR of a voiced frame `index`. Expects the
+    /// windowed long frame in the long FFT's input.
+    private func harmonicDescriptors(index: Int, f0: Double, into out: UnsafeMutablePointer<Float>) {
         let r = Self.raw
-        formants(into: out + r.formants)
+        // The voice frame starts with the 20 ms frame `formantLead` rows earlier: openSMILE's formants of a row
+        // come from that frame.
+        formants(start: (index - formantLead) * hop, into: out + r.formants)
         longFFT.transform()
         longFFT.powerSpectrum(into: longPower)
         let bins = longFFT.binCount
@@ -286,24 +288,51 @@ final class EGeMAPSFeature: StreamFeature {
         }
     }
 
-    /// F1–F3 (Hz) and bandwidths, written as (F, B, amplitude slot) triples; 0 when not found.
-    private func formants(into out: UnsafeMutablePointer<Float>) {
+    /// F1–F3 (Hz) and bandwidths of the 20 ms frame starting at sample `start`, written as (F, B, amplitude
+    /// slot) triples; 0 when not found. openSMILE's procedure (docs/opensmile-egemaps/formants.md): the
+    /// Hamming-windowed frame zero-padded on both sides to the FFT size, resampled to 11 kHz from its bins
+    /// below 3.4 kHz (DC not halved), autocorrelation LPC of order 11 on the 220 samples, and the roots of
+    /// z¹¹ − a₁z¹⁰ − … − a₁₁, i.e. where A(z) = 2 rather than the poles of 1/A(z): openSMILE's formant
+    /// frequencies and bandwidths, which published eGeMAPS values are, not the vocal-tract resonances (the
+    /// `voice` set reports those).
+    private func formants(start: Int, into out: UnsafeMutablePointer<Float>) {
+        let input = shortFFT.input.baseAddress!, size = shortFFT.size
+        let pad = (size - shortLength) / 2
+        for i in 0..<pad { input[i] = 0 }
+        tracker.history.copy(from: start, count: shortLength, into: input + pad)
+        for i in 0..<shortLength { input[pad + i] *= hamming[i] }
+        for i in (pad + shortLength)..<size { input[i] = 0 }
+        shortFFT.transform()
+        // y[i] = (X₀ + Σₖ Re Xₖ cos(2πki/P) − Im Xₖ sin(2πki/P)) / (size / 2): an unnormalised inverse of period
+        // P with bin 0 doubled (the inverse counts the others twice) gives twice the sum.
+        let bins = resampler.bins
+        let dc = shortFFT.bin(0)
+        bins[0] = 2 * dc.0
+        bins[1] = 0
+        for k in 1..<resampledBins {
+            let (re, im) = shortFFT.bin(k)
+            bins[2 * k] = re
+            bins[2 * k + 1] = im
+        }
+        for k in resampledBins...(resampler.size / 2) { bins[2 * k] = 0; bins[2 * k + 1] = 0 }
+        resampler.transform()
+        let y = resampler.output.baseAddress!, scale = 1 / Float(size)
+        for i in 0..<resampledLength { y[i] *= scale }
+
         let order = options.formantOrder
         let acf = lpcWork, a = lpcWork + (order + 1)
-        formantCosines.withUnsafeBufferPointer { cosines in
-            for m in 0...order {
-                var sum = 0.0
-                let row = cosines.baseAddress! + m * (formantBins + 1)
-                for k in 0...formantBins { sum += Double(shortPower[k]) * row[k] }
-                acf[m] = sum
-            }
+        for lag in 0...order {
+            var sum = 0.0
+            for i in lag..<resampledLength { sum += Double(y[i]) * Double(y[i - lag]) }
+            acf[lag] = sum
         }
         var found: (Float, Float, Float, Float, Float, Float) = (0, 0, 0, 0, 0, 0)
         if LinearPrediction.levinson(acf, order: order, coefficients: a) {
-            // Consecutive voiced frames have similar predictors: start from the last frame's roots.
+            for k in 0..<order { a[k] = -a[k] }
+            // Consecutive voiced frames have similar polynomials: start from the last frame's roots.
             LinearPrediction.roots(monic: a, degree: order, polish: false, warmStart: true, into: roots)
             withUnsafeMutableBytes(of: &found) { raw in
-                LinearPrediction.resonances(roots, count: order, sampleRate: 2 * Double(formantBins) * sampleRate / Double(shortFFT.size),
+                LinearPrediction.resonances(roots, count: order, sampleRate: min(options.formantRate, sampleRate),
                                             lowHz: 50, highHz: 5450, keep: 3,
                                             into: raw.baseAddress!.assumingMemoryBound(to: Float.self))
             }
