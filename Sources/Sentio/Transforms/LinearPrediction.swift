@@ -29,17 +29,38 @@ public enum LinearPrediction {
             guard den > 0 else { return true }
             let k = -2 * num / den
             addReflection(k, order: m, to: a)
-            // New errors: f'[i] = f[i] + k g[i], b'[i] = g[i] + k f[i], stored as g'[i + 1]. Walking down,
-            // g[i + 1] has already been read when b'[i] overwrites it.
-            var i = count - 1
-            while i > m {
-                let fi = f[i], gi = g[i]
-                f[i] = fi + k * gi
-                if i + 1 < count { g[i + 1] = gi + k * fi }
-                i -= 1
-            }
+            updateErrors(f, g, k: k, from: m + 1, count: count)
         }
         return true
+    }
+
+    /// The order-update of Burg's errors over `i` in `lo ..< count`: `f'[i] = f[i] + k g[i]` and
+    /// `b'[i] = g[i] + k f[i]`, stored as `g'[i + 1]` (dropped for the last `i`). Walking down in blocks of
+    /// four, every `g` a block reads is loaded before that block or the one above overwrites it; each element
+    /// gets the same two roundings as a scalar loop.
+    @inline(__always)
+    private static func updateErrors(_ f: UnsafeMutablePointer<Double>, _ g: UnsafeMutablePointer<Double>, k: Double,
+                                     from lo: Int, count: Int) {
+        var i = count - 1
+        guard i >= lo else { return }
+        let last = f[i], lastG = g[i]
+        f[i] = last + k * lastG
+        i -= 1
+        let vk = SIMD4<Double>(repeating: k)
+        while i - 3 >= lo {
+            let j = i - 3
+            let vf = UnsafeRawPointer(f + j).loadUnaligned(as: SIMD4<Double>.self)
+            let vg = UnsafeRawPointer(g + j).loadUnaligned(as: SIMD4<Double>.self)
+            UnsafeMutableRawPointer(f + j).storeBytes(of: vf + vk * vg, as: SIMD4<Double>.self)
+            UnsafeMutableRawPointer(g + j + 1).storeBytes(of: vg + vk * vf, as: SIMD4<Double>.self)
+            i -= 4
+        }
+        while i >= lo {
+            let fi = f[i], gi = g[i]
+            f[i] = fi + k * gi
+            g[i + 1] = gi + k * fi
+            i -= 1
+        }
     }
 
     /// `(sum f[i] g[i], sum f[i]^2 + g[i]^2)` over `n` elements, in four independent lanes.
