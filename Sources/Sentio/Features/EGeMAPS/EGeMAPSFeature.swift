@@ -88,7 +88,11 @@ final class EGeMAPSFeature {
     private var balance: SpectralBalance
     private let harmonics: HarmonicAnalysis
     private let formantBins: Int
-    private let formantCosines: [Double]
+    /// Cosine weights by bin, then lag: bin `k`'s lags `4g ..< 4g + 4` in `formantCosines[k * lagGroups + g]`
+    /// (zero past the order), so one pass over the spectrum accumulates every lag, each in its own lane.
+    private let formantCosines: UnsafeMutablePointer<SIMD4<Double>>
+    private let lagGroups: Int
+    private let lagSums: UnsafeMutablePointer<SIMD4<Double>>
     private let lpcWork: UnsafeMutablePointer<Double>
     private let roots: UnsafeMutablePointer<(Double, Double)>
 
@@ -135,9 +139,20 @@ final class EGeMAPSFeature {
         let bins = min(shortSize / 2, Int((rate / 2) / (sampleRate / Double(shortSize))))
         formantBins = bins
         let resampledSize = 2.0 * Double(bins)
-        formantCosines = (0...options.formantOrder).flatMap { m in
-            (0...bins).map { k in cos(2 * Double.pi * Double(k * m) / resampledSize) * (k == 0 || k == bins ? 1 : 2) }
+        let groups = (options.formantOrder + 1 + 3) / 4
+        lagGroups = groups
+        formantCosines = .allocate(capacity: (bins + 1) * groups)
+        for k in 0...bins {
+            for g in 0..<groups {
+                var lanes = SIMD4<Double>.zero
+                for l in 0..<4 where 4 * g + l <= options.formantOrder {
+                    let m = 4 * g + l
+                    lanes[l] = cos(2 * Double.pi * Double(k * m) / resampledSize) * (k == 0 || k == bins ? 1 : 2)
+                }
+                formantCosines[k * groups + g] = lanes
+            }
         }
+        lagSums = .allocate(capacity: groups)
         lpcWork = .allocate(capacity: 2 * (options.formantOrder + 1))
         roots = .allocate(capacity: options.formantOrder)
         roots.initialize(repeating: (0, 0), count: options.formantOrder)
@@ -148,6 +163,8 @@ final class EGeMAPSFeature {
         balance.deallocate()
         lpcWork.deallocate()
         roots.deallocate()
+        formantCosines.deallocate()
+        lagSums.deallocate()
     }
 
     /// Forgets per-file state; the tracker is reset by its owner.
@@ -265,14 +282,15 @@ final class EGeMAPSFeature {
     private func formants(into out: UnsafeMutablePointer<Float>) {
         let order = options.formantOrder
         let acf = lpcWork, a = lpcWork + (order + 1)
-        formantCosines.withUnsafeBufferPointer { cosines in
-            for m in 0...order {
-                var sum = 0.0
-                let row = cosines.baseAddress! + m * (formantBins + 1)
-                for k in 0...formantBins { sum += Double(shortPower[k]) * row[k] }
-                acf[m] = sum
-            }
+        // Each lane sums its lag over the bins in ascending order, as a loop per lag would.
+        let groups = lagGroups
+        for g in 0..<groups { lagSums[g] = .zero }
+        for k in 0...formantBins {
+            let p = SIMD4<Double>(repeating: Double(shortPower[k]))
+            let row = formantCosines + k * groups
+            for g in 0..<groups { lagSums[g] = lagSums[g] + p * row[g] }
         }
+        for m in 0...order { acf[m] = lagSums[m / 4][m % 4] }
         var found: (Float, Float, Float, Float, Float, Float) = (0, 0, 0, 0, 0, 0)
         if LinearPrediction.levinson(acf, order: order, coefficients: a) {
             // Consecutive voiced frames have similar predictors: start from the last frame's roots.
