@@ -185,7 +185,7 @@ final class SegmentFunctionals {
     private func sorted(_ d: Descriptor, _ selection: FrameSelection, key: Int) -> [Float] {
         if let cached = sortedCache[key] { return cached }
         var values = d.contour.filter { selection == .all || $0 != 0 }
-        values.sort()
+        Percentiles.sort(&values)
         sortedCache[key] = values
         return values
     }
