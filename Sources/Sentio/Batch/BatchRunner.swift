@@ -318,71 +318,76 @@ public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchPro
     let cancel = StopFlag(following: stop)
     let threads = WorkerThreads(count: jobs)
     defer { threads.shutdown() }
-    await withTaskGroup(of: (Int, WorkOutcome).self) { group in
-        func launch() {
-            let position = nextToStart
-            let item = BatchItem(index: selected[position], path: request.inputs[selected[position]])
-            nextToStart += 1
-            running += 1
-            group.addTask(executorPreference: threads) {
-                if cancel.isRaised { return (position, .stopped) }
-                return (position, pool.withWorker { worker in
-                    let buffer = ResultBuffer()
-                    do {
-                        let result = try worker.process(item, into: buffer, stop: cancel)
-                        return .ok(buffer, result)
-                    } catch is BatchStopped {
-                        return .stopped
-                    } catch let error as OutputError {
-                        return .fatal(error.description)
-                    } catch {
-                        let message = "\(error)"
-                        return .failed(message.hasPrefix(item.path) ? message : "\(item.path): \(message)")
-                    }
-                })
-            }
-        }
-        func fill() {
-            while dispatching && running < jobs && nextToStart < selected.count && pending.count < maxPending && !cancel.isRaised {
-                launch()
-            }
-        }
-        fill()
-        while let (position, outcome) = await group.next() {
-            running -= 1
-            switch outcome {
-            case .fatal(let message):
-                summary.stopReason = summary.stopReason ?? .outputFailed(message)
-                dispatching = false
-                cancel.request(signal: SIGTERM)
-            case .failed where request.failFast:
-                // Inputs already running finish, so everything before the failure is written.
-                if summary.stopReason == nil { summary.stopReason = .failFast }
-                dispatching = false
-                fallthrough
-            default:
-                if case .ok(let buffer, _) = outcome {
-                    if resident + buffer.residentCount > residentBudget, position != nextToCommit {
-                        try? buffer.spill()
-                    }
-                    resident += buffer.residentCount
+    // The dispatch loop below (start inputs, commit finished ones in order) runs on the run's own threads
+    // too: on the shared cooperative pool it waited behind whatever else held those threads, so a busy
+    // process (tests running in parallel on a loaded machine) left idle workers waiting for new inputs.
+    await withTaskExecutorPreference(threads) {
+        await withTaskGroup(of: (Int, WorkOutcome).self) { group in
+            func launch() {
+                let position = nextToStart
+                let item = BatchItem(index: selected[position], path: request.inputs[selected[position]])
+                nextToStart += 1
+                running += 1
+                group.addTask(executorPreference: threads) {
+                    if cancel.isRaised { return (position, .stopped) }
+                    return (position, pool.withWorker { worker in
+                        let buffer = ResultBuffer()
+                        do {
+                            let result = try worker.process(item, into: buffer, stop: cancel)
+                            return .ok(buffer, result)
+                        } catch is BatchStopped {
+                            return .stopped
+                        } catch let error as OutputError {
+                            return .fatal(error.description)
+                        } catch {
+                            let message = "\(error)"
+                            return .failed(message.hasPrefix(item.path) ? message : "\(item.path): \(message)")
+                        }
+                    })
                 }
-                pending[position] = outcome
             }
-            do {
-                while let next = pending[nextToCommit] {
-                    if case .stopped = next { break }
-                    pending[nextToCommit] = nil
-                    if case .ok(let buffer, _) = next { resident -= buffer.residentCount }
-                    try commit(next, position: nextToCommit)
-                    nextToCommit += 1
+            func fill() {
+                while dispatching && running < jobs && nextToStart < selected.count && pending.count < maxPending && !cancel.isRaised {
+                    launch()
                 }
-            } catch {
-                summary.stopReason = summary.stopReason ?? .outputFailed("\(error)")
-                dispatching = false
-                cancel.request(signal: SIGTERM)
             }
             fill()
+            while let (position, outcome) = await group.next() {
+                running -= 1
+                switch outcome {
+                case .fatal(let message):
+                    summary.stopReason = summary.stopReason ?? .outputFailed(message)
+                    dispatching = false
+                    cancel.request(signal: SIGTERM)
+                case .failed where request.failFast:
+                    // Inputs already running finish, so everything before the failure is written.
+                    if summary.stopReason == nil { summary.stopReason = .failFast }
+                    dispatching = false
+                    fallthrough
+                default:
+                    if case .ok(let buffer, _) = outcome {
+                        if resident + buffer.residentCount > residentBudget, position != nextToCommit {
+                            try? buffer.spill()
+                        }
+                        resident += buffer.residentCount
+                    }
+                    pending[position] = outcome
+                }
+                do {
+                    while let next = pending[nextToCommit] {
+                        if case .stopped = next { break }
+                        pending[nextToCommit] = nil
+                        if case .ok(let buffer, _) = next { resident -= buffer.residentCount }
+                        try commit(next, position: nextToCommit)
+                        nextToCommit += 1
+                    }
+                } catch {
+                    summary.stopReason = summary.stopReason ?? .outputFailed("\(error)")
+                    dispatching = false
+                    cancel.request(signal: SIGTERM)
+                }
+                fill()
+            }
         }
     }
 
