@@ -27,6 +27,31 @@ import Testing
         #expect(abs(v[6] - ((101.0 * 101 - 1) / 12).squareRoot()) < 1e-3)
     }
 
+    @Test("the percentile sort orders like the standard sort: random, few distinct, signed zeros, presorted, reversed")
+    func percentileSort() {
+        var generator = SplitMix(seed: 7)
+        func random(_ n: Int, distinct: Int) -> [Float] {
+            (0..<n).map { _ in Float(Int(generator.next() % UInt64(distinct)) - distinct / 2) * 0.25 }
+        }
+        var cases: [[Float]] = [[], [1], [2, 1]]
+        for n in [5, 17, 18, 100, 1000, 5000] {
+            cases += [random(n, distinct: 1 << 20), random(n, distinct: 3), (0..<n).map { Float($0) },
+                      (0..<n).map { Float(n - $0) }, [Float](repeating: 4, count: n),
+                      (0..<n).map { $0 % 2 == 0 ? Float(-0.0) : Float(0) }]
+        }
+        for values in cases {
+            var sorted = values
+            Percentiles.sort(&sorted)
+            let expected = values.sorted()
+            // Equal up to the places of -0 and +0, which compare equal.
+            #expect(sorted == expected, "n = \(values.count)")
+            #expect(sorted.map { $0 == 0 ? 0 : $0.bitPattern } == expected.map { $0 == 0 ? 0 : $0.bitPattern })
+        }
+        var withNaN: [Float] = [3, .nan, 1]
+        Percentiles.sort(&withNaN)
+        #expect(withNaN.count == 3)
+    }
+
     @Test("rising and falling slopes of a triangle wave, in units per second, and its peaks per second")
     func triangleSlopes() {
         // Rises 0 -> 10 over 10 frames, falls back over 20 frames; 5 periods of 0.3 s, then the start of a
@@ -128,5 +153,18 @@ import Testing
         var silent = 0
         try extractor.process(path: Fixture.audio("silence-16k.wav")) { _ in silent += 1 }
         #expect(silent == 0)
+    }
+}
+
+/// Deterministic test numbers (SplitMix64).
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -127,7 +127,7 @@ final class Pipeline {
             return m
         }
         var hidden = Set<Int>()
-        var pitchOffset: Int?, voiceOffset: Int?
+        var pitchOffset: Int?, voiceOffset: Int?, egemapsOffset: Int?
         for set in options.sets {
             switch set {
             case .mfcc:
@@ -155,17 +155,27 @@ final class Pipeline {
             case .egemaps:
                 let offset = all.count
                 all += EGeMAPS.lowLevelDescriptors + EGeMAPS.gatedColumns
-                streams.append(EGeMAPSFeature(options: options.egemaps, pitch: options.pitch,
-                                              sampleRate: options.sampleRate, frame: options.frame, offset: all.count))
+                egemapsOffset = all.count
                 all += EGeMAPSFeature.columns
                 stages.append(EGeMAPSSmoothing(offset: offset, voiceLead: options.egemaps.voiceLead(hop: options.frame.hop,
                                                                                                  sampleRate: options.sampleRate)))
             }
         }
-        if pitchOffset != nil || voiceOffset != nil {
-            streams.append(ProsodyFeature(pitch: options.pitch, voice: voiceOffset != nil ? options.voice : nil,
+        // eGeMAPS follows the same pitch track as `pitch` and `voice` (same options, same frame centres), and
+        // takes its jitter and shimmer from the `voice` pulses when they are measured the same way; otherwise
+        // it gets a tracker of its own.
+        let prosody = pitchOffset != nil || voiceOffset != nil
+        if let e = egemapsOffset, !prosody || (voiceOffset != nil && !options.voice.measuresPerturbationAsDefault) {
+            streams.append(ProsodyFeature(pitch: options.pitch, voice: nil, egemaps: options.egemaps,
                                           sampleRate: options.sampleRate, frame: options.frame,
-                                          pitchOffset: pitchOffset, voiceOffset: voiceOffset))
+                                          pitchOffset: nil, voiceOffset: nil, egemapsOffset: e))
+            egemapsOffset = nil
+        }
+        if prosody {
+            streams.append(ProsodyFeature(pitch: options.pitch, voice: voiceOffset != nil ? options.voice : nil,
+                                          egemaps: egemapsOffset != nil ? options.egemaps : nil,
+                                          sampleRate: options.sampleRate, frame: options.frame,
+                                          pitchOffset: pitchOffset, voiceOffset: voiceOffset, egemapsOffset: egemapsOffset))
         }
         let frame = options.frame
         if !zeroFeatures.isEmpty {

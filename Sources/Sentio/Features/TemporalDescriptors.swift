@@ -59,13 +59,10 @@ public final class ZeroCrossingRate: FrameFeature {
         let x = frame.baseAddress!, n = frame.count
         let t = options.zeroCrossingThreshold
         @inline(__always) func negative(_ v: Float) -> Bool { abs(v) > t && v.sign == .minus }
+        // Each position compares its own sample with the one before (no state carried between iterations),
+        // so the compiler can vectorise the integer count.
         var crossings = 0
-        var previous = negative(x[0])
-        for i in 1..<n {
-            let current = negative(x[i])
-            if current != previous { crossings += 1 }
-            previous = current
-        }
+        for i in 1..<n { crossings &+= (negative(x[i]) ? 1 : 0) ^ (negative(x[i &- 1]) ? 1 : 0) }
         out[0] = Float(crossings) / Float(n)
     }
 }

@@ -15,6 +15,104 @@ enum Percentiles {
         let fraction = position - Double(lower)
         return Double(sorted[lower]) + fraction * (Double(sorted[upper]) - Double(sorted[lower]))
     }
+
+    /// Sorts `values` ascending for ``value(_:sorted:)``.
+    ///
+    /// An in-place introsort on the floats themselves, several times faster than the standard library's
+    /// generic stable sort on contours of a few hundred frames. The order it gives differs from a stable sort's
+    /// only among values that compare equal, which have the same bits except -0 and +0; no percentile depends
+    /// on that (interpolating between zeros of either sign gives +0). NaN, which has no place in an ascending
+    /// order, sends the contour to the standard sort.
+    static func sort(_ values: inout [Float]) {
+        guard values.count > 1 else { return }
+        if values.contains(where: \.isNaN) {
+            values.sort()
+            return
+        }
+        values.withUnsafeMutableBufferPointer { buffer in
+            let n = buffer.count
+            introsort(buffer.baseAddress!, 0, n - 1, depth: 2 * (Int.bitWidth - n.leadingZeroBitCount))
+        }
+    }
+
+    private static func introsort(_ a: UnsafeMutablePointer<Float>, _ first: Int, _ last: Int, depth: Int) {
+        var lo = first, hi = last, depth = depth
+        while hi - lo > 16 {
+            guard depth > 0 else {
+                heapsort(a + lo, hi - lo + 1)
+                return
+            }
+            depth -= 1
+            // Median of three as the pivot; it also bounds both inner scans.
+            let mid = lo + (hi - lo) / 2
+            if a[mid] < a[lo] { a.swapAt(mid, lo) }
+            if a[hi] < a[lo] { a.swapAt(hi, lo) }
+            if a[hi] < a[mid] { a.swapAt(hi, mid) }
+            let pivot = a[mid]
+            var i = lo, j = hi
+            while i <= j {
+                while a[i] < pivot { i += 1 }
+                while a[j] > pivot { j -= 1 }
+                if i <= j {
+                    a.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            // Recurse into the smaller part, loop on the larger: stack depth stays logarithmic.
+            if j - lo < hi - i {
+                introsort(a, lo, j, depth: depth)
+                lo = i
+            } else {
+                introsort(a, i, hi, depth: depth)
+                hi = j
+            }
+        }
+        var i = lo + 1
+        while i <= hi {
+            let x = a[i]
+            var j = i - 1
+            while j >= lo && a[j] > x {
+                a[j + 1] = a[j]
+                j -= 1
+            }
+            a[j + 1] = x
+            i += 1
+        }
+    }
+
+    private static func heapsort(_ a: UnsafeMutablePointer<Float>, _ n: Int) {
+        func sift(_ start: Int, _ end: Int) {
+            var root = start
+            while 2 * root + 1 < end {
+                var child = 2 * root + 1
+                if child + 1 < end && a[child] < a[child + 1] { child += 1 }
+                guard a[root] < a[child] else { return }
+                a.swapAt(root, child)
+                root = child
+            }
+        }
+        var start = n / 2
+        while start > 0 {
+            start -= 1
+            sift(start, n)
+        }
+        var end = n
+        while end > 1 {
+            end -= 1
+            a.swapAt(0, end)
+            sift(0, end)
+        }
+    }
+}
+
+private extension UnsafeMutablePointer where Pointee == Float {
+    @inline(__always)
+    func swapAt(_ i: Int, _ j: Int) {
+        let t = self[i]
+        self[i] = self[j]
+        self[j] = t
+    }
 }
 
 /// Running sums for the moments and the regression line of a sequence, in Double so that an hour of frames

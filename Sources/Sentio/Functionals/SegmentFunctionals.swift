@@ -12,6 +12,8 @@ final class SegmentFunctionals {
     private struct Descriptor {
         let column: Int
         var keepsContour: Bool
+        // Which accumulators some spec reads: the others are skipped (half the columns read only one).
+        var needsAll = false, needsNonZero = false, needsVoiced = false, needsUnvoiced = false
         var all = RunningMoments()
         var nonZero = RunningMoments()
         var voiced = SegmentLengths()
@@ -48,6 +50,19 @@ final class SegmentFunctionals {
                 descriptors.append(Descriptor(column: column, keepsContour: false))
             }
             descriptors[d].keepsContour = descriptors[d].keepsContour || spec.functional.needsContour
+            switch spec.functional {
+            case .nonZeroFraction:
+                descriptors[d].needsAll = true
+                descriptors[d].needsNonZero = true
+            case .nonZeroRunsPerSecond, .nonZeroRunLengthMean, .nonZeroRunLengthStddev:
+                descriptors[d].needsVoiced = true
+            case .zeroRunLengthMean, .zeroRunLengthStddev:
+                descriptors[d].needsUnvoiced = true
+            default:
+                break
+            }
+            // The selection's moments also give the frame count that decides a too-short segment.
+            if spec.selection == .all { descriptors[d].needsAll = true } else { descriptors[d].needsNonZero = true }
             specDescriptor.append(d)
         }
     }
@@ -70,13 +85,16 @@ final class SegmentFunctionals {
     /// Adds one frame: `row[c]` is the value of descriptor column `c`.
     func add(_ row: UnsafePointer<Float>) {
         let t = Double(frames)
-        for d in descriptors.indices {
-            let x = row[descriptors[d].column]
-            descriptors[d].all.add(Double(x), time: t)
-            if x != 0 { descriptors[d].nonZero.add(Double(x), time: t) }
-            descriptors[d].voiced.add(matches: x != 0)
-            descriptors[d].unvoiced.add(matches: x == 0)
-            if descriptors[d].keepsContour { descriptors[d].contour.append(x) }
+        // Through a buffer pointer: indexing the stored array re-checks exclusivity on every element access.
+        descriptors.withUnsafeMutableBufferPointer { all in
+            for d in all.indices {
+                let x = row[all[d].column]
+                if all[d].needsAll { all[d].all.add(Double(x), time: t) }
+                if all[d].needsNonZero && x != 0 { all[d].nonZero.add(Double(x), time: t) }
+                if all[d].needsVoiced { all[d].voiced.add(matches: x != 0) }
+                if all[d].needsUnvoiced { all[d].unvoiced.add(matches: x == 0) }
+                if all[d].keepsContour { all[d].contour.append(x) }
+            }
         }
         frames += 1
     }
@@ -167,7 +185,7 @@ final class SegmentFunctionals {
     private func sorted(_ d: Descriptor, _ selection: FrameSelection, key: Int) -> [Float] {
         if let cached = sortedCache[key] { return cached }
         var values = d.contour.filter { selection == .all || $0 != 0 }
-        values.sort()
+        Percentiles.sort(&values)
         sortedCache[key] = values
         return values
     }

@@ -23,23 +23,70 @@ public enum LinearPrediction {
         }
         for k in 0..<order { a[k] = 0 }
         guard energy > 0, count > order else { return false }
+        // Reflection coefficient of order m: minimises forward + backward error power over i in m+1 ..< count.
+        var (num, den) = crossAndPower(f + 1, g + 1, count - 1)
         for m in 0..<order {
-            // Reflection coefficient minimising forward + backward error power over i in m+1 ..< count.
-            let (num, den) = crossAndPower(f + (m + 1), g + (m + 1), count - m - 1)
             guard den > 0 else { return true }
             let k = -2 * num / den
             addReflection(k, order: m, to: a)
-            // New errors: f'[i] = f[i] + k g[i], b'[i] = g[i] + k f[i], stored as g'[i + 1]. Walking down,
-            // g[i + 1] has already been read when b'[i] overwrites it.
-            var i = count - 1
-            while i > m {
-                let fi = f[i], gi = g[i]
-                f[i] = fi + k * gi
-                if i + 1 < count { g[i + 1] = gi + k * fi }
-                i -= 1
-            }
+            // The errors after the last order are not needed.
+            guard m + 1 < order else { break }
+            (num, den) = updateErrors(f, g, k: k, from: m + 1, count: count)
         }
         return true
+    }
+
+    /// The order-update of Burg's errors over `i` in `lo ..< count`, `f'[i] = f[i] + k g[i]` and
+    /// `b'[i] = g[i] + k f[i]` (stored as `g'[i + 1]`, dropped for the last `i`), fused with the next order's
+    /// sums: returns ``crossAndPower(_:_:_:)`` of the updated errors over `lo + 1 ..< count`, computed with the
+    /// same lanes in the same order, so bit-identical to a separate pass. Walking up in blocks of four, a
+    /// block's results are stored only after the block above has loaded the old values one place below it.
+    @inline(__always)
+    private static func updateErrors(_ f: UnsafeMutablePointer<Double>, _ g: UnsafeMutablePointer<Double>, k: Double,
+                                     from lo: Int, count: Int) -> (Double, Double) {
+        guard lo < count else { return (0, 0) }
+        let first = f[lo] + k * g[lo]
+        let vk = SIMD4<Double>(repeating: k)
+        var cross = SIMD4<Double>.zero, power = SIMD4<Double>.zero
+        var pending = -1, pendingF = SIMD4<Double>.zero, pendingG = SIMD4<Double>.zero
+        @inline(__always) func flush() {
+            if pending < 0 {
+                f[lo] = first
+            } else {
+                UnsafeMutableRawPointer(f + pending).storeBytes(of: pendingF, as: SIMD4<Double>.self)
+                UnsafeMutableRawPointer(g + pending).storeBytes(of: pendingG, as: SIMD4<Double>.self)
+            }
+        }
+        var i = lo + 1
+        while i + 4 <= count {
+            let vf = UnsafeRawPointer(f + i).loadUnaligned(as: SIMD4<Double>.self)
+            let vg = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD4<Double>.self)
+            let pf = UnsafeRawPointer(f + i - 1).loadUnaligned(as: SIMD4<Double>.self)
+            let pg = UnsafeRawPointer(g + i - 1).loadUnaligned(as: SIMD4<Double>.self)
+            flush()
+            let nf = vf + vk * vg, ng = pg + vk * pf
+            cross += nf * ng
+            power += nf * nf + ng * ng
+            pending = i
+            pendingF = nf
+            pendingG = ng
+            i += 4
+        }
+        var previousF = f[i - 1], previousG = g[i - 1]
+        flush()
+        var c = cross.sum(), p = power.sum()
+        while i < count {
+            let fi = f[i], gi = g[i]
+            let nf = fi + k * gi, ng = previousG + k * previousF
+            f[i] = nf
+            g[i] = ng
+            previousF = fi
+            previousG = gi
+            c += nf * ng
+            p += nf * nf + ng * ng
+            i += 1
+        }
+        return (c, p)
     }
 
     /// `(sum f[i] g[i], sum f[i]^2 + g[i]^2)` over `n` elements, in four independent lanes.

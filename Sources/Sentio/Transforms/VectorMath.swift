@@ -25,6 +25,27 @@ enum VectorMath {
         return acc.sum() + tail
     }
 
+    /// `(dot(a, b, count), dot(b, b, count))` in one pass over `b`, each bit-identical to its own ``dot(_:_:_:)``.
+    @inline(__always)
+    static func dotAndSquare(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> (Float, Float) {
+        var ab = SIMD8<Float>.zero, bb = SIMD8<Float>.zero
+        var i = 0
+        while i &+ 8 <= count {
+            let va = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
+            let vb = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
+            ab = ab + va * vb
+            bb = bb + vb * vb
+            i &+= 8
+        }
+        var tailAB: Float = 0, tailBB: Float = 0
+        while i < count {
+            tailAB += a[i] * b[i]
+            tailBB += b[i] * b[i]
+            i &+= 1
+        }
+        return (ab.sum() + tailAB, bb.sum() + tailBB)
+    }
+
     /// `max_i |a[i]|` over `count` elements (0 when empty).
     @inline(__always)
     static func absoluteMaximum(_ a: UnsafePointer<Float>, _ count: Int) -> Float {

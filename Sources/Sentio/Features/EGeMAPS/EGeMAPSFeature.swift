@@ -62,7 +62,12 @@ public struct EGeMAPSOptions: Sendable, Hashable {
 /// point 20 ms after the spectral frame's centre); formants are reported in voiced frames only.
 ///
 /// Raw values are written to internal columns; ``EGeMAPSSmoothing`` produces the `sma3`/`sma3nz` columns.
-final class EGeMAPSFeature: StreamFeature {
+///
+/// It follows a ``PitchTracker`` and a jitter/shimmer ``VoiceAnalyzer`` that a ``ProsodyFeature`` owns, so
+/// the `pitch` and `voice` sets and eGeMAPS share one pitch track and one set of glottal pulses: the owner
+/// passes each decided frame to ``take(_:)`` and each frame whose jitter and shimmer are known to
+/// ``write(_:_:row:)``.
+final class EGeMAPSFeature {
     /// Internal column: the unsmoothed F0 in semitones, non-zero exactly in voiced frames.
     static let voicingColumn = "_egemaps_F0raw"
     /// Internal column: the mean square of the unwindowed 20 ms frame (full scale 1), for the equivalent sound level.
@@ -76,13 +81,14 @@ final class EGeMAPSFeature: StreamFeature {
 
     let options: EGeMAPSOptions
     private let tracker: PitchTracker
-    private let perturbation: VoiceAnalyzer
     private let offset: Int
     private let sampleRate: Double
     private let hop: Int
     private var decided: [Double] = []  // F0 (Hz) of frames decided but not yet written, from `decidedBase`
     private var decidedBase = 0
-    private(set) var framesCompleted = 0
+    /// Samples before the oldest frame not yet written that must stay in the tracker's history: the
+    /// 60 ms frame around a frame's centre is read when the frame is written.
+    let requiredMargin: Int
 
     private let shortLength: Int, longLength: Int
     private let shortFFT: RealFFT, longFFT: RealFFT
@@ -102,17 +108,19 @@ final class EGeMAPSFeature: StreamFeature {
     private let lpcWork: UnsafeMutablePointer<Double>
     private let roots: UnsafeMutablePointer<(Double, Double)>
 
-    init(options: EGeMAPSOptions, pitch: PitchOptions, sampleRate: Double, frame: FrameOptions, offset: Int) {
+    /// - Parameters:
+    ///   - tracker: the pitch track followed, whose frames are centred on the extraction's frame centres.
+    ///   - sampleRate: rate of the tracker's samples in Hz.
+    ///   - offset: column of the first raw descriptor in the rows written.
+    init(options: EGeMAPSOptions, tracker: PitchTracker, sampleRate: Double, frame: FrameOptions, offset: Int) {
         self.options = options
         self.offset = offset
         self.sampleRate = sampleRate
         hop = frame.hop
-        tracker = PitchTracker(options: pitch, sampleRate: sampleRate, hop: frame.hop,
-                               firstCentre: frame.frameStart(0) + frame.frameLength / 2)
+        self.tracker = tracker
         shortLength = Int((options.spectralFrame * sampleRate).rounded())
         longLength = Int((options.harmonicFrame * sampleRate).rounded())
-        perturbation = VoiceAnalyzer(options: VoiceOptions(), tracker: tracker, perturbationOnly: true,
-                                     minimumMargin: longLength / 2 + frame.hop)
+        requiredMargin = longLength / 2 + frame.hop
         func powerOfTwo(_ n: Int) -> Int { var s = 1; while s < n { s <<= 1 }; return s }
         let shortSize = powerOfTwo(shortLength), longSize = powerOfTwo(longLength)
         shortFFT = RealFFT(size: shortSize)
@@ -160,32 +168,22 @@ final class EGeMAPSFeature: StreamFeature {
         roots.deallocate()
     }
 
+    /// Forgets per-file state; the tracker is reset by its owner.
     func reset() {
-        tracker.reset()
-        perturbation.reset()
         balance.reset()
         roots.update(repeating: (0, 0), count: options.formantOrder)  // results must not depend on the previous file
         decided.removeAll(keepingCapacity: true)
         decidedBase = 0
-        framesCompleted = 0
     }
 
-    func push(_ chunk: UnsafeBufferPointer<Float>, row: (Int) -> UnsafeMutablePointer<Float>) {
-        tracker.push(chunk) { take($0, row: row) }
-    }
-
-    func finish(frameCount: Int, row: (Int) -> UnsafeMutablePointer<Float>) {
-        tracker.finish(frameCount: frameCount) { take($0, row: row) }
-        perturbation.finish { index, values in write(index, values, row: row) }
-    }
-
-    private func take(_ estimate: PitchEstimate, row: (Int) -> UnsafeMutablePointer<Float>) {
+    /// Takes the next decided pitch frame, before the jitter/shimmer analysis sees it.
+    func take(_ estimate: PitchEstimate) {
         decided.append(estimate.frequency)
-        perturbation.add(estimate) { index, values in write(index, values, row: row) }
     }
 
-    /// Frame `index` is decided and its jitter/shimmer known: computes and writes all its descriptors.
-    private func write(_ index: Int, _ perturbationValues: UnsafePointer<Float>, row: (Int) -> UnsafeMutablePointer<Float>) {
+    /// Frame `index` is decided and its jitter and shimmer (`perturbationValues[0]`, `[1]`) known: computes
+    /// and writes all its descriptors. Frames come in order, each after its voiced run has been taken.
+    func write(_ index: Int, _ perturbationValues: UnsafePointer<Float>, row: (Int) -> UnsafeMutablePointer<Float>) {
         let out = row(index) + offset
         var f0 = decided[index - decidedBase]
         let centre = tracker.centre(index)
@@ -203,7 +201,6 @@ final class EGeMAPSFeature: StreamFeature {
             for n in 0..<3 { out[r.formants + 3 * n + 2] = options.unvoicedAmplitude }
         }
         out[Self.rawColumns.count] = out[r.f0]
-        framesCompleted = index + 1
         // Keep enough decided frames behind the writer to measure the run a later frame belongs to.
         let keepFrom = index + 1 - options.minimumVoicedRun
         if keepFrom - decidedBase >= 256 {
@@ -247,6 +244,8 @@ final class EGeMAPSFeature: StreamFeature {
             input[i] *= hamming[i]
         }
         out[Self.rawColumns.count + 1] = energy / Float(shortLength)
+        // The formant analysis pads its frame on both sides in the same buffer: clear the tail it leaves.
+        for i in shortLength..<shortFFT.size { input[i] = 0 }
         shortFFT.transform()
         shortFFT.powerSpectrum(into: shortPower)
         filterbank.apply(shortPower, into: mel)

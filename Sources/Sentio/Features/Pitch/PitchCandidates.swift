@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -63,13 +65,7 @@ final class AutocorrelationPitchAnalyzer {
         // Hann window as Praat defines it: zero one sample beyond each end.
         let w = (1...length).map { Float(0.5 - 0.5 * cos(Double($0) * 2 * .pi / Double(length + 1))) }
         window = w
-        var wr = [Double](repeating: 0, count: maxLag + 2)
-        for k in 0..<wr.count {
-            var s = 0.0
-            for n in 0..<(length - k) { s += Double(w[n]) * Double(w[n + k]) }
-            wr[k] = s
-        }
-        windowCorrelation = wr.map { $0 / wr[0] }
+        windowCorrelation = Self.windowCorrelation(window: w, lags: maxLag + 2)
         correlation = Autocorrelation(size: Self.fastSize(atLeast: length + maxLag + 2))
         span = .allocate(capacity: 2 * max(length / 2, periodLength) + 2)
         r = .allocate(capacity: maximumLag + 2)
@@ -79,6 +75,27 @@ final class AutocorrelationPitchAnalyzer {
         span.deallocate()
         r.deallocate()
     }
+
+    /// Normalised autocorrelation of the Hann window at lags `0 ..< lags`, computed once per window length
+    /// and lag count in the process: the direct sum is `length x lags` multiply-adds (half a million for the
+    /// HNR window), and every extractor (one per worker, plus those built only for column names) builds
+    /// its analysers anew.
+    private static func windowCorrelation(window w: [Float], lags: Int) -> [Double] {
+        let key = WindowKey(length: w.count, lags: lags)
+        if let known = correlationCache.withLock({ $0[key] }) { return known }
+        var wr = [Double](repeating: 0, count: lags)
+        for k in 0..<lags {
+            var s = 0.0
+            for n in 0..<(w.count - k) { s += Double(w[n]) * Double(w[n + k]) }
+            wr[k] = s
+        }
+        let normalised = wr.map { $0 / wr[0] }
+        correlationCache.withLock { $0[key] = normalised }
+        return normalised
+    }
+
+    private struct WindowKey: Hashable { let length: Int, lags: Int }
+    private static let correlationCache = Mutex<[WindowKey: [Double]]>([:])
 
     /// The smallest `2^a 3^b 5^c` at or above `n`: FFTW is fast at these sizes, and a size just above the
     /// frame plus the largest lag avoids computing correlations nobody reads.

@@ -91,8 +91,8 @@ struct GlottalPulseFinder {
                 var r1 = 0.0, r2 = 0.0, r3 = 0.0
                 for left2 in leftMin...leftMax {
                     let candidate = p + (left2 - first)
-                    let norm2 = Double(VectorMath.dot(candidate, candidate, width))
-                    let product = Double(VectorMath.dot(reference, candidate, width))
+                    let (dotProduct, square) = VectorMath.dotAndSquare(reference, candidate, width)
+                    let norm2 = Double(square), product = Double(dotProduct)
                     r1 = r2
                     r2 = r3
                     r3 = product != 0 ? product / (norm1 * norm2).squareRoot() : 0

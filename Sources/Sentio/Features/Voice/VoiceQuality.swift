@@ -28,6 +28,15 @@ public struct VoiceOptions: Sendable, Hashable {
     public var formants = FormantOptions()
 
     public init() {}
+
+    /// Whether jitter and shimmer come out as with the defaults: the period and amplitude limits and the
+    /// stretch length (which decides where pulse marking restarts) are the defaults'.
+    public var measuresPerturbationAsDefault: Bool {
+        let d = VoiceOptions()
+        return shortestPeriod == d.shortestPeriod && longestPeriod == d.longestPeriod
+            && maximumPeriodFactor == d.maximumPeriodFactor && maximumAmplitudeFactor == d.maximumAmplitudeFactor
+            && maximumStretch == d.maximumStretch
+    }
 }
 
 /// Per-frame voice quality over voiced frames, from the pitch track and the glottal pulses:
