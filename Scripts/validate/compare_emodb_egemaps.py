@@ -55,10 +55,10 @@ EXPLANATIONS = [
      "0.93, docs/validation-pitch.md), not openSMILE's cPitchJitter waveform matching; the two disagree on "
      "which periods are measurable."),
     (r"^F[123](frequency|bandwidth)",
-     "Formants: Sentio's autocorrelation LPC (order 11, 20 ms Hamming frame band-limited to 5.5 kHz) reports "
-     "resonances with bandwidths of tens to hundreds of Hz in voiced frames only; openSMILE's cFormantLpc output "
-     "on the same configuration averages F1 bandwidths near 1300 Hz, i.e. broad spectral-tilt poles, and reports "
-     "formants in unvoiced frames too. Not reproduced: a known, documented difference."),
+     "Formants follow openSMILE's procedure (docs/opensmile-egemaps/formants.md: the frame resampled to 11 kHz "
+     "from its bins below 3.4 kHz, LPC order 11, roots of the sign-flipped polynomial); openSMILE computes it "
+     "in float32 on a nearly singular problem, so rounding moves individual frames, and the voiced frames "
+     "averaged are chosen by Sentio's tracker."),
     (r"^F[123]amplitude",
      "Formant amplitudes relative to H1 depend on the formant frequencies (above) and, through openSMILE's "
      "-201 dB value in unvoiced frames that its nz functionals include, on the voiced share of the file."),
@@ -68,7 +68,9 @@ EXPLANATIONS = [
     (r"stddevNorm$",
      "Coefficient of variation (stddev / mean without abs()) of a descriptor whose per-file mean is near 0 "
      "for some files: the ratio is unbounded (openSMILE reports values beyond ±100), so tiny differences in the "
-     "mean dominate Pearson r; Spearman's rank correlation shows the ordering of files."),
+     "mean dominate Pearson r; Spearman's rank correlation shows the ordering of files. The descriptors "
+     "themselves match openSMILE frame by frame; for the voiced-only (V) variants the frames averaged are "
+     "chosen by Sentio's F0 tracker, for HNR its value inherits the F0 differences."),
     (r"HNR",
      "HNR from the autocorrelation at the tracked period inherits the F0 differences (above)."),
     (r".*",

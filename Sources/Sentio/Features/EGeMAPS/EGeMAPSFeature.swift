@@ -21,7 +21,8 @@ public struct EGeMAPSOptions: Sendable, Hashable {
     public var loudnessCompression = 0.33
     /// Linear-prediction order of the formant analysis, at `formantRate`. Default 11.
     public var formantOrder = 11
-    /// Rate the spectrum is band-limited to before the formant analysis, in Hz. Default 11000.
+    /// Rate the 20 ms frame is resampled to before the formant analysis, in Hz (openSMILE keeps its spectrum
+    /// below 3.4 kHz, a third of it). Default 11000.
     public var formantRate = 11000.0
     /// Frames whose Gaussian-windowed 60 ms RMS is below this (full scale 1) are unvoiced. Default 0.001.
     public var voicingEnergyFloor: Float = 0.001
@@ -42,24 +43,23 @@ public struct EGeMAPSOptions: Sendable, Hashable {
     }
 }
 
-/// The eGeMAPSv02 low-level descriptors (see ``EGeMAPS``), on the extraction's frame grid: every analysis
-/// window is centred on the frame centre.
+/// The eGeMAPSv02 low-level descriptors (see ``EGeMAPS``), framed as openSMILE frames them: row t's 20 ms
+/// spectral frame starts at sample t · hop, and its 60 ms voice frame starts with it (so the voice descriptors
+/// of raw row r describe the point 20 ms after its spectral frame's centre; ``EGeMAPSSmoothing`` takes them
+/// from 2 rows later, as openSMILE's rows pair them). docs/opensmile-egemaps/ has openSMILE's definitions.
 ///
-/// Per frame it computes, from a 20 ms Hamming frame (512-point FFT at 16 kHz): loudness (26 mel bands of the
-/// power spectrum, each weighted by the equal-loudness curve of PLP (Hermansky 1990) at its centre and raised
-/// to 0.33, averaged), ``SpectralBalance`` (alpha ratio, Hammarberg index, 0–500 and 500–1500 Hz slopes, flux),
+/// Per frame it computes, from the 20 ms Hamming frame (512-point FFT at 16 kHz): loudness (26 mel bands of the
+/// power spectrum, each weighted by openSMILE's equal-loudness curve at its centre and raised to 0.33,
+/// averaged), ``SpectralBalance`` (alpha ratio, Hammarberg index, 0–500 and 500–1500 Hz slopes, flux),
 /// MFCC 1–4 (HTK: log of the 26 mel energies, orthonormal DCT-II, lifter 22) and the frame energy for the
-/// equivalent sound level; F0 from ``PitchTracker`` in semitones re 27.5 Hz (`12 log2(F0 / 27.5)`, 0 when
-/// unvoiced); jitter and shimmer from glottal pulses (Praat's definitions, see ``VoiceOptions``); over voiced
-/// frames, F1–F3 and their bandwidths by autocorrelation LPC of order 11 on the spectrum band-limited to 5.5 kHz,
-/// and ``HarmonicAnalysis`` on a 60 ms Gaussian frame (with openSMILE's harmonic numbering).
+/// equivalent sound level — all as openSMILE's cMelspec, cPlp, cSpectral and cMfcc do, to float precision.
+/// From the pitch track: F0 in semitones re 27.5 Hz (`12 log2(F0 / 27.5)`, 0 when unvoiced); jitter and
+/// shimmer from glottal pulses (Praat's definitions, see ``VoiceOptions``); over voiced frames, openSMILE's
+/// F1–F3 and bandwidths (``formants(start:into:)``) and ``HarmonicAnalysis`` on the 60 ms Gaussian frame.
 ///
-/// The 20 ms spectral frame of row t starts at sample t · hop, as openSMILE's; the spectral descriptors, loudness
-/// and MFCCs follow openSMILE's cMelspec, cPlp, cSpectral and cMfcc to float precision (equal-loudness curve,
-/// band mean, floors, bins). Deliberate differences from openSMILE: F0 comes from Sentio's Praat-style
-/// tracker, not subharmonic summation; jitter and shimmer follow Praat; the 60 ms voice frames are centred on
-/// the extraction's frame centre (openSMILE starts its 20 ms and 60 ms frames together, so its F0 refers to a
-/// point 20 ms after the spectral frame's centre); formants are reported in voiced frames only.
+/// Deliberate differences from openSMILE: F0 comes from Sentio's Praat-style tracker, not subharmonic
+/// summation; jitter and shimmer follow Praat; formants are computed in voiced frames only (openSMILE's
+/// functionals read only those too).
 ///
 /// Raw values are written to internal columns; ``EGeMAPSSmoothing`` produces the `sma3`/`sma3nz` columns.
 ///
