@@ -82,7 +82,7 @@ public func recordingPage(_ report: RecordingReport, model: String) -> String {
                xTick: xTick, yTick: ticks(0...loudTop, 4).label)
     level.line(loudness, colour: "#D55E00")
     if silent { level.noData("digital silence") }
-    body += "<h2>Loudness</h2><figure>\(level.svg)<figcaption>Loudness as in eGeMAPS (Loudness_sma3: equal-loudness weighted, cube-root compressed auditory spectrum over 26 bands; relative units, comparable between recordings).</figcaption></figure>"
+    body += "<h2>Loudness</h2><figure>\(level.svg)<figcaption>eGeMAPS loudness (Loudness_sma3: equal-loudness weighted, cube-root compressed auditory spectrum, mean of 26 bands; openSMILE's values and units).</figcaption></figure>"
 
     // Emotions.
     var emotions = SVGChart(height: 210, x: 0...duration, y: 0...1, title: "Emotion probabilities per segment of \(name)")

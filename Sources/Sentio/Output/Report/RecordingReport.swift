@@ -11,8 +11,8 @@ public struct RecordingReport: Sendable {
     public var envelope: WaveformEnvelope
     /// F0 in Hz per 10 ms frame (the `pitch` set's tracker); NaN where unvoiced.
     public var pitch: Contour
-    /// Loudness per frame as in eGeMAPS (`Loudness_sma3`: equal-loudness weighted, cube-root compressed
-    /// auditory spectrum over 26 bands), in relative units.
+    /// eGeMAPS loudness per frame (`Loudness_sma3`: equal-loudness weighted, cube-root compressed auditory
+    /// spectrum, mean of 26 bands), as openSMILE computes it.
     public var loudness: Contour
     /// The model's classes, in its order.
     public var classes: [String]
