@@ -47,7 +47,7 @@ SCRIPTS = Path(__file__).resolve().parent.parent
 for _sub in ("lib", "reference", "bench", "validate"):
     sys.path.insert(0, str(SCRIPTS / _sub))
 
-from reports import ChildRunner, corpus_files, write_section  # noqa: E402
+from reports import ChildRunner, corpus_files, runs_appendix, write_section  # noqa: E402
 
 # Started before librosa, openSMILE and Praat are imported: Sentio's children then report their own peak
 # memory, not this process's (reports.run_child).
@@ -250,13 +250,9 @@ def section(args, today, corpus_arg, n_files, audio_s, n_pyin, pyin_s, med, verd
                     f"{v['x_wall']:,.0f} | {peak} |")
     target_rows = [f"| {name} | {fmt(value, kind)} | >= {fmt(target, kind)} | {'met' if ok else miss(value, target)} |"
                    for name, value, target, kind, ok in verdicts]
-    raw_rows = [f"| {med[key]['label']} | " + " | ".join(f"{m[0]:.2f} / {m[1]:.2f}" for m in ms) + " |"
-                for key, ms in runs.items()]
-    mach_rows = "\n".join(f"| {k} | {v} |" for k, v in mach.items())
     vers = ref.sentio_run_versions(args.sentio, ["kaldi-native-fbank", "librosa", "praat-parselmouth", "opensmile",
                                                  "numpy", "soundfile", "numba"])
-    vers_rows = "\n".join(f"| {k} | {v} |" for k, v in vers.items())
-    rep_header = " | ".join(f"run {i + 1} CPU / wall s" for i in range(args.repeats))
+    appendix = runs_appendix(mach, vers, {med[key]["label"]: ms for key, ms in runs.items()}, args.repeats)
     bench_rows = "\n".join(
         f"| `{st['stage']}` | {st['description']} | {st['cpu_seconds']:.3f} | **{st['x_real_time_per_core']:,.0f}** | "
         f"{st['frames_per_second']:,.0f} | {st['peak_rss_mb']:.0f} |" for st in bench["stages"])
@@ -312,23 +308,7 @@ What each row runs (the code of the scripts that validate the same features, imp
   child's own rusage, so process start-up and writing the output are included. Their wall time includes
   waiting for the disk (the outputs are synced), which on a busy machine can be several times the CPU time.
 
-Machine:
-
-| | |
-|---|---|
-{mach_rows}
-
-Versions:
-
-| tool | version |
-|---|---|
-{vers_rows}
-
-All repetitions:
-
-| tool | {rep_header} |
-|---|{"---:|" * args.repeats}
-""" + "\n".join(raw_rows) + f"""
+{appendix}
 {END}
 """
 

@@ -138,3 +138,15 @@ def write_section(path, text, begin, end, header=PERFORMANCE_HEADER):
         new = header + "\n" + text
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(new if new.endswith("\n") else new + "\n")
+
+
+def runs_appendix(machine, versions, runs, repeats):
+    """The closing tables of a speed section: the machine, the tool versions and every repetition, from
+    `machine` and `versions` (dicts) and `runs` (label -> [(CPU s, wall s), ...])."""
+    rep_header = " | ".join(f"run {i + 1} CPU / wall s" for i in range(repeats))
+    return "\n".join([
+        "Machine:", "", "| | |", "|---|---|", *(f"| {k} | {v} |" for k, v in machine.items()), "",
+        "Versions:", "", "| tool | version |", "|---|---|", *(f"| {k} | {v} |" for k, v in versions.items()), "",
+        "All repetitions:", "", f"| tool | {rep_header} |", "|---|" + "---:|" * repeats,
+        *(f"| {label} | " + " | ".join(f"{cpu:.2f} / {wall:.2f}" for cpu, wall in ms) + " |" for label, ms in runs.items()),
+    ])
