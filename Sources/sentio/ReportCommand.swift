@@ -48,7 +48,13 @@ struct ReportCommand: AsyncParsableCommand {
             reportError("\(error)")
             throw ExitCode(ExitStatus.someInputsFailed)
         }
-        let pages = perInputFileNames(paths, extension: ".html").map { $0 == ReportIndex.pageName ? "index-2.html" : $0 }
+        var pages = perInputFileNames(paths, extension: ".html")
+        // An input called index.* must not overwrite the index page: give it the first free index-N.html.
+        if let clash = pages.firstIndex(of: ReportIndex.pageName) {
+            let used = Set(pages)
+            pages[clash] = (2...).lazy.map { "index-\($0).html" }.first { !used.contains($0) }!
+        }
+        let pageNames = pages
         let request = BatchRequest(
             command: "report",
             settings: "model=\(model.checksum) segmentation=\(segmentation) sentio=\(SentioVersion.string)",
@@ -60,7 +66,7 @@ struct ReportCommand: AsyncParsableCommand {
         do {
             _ = try await runBatchCommand(request, options: batch) {
                 ReportWorker(model: model, segmentation: segmentation, segmentationName: segmentationName,
-                             folder: folder, pages: pages, modelDescription: description)
+                             folder: folder, pages: pageNames, modelDescription: description)
             }
         } catch let stop as ExitCode where stop == ExitCode(ExitStatus.someInputsFailed) {
             // Some inputs failed: the index still lists the others (and names the failures).

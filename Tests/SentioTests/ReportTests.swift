@@ -165,6 +165,23 @@ struct ReportTests {
         #expect(notFolder.status == 1 && notFolder.stderrLines.count == 1 && notFolder.stderr.contains("not a folder"))
     }
 
+    @Test("an input named index.* gets a page of its own, not the index page's name or another input's")
+    func indexNameClash() throws {
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let a = dir.appendingPathComponent("index.wav").path, sub = dir.appendingPathComponent("b")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        let b = sub.appendingPathComponent("index-2.wav").path
+        try FileManager.default.copyItem(atPath: Fixture.audio("speech-en.wav"), toPath: a)
+        try FileManager.default.copyItem(atPath: Fixture.audio("speech-en-2.wav"), toPath: b)
+        let out = dir.appendingPathComponent("out").path
+        #expect(try SentioCLI.run(["report", "--progress", "never", "-o", out, a, b]).status == 0)
+        let index = try CSVTable(parsing: String(contentsOfFile: out + "/index.csv", encoding: .utf8))
+        let pages = index.rows.map { $0[1] }
+        #expect(Set(pages).count == 2 && !pages.contains("index.html"))
+        #expect(try String(contentsOfFile: out + "/index.html", encoding: .utf8).contains("Sentio report: 2 recordings"))
+    }
+
     @Test("report shards merge into the single run's folder, index page included")
     func reportShards() throws {
         let dir = try Fixture.temporaryDirectory()
