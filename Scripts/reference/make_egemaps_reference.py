@@ -8,6 +8,8 @@ Writes to Fixtures/reference/egemaps/:
   lld-names.txt          the 25 eGeMAPSv02 low-level-descriptor names, in openSMILE's order
   functionals.csv        file,<88 functionals> for each clip in CLIPS (opensmile FeatureSet.eGeMAPSv02,
                          FeatureLevel.Functionals, whole file), values as written by pandas (float32)
+  lld-spectral.csv       the 10 spectral low-level descriptors (loudness ... mfcc4_sma3), every frame of
+                         LLD_CLIP (FeatureLevel.LowLevelDescriptors), for frame-by-frame comparison
   README.md              the opensmile version and the exact calls
 Deterministic: openSMILE has no randomness; two runs give identical files.
 """
@@ -18,6 +20,9 @@ import opensmile
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "Fixtures" / "reference" / "egemaps"
 CLIPS = ["speech-en.wav", "speech-en-2.wav", "speech-en-3.wav"]
+LLD_CLIP = "speech-en.wav"
+SPECTRAL_LLDS = ["Loudness_sma3", "alphaRatio_sma3", "hammarbergIndex_sma3", "slope0-500_sma3", "slope500-1500_sma3",
+                 "spectralFlux_sma3", "mfcc1_sma3", "mfcc2_sma3", "mfcc3_sma3", "mfcc4_sma3"]
 
 
 def main():
@@ -33,6 +38,9 @@ def main():
         frame = functionals.process_file(str(ROOT / "Fixtures" / "audio" / clip))
         lines.append(",".join([clip] + [repr(float(v)) for v in frame.iloc[0].values]))
     (OUT / "functionals.csv").write_text("\n".join(lines) + "\n")
+    frames = lld.process_file(str(ROOT / "Fixtures" / "audio" / LLD_CLIP))
+    rows = [",".join(SPECTRAL_LLDS)] + [",".join(repr(float(v)) for v in row) for row in frames[SPECTRAL_LLDS].values]
+    (OUT / "lld-spectral.csv").write_text("\n".join(rows) + "\n")
     (OUT / "README.md").write_text(
         "# openSMILE eGeMAPSv02 reference\n\n"
         "Written by `Scripts/reference/make_egemaps_reference.py` with opensmile "
@@ -42,7 +50,8 @@ def main():
         "                feature_level=opensmile.FeatureLevel.Functionals).process_file(clip)\n"
         "```\n\n"
         f"Clips (Fixtures/audio): {', '.join(CLIPS)}. `functional-names.txt` and `lld-names.txt` are\n"
-        "`Smile.feature_names` for the functionals and the low-level descriptors.\n")
+        "`Smile.feature_names` for the functionals and the low-level descriptors. `lld-spectral.csv` holds the\n"
+        f"spectral low-level descriptors of every frame of {LLD_CLIP} (`FeatureLevel.LowLevelDescriptors`).\n")
 
 
 if __name__ == "__main__":
