@@ -67,7 +67,11 @@ struct BatchEngineTests {
     @Test("--fail-fast starts nothing after the first failure but writes everything before it")
     func failFast() async throws {
         let inputs = paths(30)
-        let (summary, failures) = try await run(inputs, jobs: 2, failFast: true) { EchoWorker(failing: [5]) }
+        // The inputs after the failing one take 50 ms each, so that the other worker cannot finish all 24 of
+        // them while the failing input's thread waits for a core (as it can on a loaded machine).
+        let (summary, failures) = try await run(inputs, jobs: 2, failFast: true) {
+            EchoWorker(failing: [5], delay: { $0 > 5 ? 0.05 : 0 })
+        }
         #expect(summary.stopReason == .failFast)
         #expect(failures.count == 1)
         #expect(summary.collected!.hasPrefix(expected(Array(inputs.prefix(5)))))
