@@ -54,14 +54,21 @@ struct EvaluateCommand: ParsableCommand {
             }
             return try openOutput(joinPath(folder, "evaluation.html"))
         }
+        // A bad test corpus fails at once, before the training corpus is extracted.
+        var testLabels: LabelledCorpus? = nil
+        if testCorpus.isGiven {
+            do { testLabels = try testCorpus.load(classes: corpus.classes) } catch {
+                reportError(error.description)
+                throw ExitCode(ExitStatus.someInputsFailed)
+            }
+        }
         let (labelled, table) = try training.extract(corpus)
         var failures = table.failures.count
         let result: EvaluationResult
         let protocolName: String
         do {
-            if testCorpus.isGiven {
-                let classes = corpus.classes
-                let (test, testTable) = try training.extract { () throws(CorpusError) in try testCorpus.load(classes: classes) }
+            if let testLabels {
+                let (test, testTable) = try training.extract { () throws(CorpusError) in testLabels }
                 failures += testTable.failures.count
                 protocolName = "cross-corpus (train \(corpus.name), test \(testCorpus.name))"
                 result = try EmotionTraining.evaluate(training: labelled, trainingTable: table, test: test, testTable: testTable,

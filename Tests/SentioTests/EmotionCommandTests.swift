@@ -140,6 +140,8 @@ import Testing
         let unknown = try SentioCLI.run(["evaluate"] + common + ["--test-labels", other, "--test-audio-root", audioRoot])
         #expect(unknown.status == 1 && unknown.stderrLines.count == 1 && unknown.stderr.contains("classes whistle are not in the training corpus"))
         #expect(try SentioCLI.run(["evaluate"] + common + ["--test-labels", csv, "--test-audio-root", audioRoot, "--protocol", "loso"]).status == 2)
+        let missing = try SentioCLI.run(["evaluate"] + common + ["--test-corpus", dir.appendingPathComponent("nowhere").path])
+        #expect(missing.status == 1 && missing.stderrLines.count == 1 && missing.stderr.contains("nowhere"))
 
         let model = dir.appendingPathComponent("corpus.json").path
         #expect(try SentioCLI.run(["train"] + common + ["--normalize", "corpus", "-o", model]).status == 0)
