@@ -86,8 +86,9 @@ final class EGeMAPSFeature {
     private let hop: Int
     private var decided: [Double] = []  // F0 (Hz) of frames decided but not yet written, from `decidedBase`
     private var decidedBase = 0
-    /// Samples before the oldest frame not yet written that must stay in the tracker's history: the
-    /// 60 ms frame around a frame's centre is read when the frame is written.
+    /// Samples before the oldest frame not yet written that must stay in the tracker's history, plus a hop:
+    /// writing a frame reads the 60 ms frame around its centre and the 20 ms frames starting at
+    /// ``frameStart(_:)`` of it and of the frame ``formantLead`` rows earlier.
     let requiredMargin: Int
 
     private let shortLength: Int, longLength: Int
@@ -120,7 +121,6 @@ final class EGeMAPSFeature {
         self.tracker = tracker
         shortLength = Int((options.spectralFrame * sampleRate).rounded())
         longLength = Int((options.harmonicFrame * sampleRate).rounded())
-        requiredMargin = longLength / 2 + frame.hop
         func powerOfTwo(_ n: Int) -> Int { var s = 1; while s < n { s <<= 1 }; return s }
         let shortSize = powerOfTwo(shortLength), longSize = powerOfTwo(longLength)
         shortFFT = RealFFT(size: shortSize)
@@ -156,6 +156,7 @@ final class EGeMAPSFeature {
         resampledBins = resampledLength / 2
         resampler = RealInverseFFT(size: period)
         formantLead = options.voiceLead(hop: frame.hop, sampleRate: sampleRate)
+        requiredMargin = max(longLength / 2, tracker.centre(0) + formantLead * frame.hop) + frame.hop
         lpcWork = .allocate(capacity: 2 * (options.formantOrder + 1))
         roots = .allocate(capacity: options.formantOrder)
         roots.initialize(repeating: (0, 0), count: options.formantOrder)
@@ -189,7 +190,7 @@ final class EGeMAPSFeature {
         let centre = tracker.centre(index)
         if f0 > 0 && voicedRun(containing: index) < options.minimumVoicedRun { f0 = 0 }
         if f0 > 0 { f0 = gatedByEnergy(f0, centre: centre) }
-        spectralDescriptors(start: index * hop, into: out)
+        spectralDescriptors(start: frameStart(index), into: out)
         let r = Self.raw
         if f0 > 0 {
             out[r.f0] = Float(12 * log2(f0 / 27.5))
@@ -233,8 +234,11 @@ final class EGeMAPSFeature {
         return (energy / Float(longLength)).squareRoot() < options.voicingEnergyFloor ? 0 : f0
     }
 
-    /// The 20 ms frame starting at sample `start`: openSMILE's frames start at multiples of the hop, left-
+    /// First sample of row `index`'s 20 ms frame: openSMILE's frames start at multiples of the hop, left-
     /// aligned, rather than being centred on the extraction's frame centre.
+    private func frameStart(_ index: Int) -> Int { index * hop }
+
+    /// The descriptors of the 20 ms frame starting at sample `start`.
     private func spectralDescriptors(start: Int, into out: UnsafeMutablePointer<Float>) {
         let input = shortFFT.input.baseAddress!
         tracker.history.copy(from: start, count: shortLength, into: input)
@@ -269,7 +273,7 @@ final class EGeMAPSFeature {
         let r = Self.raw
         // The voice frame starts with the 20 ms frame `formantLead` rows earlier: openSMILE's formants of a row
         // come from that frame.
-        formants(start: (index - formantLead) * hop, into: out + r.formants)
+        formants(start: frameStart(index - formantLead), into: out + r.formants)
         longFFT.transform()
         longFFT.powerSpectrum(into: longPower)
         let bins = longFFT.binCount
