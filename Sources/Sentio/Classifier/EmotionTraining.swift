@@ -175,8 +175,9 @@ struct LabelledRows: Sendable {
         case .file:
             normalizeByGroup(&matrix, groups: recordings)
         case .corpus:
-            corpusStatistics = Standardizer(fitting: matrix)
-            normalizeByGroup(&matrix, groups: Array(repeating: 0, count: matrix.rows))
+            let statistics = Standardizer(fitting: matrix)
+            statistics.apply(to: &matrix)
+            corpusStatistics = statistics
         }
     }
 

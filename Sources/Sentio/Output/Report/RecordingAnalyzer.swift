@@ -32,11 +32,15 @@ public final class RecordingAnalyzer {
             loudness.append(row.values[loudnessColumn])
         }
         let envelope: WaveformEnvelope
-        do { envelope = try WaveformEnvelope(path: path) } catch {
+        var info: AudioInfo
+        do {
+            let stream = try WaveformEnvelope.nativeStream(path)
+            envelope = try WaveformEnvelope(stream: stream)
+            info = stream.info
+            info.frames = stream.nativeFramesDecoded
+        } catch {
             throw ScoringError(message: "\(error)")
         }
-        let info: AudioInfo
-        do { info = try AudioFile(path: path).info } catch { throw ScoringError(message: "\(error)") }
         let extraction = scorer.model.features.extractionOptions
         let rate = extraction.sampleRate, frame = extraction.frame
         let hop = Double(frame.hop) / rate

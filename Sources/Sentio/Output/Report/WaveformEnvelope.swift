@@ -14,9 +14,18 @@ public struct WaveformEnvelope: Sendable, Equatable {
     /// - Parameter bucketSeconds: envelope resolution; 10 ms resolves syllables on any screen width.
     /// - Throws: ``AudioError`` for a bad file.
     public init(path: String, bucketSeconds: Double = 0.01) throws {
+        try self.init(stream: Self.nativeStream(path), bucketSeconds: bucketSeconds)
+    }
+
+    /// A stream of the file at `path` at its own rate, as ``init(stream:bucketSeconds:)`` reads it.
+    public static func nativeStream(_ path: String) throws -> AudioStream {
         var read = AudioReadOptions()
         read.sampleRate = nil
-        let stream = try AudioStream(path: path, options: read)
+        return try AudioStream(path: path, options: read)
+    }
+
+    /// Reads `stream` to its end.
+    public init(stream: AudioStream, bucketSeconds: Double = 0.01) throws {
         self.bucketSeconds = bucketSeconds
         let perBucket = max(1, Int((bucketSeconds * stream.sampleRate).rounded()))
         var lo: [Float] = [], hi: [Float] = []
