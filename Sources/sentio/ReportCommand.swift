@@ -83,7 +83,8 @@ struct ReportCommand: AsyncParsableCommand {
     }
 }
 
-/// "bundled EmoDB model (7 classes: angry, ...)" or the model file's path, for page headers.
+/// The model for page headers: its file (or "bundled model"), kind, classes and training corpus, e.g.
+/// `bundled model (logreg, 7 classes: angry, ...; trained on ../shared/corpora/emodb)`.
 func modelDescription(_ model: EmotionModel, path: String?) -> String {
     "\(path ?? "bundled model") (\(model.kind.rawValue), \(model.classes.count) classes: \(model.classes.joined(separator: ", ")); trained on \(model.training.corpus))"
 }
