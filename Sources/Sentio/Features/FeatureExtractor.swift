@@ -157,25 +157,17 @@ final class Pipeline {
                 all += EGeMAPS.lowLevelDescriptors + EGeMAPS.gatedColumns
                 egemapsOffset = all.count
                 all += EGeMAPSFeature.columns
-                stages.append(EGeMAPSSmoothing(offset: offset, voiceLead: options.egemaps.voiceLead(hop: options.frame.hop,
-                                                                                                 sampleRate: options.sampleRate)))
+                stages.append(EGeMAPSSmoothing(offset: offset))
             }
         }
-        // eGeMAPS follows the same pitch track as `pitch` and `voice` (same options, same frame centres), and
-        // takes its jitter and shimmer from the `voice` pulses when they are measured the same way; otherwise
-        // it gets a tracker of its own.
-        let prosody = pitchOffset != nil || voiceOffset != nil
-        if let e = egemapsOffset, !prosody || (voiceOffset != nil && !options.voice.measuresPerturbationAsDefault) {
-            streams.append(ProsodyFeature(pitch: options.pitch, voice: nil, egemaps: options.egemaps,
-                                          sampleRate: options.sampleRate, frame: options.frame,
-                                          pitchOffset: nil, voiceOffset: nil, egemapsOffset: e))
-            egemapsOffset = nil
+        if let e = egemapsOffset {
+            streams.append(EGeMAPSFeature(options: options.egemaps, sampleRate: options.sampleRate,
+                                          frame: options.frame, offset: e))
         }
-        if prosody {
+        if pitchOffset != nil || voiceOffset != nil {
             streams.append(ProsodyFeature(pitch: options.pitch, voice: voiceOffset != nil ? options.voice : nil,
-                                          egemaps: egemapsOffset != nil ? options.egemaps : nil,
                                           sampleRate: options.sampleRate, frame: options.frame,
-                                          pitchOffset: pitchOffset, voiceOffset: voiceOffset, egemapsOffset: egemapsOffset))
+                                          pitchOffset: pitchOffset, voiceOffset: voiceOffset))
         }
         let frame = options.frame
         if !zeroFeatures.isEmpty {

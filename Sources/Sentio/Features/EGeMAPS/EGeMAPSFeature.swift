@@ -29,45 +29,36 @@ public struct EGeMAPSOptions: Sendable, Hashable {
     /// Value of the formant amplitudes (`FnamplitudeLogRelF0`) in unvoiced frames: openSMILE's floor for a
     /// level relative to an absent F0, which its `nz` functionals include. Default −201 dB.
     public var unvoicedAmplitude: Float = -201
-    /// Voiced runs shorter than this many frames are treated as unvoiced: isolated 20–30 ms "voiced" blips
-    /// (periodic-looking fricative noise, often an octave or two above the voice) would otherwise dominate the
-    /// F0 slopes and variation. Default 4 (40 ms at a 10 ms hop).
-    public var minimumVoicedRun = 4
+    /// F0 candidates outside this range (Hz) are dropped; the path search prefers 100–350 Hz. Default
+    /// 55–1000 Hz, openSMILE's `minPitch` and `maxPitch`.
+    public var pitchRange: ClosedRange<Float> = 55...1000
+    /// Candidates whose subharmonic-summation voicing is below this are penalised as unlikely voiced. Default
+    /// 0.70, openSMILE's `voicingCutoff`.
+    public var voicingThreshold: Float = 0.70
 
     public init() {}
-
-    /// Rows by which openSMILE's voice descriptors lead its spectral ones: its 60 ms and 20 ms frames start
-    /// together, so their centres are (60 − 20) / 2 = 20 ms apart, 2 rows at a 10 ms `hop` (in samples).
-    func voiceLead(hop: Int, sampleRate: Double) -> Int {
-        Int((((harmonicFrame - spectralFrame) / 2) * sampleRate / Double(hop)).rounded())
-    }
 }
 
 /// The eGeMAPSv02 low-level descriptors (see ``EGeMAPS``), framed as openSMILE frames them: row t's 20 ms
-/// spectral frame starts at sample t · hop, and its 60 ms voice frame starts with it (so the voice descriptors
-/// of raw row r describe the point 20 ms after its spectral frame's centre; ``EGeMAPSSmoothing`` takes them
-/// from 2 rows later, as openSMILE's rows pair them). docs/opensmile-egemaps/ has openSMILE's definitions.
+/// spectral frame and its 60 ms voice frame both start at sample t · hop. docs/opensmile-egemaps/ has
+/// openSMILE's definitions, which this follows step by step.
 ///
-/// Per frame it computes, from the 20 ms Hamming frame (512-point FFT at 16 kHz): loudness (26 mel bands of the
+/// Per row it computes, from the 20 ms Hamming frame (512-point FFT at 16 kHz): loudness (26 mel bands of the
 /// power spectrum, each weighted by openSMILE's equal-loudness curve at its centre and raised to 0.33,
 /// averaged), ``SpectralBalance`` (alpha ratio, Hammarberg index, 0–500 and 500–1500 Hz slopes, flux),
 /// MFCC 1–4 (HTK: log of the 26 mel energies, orthonormal DCT-II, lifter 22) and the frame energy for the
 /// equivalent sound level — all as openSMILE's cMelspec, cPlp, cSpectral and cMfcc do, to float precision.
-/// From the pitch track: F0 in semitones re 27.5 Hz (`12 log2(F0 / 27.5)`, 0 when unvoiced); jitter and
-/// shimmer from glottal pulses (Praat's definitions, see ``VoiceOptions``); over voiced frames, openSMILE's
-/// F1–F3 and bandwidths (``formants(start:into:)``) and ``HarmonicAnalysis`` on the 60 ms Gaussian frame.
 ///
-/// Deliberate differences from openSMILE: F0 comes from Sentio's Praat-style tracker, not subharmonic
-/// summation; jitter and shimmer follow Praat; formants are computed in voiced frames only (openSMILE's
-/// functionals read only those too).
+/// The voice source comes from the 60 ms Gaussian-windowed (σ = 0.4) frame, as openSMILE's: F0 candidates by
+/// ``SubharmonicSummation``, the path by ``PitchViterbiSmoother``, frames whose windowed RMS is at most
+/// ``EGeMAPSOptions/voicingEnergyFloor`` unvoiced; F0 in semitones re 27.5 Hz (`12 log2(F0 / 27.5)`, 0 when
+/// unvoiced); jitter and shimmer by ``PeriodPerturbation``; over voiced frames, openSMILE's F1–F3 and
+/// bandwidths (``formants(start:into:)``), HNR, harmonic differences and formant amplitudes
+/// (``HarmonicAnalysis``). This is its own voice analysis, independent of the `pitch` and `voice` sets
+/// (Praat's algorithms), so that eGeMAPS values compare with published ones.
 ///
 /// Raw values are written to internal columns; ``EGeMAPSSmoothing`` produces the `sma3`/`sma3nz` columns.
-///
-/// It follows a ``PitchTracker`` and a jitter/shimmer ``VoiceAnalyzer`` that a ``ProsodyFeature`` owns, so
-/// the `pitch` and `voice` sets and eGeMAPS share one pitch track and one set of glottal pulses: the owner
-/// passes each decided frame to ``take(_:)`` and each frame whose jitter and shimmer are known to
-/// ``write(_:_:row:)``.
-final class EGeMAPSFeature {
+final class EGeMAPSFeature: StreamFeature {
     /// Internal column: the unsmoothed F0 in semitones, non-zero exactly in voiced frames.
     static let voicingColumn = "_egemaps_F0raw"
     /// Internal column: the mean square of the unwindowed 20 ms frame (full scale 1), for the equivalent sound level.
@@ -80,16 +71,19 @@ final class EGeMAPSFeature {
                               h1h2: 14, h1a3: 15, formants: 16)
 
     let options: EGeMAPSOptions
-    private let tracker: PitchTracker
     private let offset: Int
     private let sampleRate: Double
+    private let frame: FrameOptions
     private let hop: Int
-    private var decided: [Double] = []  // F0 (Hz) of frames decided but not yet written, from `decidedBase`
-    private var decidedBase = 0
-    /// Samples before the oldest frame not yet written that must stay in the tracker's history, plus a hop:
-    /// writing a frame reads the 60 ms frame around its centre and the 20 ms frames starting at
-    /// ``frameStart(_:)`` of it and of the frame ``formantLead`` rows earlier.
-    let requiredMargin: Int
+    /// Frames kept from analysis to writing: more than the smoother's 40-frame decision delay plus the rows
+    /// the grid's frame length keeps waiting.
+    private let ring: Int
+    private let history = SampleHistory()
+    private(set) var framesCompleted = 0
+    private var samplesSeen = 0
+    private var voiceFrames = 0      // 60 ms frames analysed
+    private var decidedFrames = 0    // frames whose F0, jitter and shimmer are known
+    private var written = 0          // rows written
 
     private let shortLength: Int, longLength: Int
     private let shortFFT: RealFFT, longFFT: RealFFT
@@ -102,23 +96,30 @@ final class EGeMAPSFeature {
     private let dct: DCT
     private let lifter: CepstralLifter
     private var balance: SpectralBalance
+    private let shs: SubharmonicSummation
+    private let smoother: PitchViterbiSmoother
+    private let perturbation: PeriodPerturbation
     private let harmonics: HarmonicAnalysis
     private let resampler: RealInverseFFT
     private let resampledBins: Int, resampledLength: Int
-    private let formantLead: Int
     private let lpcWork: UnsafeMutablePointer<Double>
     private let roots: UnsafeMutablePointer<(Double, Double)>
+    // Per frame, by frame index modulo `ring`: the candidates (frequency, voicing) and the RMS gate until
+    // decided, then F0 (Hz), jitter and shimmer until written.
+    private let candidateFrequency: UnsafeMutablePointer<Float>, candidateVoicing: UnsafeMutablePointer<Float>
+    private let voiced: UnsafeMutablePointer<Bool>
+    private let decided: UnsafeMutablePointer<(f0: Float, jitter: Float, shimmer: Float)>
 
     /// - Parameters:
-    ///   - tracker: the pitch track followed, whose frames are centred on the extraction's frame centres.
-    ///   - sampleRate: rate of the tracker's samples in Hz.
+    ///   - sampleRate: rate of the samples in Hz.
+    ///   - frame: the extraction's grid; row t describes the frames starting at sample t · `frame.hop`.
     ///   - offset: column of the first raw descriptor in the rows written.
-    init(options: EGeMAPSOptions, tracker: PitchTracker, sampleRate: Double, frame: FrameOptions, offset: Int) {
+    init(options: EGeMAPSOptions, sampleRate: Double, frame: FrameOptions, offset: Int) {
         self.options = options
         self.offset = offset
         self.sampleRate = sampleRate
+        self.frame = frame
         hop = frame.hop
-        self.tracker = tracker
         shortLength = Int((options.spectralFrame * sampleRate).rounded())
         longLength = Int((options.harmonicFrame * sampleRate).rounded())
         func powerOfTwo(_ n: Int) -> Int { var s = 1; while s < n { s <<= 1 }; return s }
@@ -147,6 +148,9 @@ final class EGeMAPSFeature {
         dct = DCT(inputCount: options.melBands, outputCount: 5)
         lifter = CepstralLifter(q: 22, count: 5)
         balance = SpectralBalance(fftSize: shortSize, sampleRate: sampleRate)
+        shs = SubharmonicSummation(fftSize: longSize, sampleRate: sampleRate, range: options.pitchRange)
+        smoother = PitchViterbiSmoother(threshold: options.voicingThreshold)
+        perturbation = PeriodPerturbation(frameLength: longLength, hop: hop, sampleRate: sampleRate)
         harmonics = HarmonicAnalysis(fftSize: longSize, sampleRate: sampleRate)
         // openSMILE's cSpecResample: the padded 20 ms frame's spectrum, read as a signal at `formantRate` whose
         // period is `shortSize · formantRate / sampleRate` samples (352), keeping the first `resampledLength`
@@ -155,93 +159,129 @@ final class EGeMAPSFeature {
         resampledLength = Int((Double(period) * Double(shortLength) / Double(shortSize)).rounded())
         resampledBins = resampledLength / 2
         resampler = RealInverseFFT(size: period)
-        formantLead = options.voiceLead(hop: frame.hop, sampleRate: sampleRate)
-        requiredMargin = max(longLength / 2, tracker.centre(0) + formantLead * frame.hop) + frame.hop
         lpcWork = .allocate(capacity: 2 * (options.formantOrder + 1))
         roots = .allocate(capacity: options.formantOrder)
         roots.initialize(repeating: (0, 0), count: options.formantOrder)
+        ring = 64 + frame.frameLength / hop
+        let m = SubharmonicSummation.candidateCount
+        candidateFrequency = .allocate(capacity: ring * m)
+        candidateVoicing = .allocate(capacity: ring * m)
+        voiced = .allocate(capacity: ring)
+        decided = .allocate(capacity: ring)
     }
 
     deinit {
-        for p in [shortPower, longMagnitude, longPower, mel, cepstrum] { p.deallocate() }
+        for p in [shortPower, longMagnitude, longPower, mel, cepstrum, candidateFrequency, candidateVoicing] {
+            p.deallocate()
+        }
+        voiced.deallocate()
+        decided.deallocate()
         balance.deallocate()
         lpcWork.deallocate()
         roots.deallocate()
     }
 
-    /// Forgets per-file state; the tracker is reset by its owner.
     func reset() {
+        history.reset()
         balance.reset()
+        smoother.reset()
+        perturbation.reset()
         roots.update(repeating: (0, 0), count: options.formantOrder)  // results must not depend on the previous file
-        decided.removeAll(keepingCapacity: true)
-        decidedBase = 0
+        framesCompleted = 0
+        samplesSeen = 0
+        voiceFrames = 0
+        decidedFrames = 0
+        written = 0
     }
 
-    /// Takes the next decided pitch frame, before the jitter/shimmer analysis sees it.
-    func take(_ estimate: PitchEstimate) {
-        decided.append(estimate.frequency)
+    func push(_ chunk: UnsafeBufferPointer<Float>, row: (Int) -> UnsafeMutablePointer<Float>) {
+        history.append(chunk)
+        samplesSeen += chunk.count
+        let rowsKnown = frame.frameCount(sampleCount: samplesSeen)
+        while voiceFrames * hop + longLength <= samplesSeen {
+            analyseVoiceFrame()
+            write(upTo: rowsKnown, final: false, row: row)
+        }
+        // Keep what the rows still to write and the period search read.
+        history.discard(before: min(written * hop, perturbation.oldestSampleNeeded))
     }
 
-    /// Frame `index` is decided and its jitter and shimmer (`perturbationValues[0]`, `[1]`) known: computes
-    /// and writes all its descriptors. Frames come in order, each after its voiced run has been taken.
-    func write(_ index: Int, _ perturbationValues: UnsafePointer<Float>, row: (Int) -> UnsafeMutablePointer<Float>) {
-        let out = row(index) + offset
-        var f0 = decided[index - decidedBase]
-        let centre = tracker.centre(index)
-        if f0 > 0 && voicedRun(containing: index) < options.minimumVoicedRun { f0 = 0 }
-        if f0 > 0 { f0 = gatedByEnergy(f0, centre: centre) }
-        spectralDescriptors(start: frameStart(index), into: out)
+    func finish(frameCount: Int, row: (Int) -> UnsafeMutablePointer<Float>) {
+        smoother.finish(decided: decide)
+        write(upTo: frameCount, final: true, row: row)
+    }
+
+    /// F0 candidates of the next 60 ms frame, passed to the path search.
+    private func analyseVoiceFrame() {
+        let t = voiceFrames, slot = t % ring, m = SubharmonicSummation.candidateCount
+        let energy = windowedLongFrame(start: t * hop)
+        voiced[slot] = (energy / Double(longLength)).squareRoot() > Double(options.voicingEnergyFloor)
+        longFFT.transform()
+        longFFT.magnitudeSpectrum(into: longMagnitude)
+        shs.candidates(magnitude: longMagnitude, frequency: candidateFrequency + slot * m,
+                       voicing: candidateVoicing + slot * m)
+        voiceFrames += 1
+        smoother.add(frequency: candidateFrequency + slot * m, voicing: candidateVoicing + slot * m, decided: decide)
+    }
+
+    /// Frame `index` is decided on path state `state`: its F0 (0 when unvoiced or below the energy floor),
+    /// jitter and shimmer.
+    private func decide(_ index: Int, _ state: Int) {
+        let slot = index % ring
+        let f0 = state < PitchViterbiSmoother.unvoiced && voiced[slot]
+            ? candidateFrequency[slot * SubharmonicSummation.candidateCount + state] : 0
+        let (jitter, shimmer) = perturbation.measure(frame: index, f0: f0, samples: history)
+        decided[slot] = (f0, jitter, shimmer)
+        decidedFrames = index + 1
+    }
+
+    /// Writes the rows before `end` that are decided or, when `final` (the stream has ended), all of them: rows
+    /// without a complete 60 ms frame are unvoiced.
+    private func write(upTo end: Int, final: Bool, row: (Int) -> UnsafeMutablePointer<Float>) {
+        while written < end && (written < decidedFrames || final) {
+            let index = written
+            let voice = index < decidedFrames ? decided[index % ring] : (f0: 0, jitter: 0, shimmer: 0)
+            writeRow(index, voice, into: row(index) + offset)
+            written += 1
+        }
+        framesCompleted = written
+    }
+
+    /// Computes and writes row `index`'s descriptors, given its decided voice values.
+    private func writeRow(_ index: Int, _ voice: (f0: Float, jitter: Float, shimmer: Float),
+                          into out: UnsafeMutablePointer<Float>) {
         let r = Self.raw
-        if f0 > 0 {
-            out[r.f0] = Float(12 * log2(f0 / 27.5))
-            out[r.jitter] = perturbationValues[0]
-            out[r.shimmer] = perturbationValues[1]
-            harmonicDescriptors(index: index, f0: f0, into: out)
+        spectralDescriptors(start: index * hop, into: out)
+        if voice.f0 > 0 {
+            out[r.f0] = 12 * logf(voice.f0 / 27.5) / logf(2)
+            out[r.jitter] = voice.jitter
+            out[r.shimmer] = voice.shimmer
+            harmonicDescriptors(start: index * hop, f0: voice.f0, into: out)
         } else {
             for c in r.f0..<Self.rawColumns.count { out[c] = 0 }
             for n in 0..<3 { out[r.formants + 3 * n + 2] = options.unvoicedAmplitude }
         }
         out[Self.rawColumns.count] = out[r.f0]
-        // Keep enough decided frames behind the writer to measure the run a later frame belongs to.
-        let keepFrom = index + 1 - options.minimumVoicedRun
-        if keepFrom - decidedBase >= 256 {
-            decided.removeFirst(keepFrom - decidedBase)
-            decidedBase = keepFrom
-        }
     }
 
-    /// Length of the voiced run holding frame `index`, counted up to ``EGeMAPSOptions/minimumVoicedRun``.
-    /// A voiced frame is written only after its stretch has ended, so the whole run has been decided.
-    private func voicedRun(containing index: Int) -> Int {
-        let cap = options.minimumVoicedRun
-        var n = 1, j = index - 1
-        while n < cap && j >= decidedBase && decided[j - decidedBase] > 0 { n += 1; j -= 1 }
-        j = index + 1
-        while n < cap && j < decidedBase + decided.count && decided[j - decidedBase] > 0 { n += 1; j += 1 }
-        return n
-    }
-
-    /// `f0`, or 0 when the 60 ms Gaussian-windowed frame's RMS is below the voicing energy floor. Leaves the
-    /// windowed frame in the long FFT's input.
-    private func gatedByEnergy(_ f0: Double, centre: Int) -> Double {
+    /// Copies the 60 ms frame starting at sample `start` into the long FFT's input under the Gaussian window
+    /// (zero-padded to the FFT size); returns its energy (sum of squares).
+    private func windowedLongFrame(start: Int) -> Double {
         let input = longFFT.input.baseAddress!
-        tracker.history.copy(from: centre - longLength / 2, count: longLength, into: input)
-        var energy: Float = 0
+        history.copy(from: start, count: longLength, into: input)
+        var energy = 0.0
         for i in 0..<longLength {
             input[i] *= gauss[i]
-            energy += input[i] * input[i]
+            energy += Double(input[i]) * Double(input[i])
         }
-        return (energy / Float(longLength)).squareRoot() < options.voicingEnergyFloor ? 0 : f0
+        for i in longLength..<longFFT.size { input[i] = 0 }
+        return energy
     }
-
-    /// First sample of row `index`'s 20 ms frame: openSMILE's frames start at multiples of the hop, left-
-    /// aligned, rather than being centred on the extraction's frame centre.
-    private func frameStart(_ index: Int) -> Int { index * hop }
 
     /// The descriptors of the 20 ms frame starting at sample `start`.
     private func spectralDescriptors(start: Int, into out: UnsafeMutablePointer<Float>) {
         let input = shortFFT.input.baseAddress!
-        tracker.history.copy(from: start, count: shortLength, into: input)
+        history.copy(from: start, count: shortLength, into: input)
         var energy: Float = 0
         for i in 0..<shortLength {
             energy += input[i] * input[i]
@@ -267,28 +307,20 @@ final class EGeMAPSFeature {
         for c in 1...4 { out[Self.raw.mfcc + c - 1] = cepstrum[c] }
     }
 
-    /// Formants, harmonic differences, formant amplitudes and HNR of a voiced frame `index`. Expects the
-    /// windowed long frame in the long FFT's input.
-    private func harmonicDescriptors(index: Int, f0: Double, into out: UnsafeMutablePointer<Float>) {
+    /// Formants, HNR, harmonic differences and formant amplitudes of the voiced row whose frames start at
+    /// sample `start`.
+    private func harmonicDescriptors(start: Int, f0: Float, into out: UnsafeMutablePointer<Float>) {
         let r = Self.raw
-        // The voice frame starts with the 20 ms frame `formantLead` rows earlier: openSMILE's formants of a row
-        // come from that frame.
-        formants(start: frameStart(index - formantLead), into: out + r.formants)
+        formants(start: start, into: out + r.formants)
+        _ = windowedLongFrame(start: start)
         longFFT.transform()
         longFFT.powerSpectrum(into: longPower)
-        let bins = longFFT.binCount
-        for k in 0..<bins { longMagnitude[k] = longPower[k].squareRoot() }
-        out[r.hnr] = harmonics.harmonicsToNoise(power: longPower, period: sampleRate / f0)
-        let h0 = harmonics.harmonic(1, f0: f0, magnitude: longMagnitude)
-        let h1 = harmonics.harmonic(2, f0: f0, magnitude: longMagnitude)
-        func ratio(_ a: Float, _ b: Float) -> Float { a > 0 && b > 0 ? 20 * log10f(a / b) : 0 }
-        out[r.h1h2] = ratio(h1, harmonics.harmonic(3, f0: f0, magnitude: longMagnitude))
-        let a3 = harmonics.strongestHarmonic(near: Double(out[r.formants + 6]), f0: f0, magnitude: longMagnitude)
-        out[r.h1a3] = ratio(h1, a3)
-        for n in 0..<3 {
-            let a = harmonics.strongestHarmonic(near: Double(out[r.formants + 3 * n]), f0: f0, magnitude: longMagnitude)
-            out[r.formants + 3 * n + 2] = ratio(a, h0)
-        }
+        for k in 0..<longFFT.binCount { longMagnitude[k] = longPower[k].squareRoot() }
+        out[r.hnr] = harmonics.harmonicsToNoise(power: longPower, f0: f0)
+        harmonics.analyse(magnitude: longMagnitude, f0: f0)
+        out[r.h1h2] = harmonics.difference(1, 2)
+        out[r.h1a3] = harmonics.difference(1, harmonics.strongest(near: out[r.formants + 6]))
+        for n in 0..<3 { out[r.formants + 3 * n + 2] = harmonics.formantAmplitude(out[r.formants + 3 * n]) }
     }
 
     /// F1–F3 (Hz) and bandwidths of the 20 ms frame starting at sample `start`, written as (F, B, amplitude
@@ -302,7 +334,7 @@ final class EGeMAPSFeature {
         let input = shortFFT.input.baseAddress!, size = shortFFT.size
         let pad = (size - shortLength) / 2
         for i in 0..<pad { input[i] = 0 }
-        tracker.history.copy(from: start, count: shortLength, into: input + pad)
+        history.copy(from: start, count: shortLength, into: input + pad)
         for i in 0..<shortLength { input[pad + i] *= hamming[i] }
         for i in (pad + shortLength)..<size { input[i] = 0 }
         shortFFT.transform()

@@ -12,21 +12,14 @@
 /// Reads the raw columns of ``EGeMAPSFeature`` and writes ``EGeMAPS/lowLevelDescriptors`` followed by
 /// ``EGeMAPS/gatedColumns``, starting at `offset`.
 final class EGeMAPSSmoothing: RowStage {
-    let lookahead: Int?
+    let lookahead: Int? = 1
     let lookbehind = 1
     private let offset: Int
     private let rawOffset: Int
     private let voicing: Int
-    private let voiceLead: Int
 
-    /// - Parameter voiceLead: rows by which the voice descriptors (F0 and those measured on its 60 ms
-    ///   frame) and the voicing that gates the spectral `V`/`UV` descriptors are taken from later rows:
-    ///   openSMILE starts its 60 ms voice frame with its 20 ms spectral frame, so its row t holds the voice
-    ///   of a point (60 − 20) / 2 ms later than the spectrum's (2 rows at a 10 ms hop).
-    init(offset: Int, voiceLead: Int) {
+    init(offset: Int) {
         self.offset = offset
-        self.voiceLead = voiceLead
-        lookahead = 1 + voiceLead
         rawOffset = offset + EGeMAPS.lowLevelDescriptors.count + EGeMAPS.gatedColumns.count
         voicing = rawOffset + EGeMAPSFeature.rawColumns.count
     }
@@ -34,20 +27,19 @@ final class EGeMAPSSmoothing: RowStage {
     func finish(row t: Int, rows: (Int) -> UnsafeMutablePointer<Float>) {
         // rows() replicates the edge rows, as openSMILE's smoother does: y₀ = (2 x₀ + x₁) / 3.
         let current = rows(t), before = rows(t - 1), after = rows(t + 1)
-        let voice = (rows(t + voiceLead - 1), rows(t + voiceLead), rows(t + voiceLead + 1))
         let energyCount = EGeMAPS.energyDescriptors.count
         for c in 0..<EGeMAPS.lowLevelDescriptors.count {
             let r = rawOffset + c
             current[offset + c] = c < energyCount
                 ? Self.mean(before[r], current[r], after[r])
-                : Self.nonZeroMean(voice.0[r], voice.1[r], voice.2[r])
+                : Self.nonZeroMean(before[r], current[r], after[r])
         }
         var out = offset + EGeMAPS.lowLevelDescriptors.count
         for voiced in [true, false] {
             let count = voiced ? EGeMAPS.gatedSpectral.count : EGeMAPS.unvoicedSpectralCount
-            // Row i's spectrum is kept when the voice frame of the same index is voiced (or unvoiced).
+            // Row i's spectrum is kept when its voice frame is voiced (or unvoiced).
             func gated(_ i: Int, _ r: Int) -> Float {
-                (rows(i + voiceLead)[voicing] != 0) == voiced ? rows(i)[r] : 0
+                (rows(i)[voicing] != 0) == voiced ? rows(i)[r] : 0
             }
             for g in 0..<count {
                 let r = rawOffset + 1 + g  // the gated descriptors follow loudness in the raw columns

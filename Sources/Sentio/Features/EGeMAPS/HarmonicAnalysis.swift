@@ -3,64 +3,191 @@ import Glibc
 #endif
 
 /// Harmonic-structure descriptors of a voiced frame from its 60 ms Gaussian-windowed magnitude spectrum, as
-/// openSMILE's `cHarmonics` defines them for eGeMAPS:
+/// openSMILE's `cHarmonics` defines them for eGeMAPS (docs/opensmile-egemaps/voice.md section 7,
+/// formants.md section 3):
 ///
-/// - `logRelF0-H1-H2`, `logRelF0-H1-A3`: openSMILE numbers harmonics from 0 (H0 is the fundamental), so its
-///   "H1" and "H2" are the partials at 2 F0 and 3 F0: `20 log10(A(2 F0) / A(3 F0))`, and
-///   `20 log10(A(2 F0) / A3)` with A3 the strongest harmonic within 0.8–1.2 × F3 (dB). Reproduced as such,
-///   so that values compare with published eGeMAPS numbers.
-/// - `FnamplitudeLogRelF0`: `20 log10` of the strongest harmonic within 0.8–1.2 × Fn over the fundamental's
-///   amplitude (dB); 0 when no harmonic lies in that range.
-/// - `HNRdBACF`: `10 log10(r(T0) / (r(0) - r(T0)))`, from the frame's autocorrelation `r` (inverse FFT of the
-///   power spectrum) at the lag of the tracked period T0 (dB).
-///
-/// A harmonic's amplitude is the largest bin within ±10 % of F0 around its nominal frequency `h F0`.
+/// - Harmonic h = 0 … 99 (at (h + 1) F0) is the bin nearest (h + 1) F0 if it is a strict local maximum, else
+///   the nearest one within (h + ½) F0 … (h + 1½) F0, right side first; its level relative to F0 is
+///   `20 log10` of the parabola-interpolated peak over the F0 peak's raw bin magnitude (dB, floored at −200;
+///   −201 for a harmonic in the same bin as the one before).
+/// - `logRelF0-H1-H2`, `logRelF0-H1-A3`: openSMILE numbers harmonics from 0, so its "H1" and "H2" are the
+///   partials at 2 F0 and 3 F0: their level difference, and that of H1 and A3, the harmonic with the largest
+///   raw peak whose interpolated frequency lies within 0.8–1.2 × F3 (dB; H1's level − 201 when none does).
+/// - `FnamplitudeLogRelF0`: the level of the strongest harmonic within 0.8–1.2 × Fn (which may be F0
+///   itself, 0 dB); 0 when no harmonic lies in that range.
+/// - `HNRdBACF`: `10 log10(r(T) / (r(0) − r(T)))` from the frame's autocorrelation r (inverse FFT of the power
+///   spectrum), T the local maximum of r nearest ⌊rate / F0⌋ (dB, clamped to ±100).
 final class HarmonicAnalysis {
-    private let fftSize: Int
+    /// Harmonics searched, F0 included.
+    static let count = 100
+    private let fftSize: Int, bins: Int
     private let binHz: Double
+    private let sampleRate: Double
     private let inverse: RealInverseFFT
+    private let acf: UnsafeMutablePointer<Float>
+    private let peakBin = UnsafeMutablePointer<Int>.allocate(capacity: count)
+    private let peakMagnitude = UnsafeMutablePointer<Float>.allocate(capacity: count)
+    private let frequency = UnsafeMutablePointer<Float>.allocate(capacity: count)  // interpolated, Hz
+    private let level = UnsafeMutablePointer<Float>.allocate(capacity: count)       // dB re the F0 peak
 
     init(fftSize: Int, sampleRate: Double) {
         self.fftSize = fftSize
+        bins = fftSize / 2 + 1
         binHz = sampleRate / Double(fftSize)
+        self.sampleRate = sampleRate
         inverse = RealInverseFFT(size: fftSize)
+        acf = .allocate(capacity: bins)
     }
 
-    /// Amplitude of harmonic `h` (1 = F0) in `magnitude` (n/2 + 1 bins).
-    func harmonic(_ h: Int, f0: Double, magnitude: UnsafePointer<Float>) -> Float {
-        let centre = Double(h) * f0 / binHz
-        let reach = max(1, 0.1 * f0 / binHz)
-        let lo = max(0, Int((centre - reach).rounded(.up)))
-        let hi = min(fftSize / 2, Int((centre + reach).rounded(.down)))
-        guard lo <= hi else { return 0 }
-        var peak: Float = 0
-        for k in lo...hi { peak = max(peak, magnitude[k]) }
-        return peak
+    deinit {
+        acf.deallocate()
+        peakBin.deallocate()
+        for p in [peakMagnitude, frequency, level] { p.deallocate() }
     }
 
-    /// Amplitude of the strongest harmonic whose frequency lies within 0.8–1.2 × `frequency`; 0 when none does.
-    func strongestHarmonic(near frequency: Double, f0: Double, magnitude: UnsafePointer<Float>) -> Float {
-        guard frequency > 0, f0 > 0 else { return 0 }
-        let first = max(1, Int((0.8 * frequency / f0).rounded(.up))), last = Int((1.2 * frequency / f0).rounded(.down))
-        guard first <= last else { return 0 }
-        var peak: Float = 0
-        for h in first...last { peak = max(peak, harmonic(h, f0: f0, magnitude: magnitude)) }
-        return peak
+    /// Finds the harmonics of `f0` (Hz) in `magnitude` (`fftSize / 2 + 1` bins) for the level queries below.
+    func analyse(magnitude x: UnsafePointer<Float>, f0: Float) {
+        let n = bins
+        func isPeak(_ k: Int) -> Bool {
+            if k < 0 || k >= n { return false }
+            if k + 1 < n { return k > 0 ? x[k] > x[k - 1] && x[k] > x[k + 1] : x[0] > x[1] }
+            return k > 0 && x[k] > x[k - 1]
+        }
+        var last = nearestBin(Double(0.5 * f0), from: 1)
+        let first = nearestBin(Double(0.5 * f0), from: last)
+        for h in 0..<Self.count {
+            let candidate = nearestBin(Double(Float(h + 1) * f0), from: last)
+            if candidate == 0 {
+                // Above the last bin: this and every higher harmonic is absent (bin 0, as openSMILE marks it).
+                for k in h..<Self.count { peakBin[k] = 0; peakMagnitude[k] = 0; frequency[k] = 0; level[k] = 0 }
+                break
+            }
+            var peak = -1
+            if isPeak(candidate) {
+                peak = candidate
+            } else {
+                var left = candidate - 1, right = candidate + 1
+                let lo = nearestBin(Double((Float(h) + 0.5) * f0), from: last)
+                let hi = nearestBin(Double((Float(h) + 1.5) * f0), from: candidate)
+                while (left >= lo || right <= hi) && peak == -1 {
+                    if right <= hi {
+                        if isPeak(right) { peak = right; break }
+                        right += 1
+                    }
+                    if left >= lo {
+                        if isPeak(left) { peak = left; break }
+                        left -= 1
+                    }
+                }
+            }
+            if peak >= first && peak < n - 1 {
+                let (f, m) = SubharmonicSummation.parabolaPeak(
+                    Double(peak - 1) * binHz, Double(x[peak - 1]), Double(peak) * binHz, Double(x[peak]),
+                    Double(peak + 1) * binHz, Double(x[peak + 1]))
+                peakBin[h] = peak
+                peakMagnitude[h] = x[peak]
+                frequency[h] = Float(f)
+                level[h] = Float(m)  // the interpolated magnitude until the levels below
+            } else {
+                peakBin[h] = candidate
+                peakMagnitude[h] = 0
+                frequency[h] = 0
+                level[h] = 0
+            }
+            last = candidate
+        }
+        let reference = peakMagnitude[0]
+        let logReference = reference == 0 ? 0 : Float(log10(Double(reference)))
+        level[0] = 0
+        for h in 1..<Self.count {
+            if reference == 0 {
+                level[h] = -201
+            } else if level[h] > 0 {
+                level[h] = max(Float(20 * (log10(Double(level[h])) - Double(logReference))), -200)
+            } else {
+                level[h] = -200
+            }
+            if peakBin[h] == peakBin[h - 1] {
+                peakBin[h] = 0
+                peakMagnitude[h] = 0
+                frequency[h] = 0
+                level[h] = -201
+            }
+        }
     }
 
-    /// HNR in dB from the power spectrum `power` (n/2 + 1 bins) at period `samples` (rounded to a lag).
-    func harmonicsToNoise(power: UnsafePointer<Float>, period samples: Double) -> Float {
-        let bins = inverse.bins
-        for k in 0...(fftSize / 2) {
-            bins[2 * k] = power[k]
-            bins[2 * k + 1] = 0
+    /// `level(a) − level(b)` in dB, b the harmonic index or nil for none; clamped to ±201.
+    func difference(_ a: Int, _ b: Int?) -> Float {
+        let d = b.map { level[a] - level[$0] } ?? level[a] - 201
+        return min(max(d, -201), 201)
+    }
+
+    /// Index of the harmonic with the largest raw peak whose interpolated frequency lies within 0.8–1.2 ×
+    /// `formant` (Hz); nil when none does.
+    func strongest(near formant: Float) -> Int? {
+        let lo = Float(0.8) * formant, hi = Float(1.2) * formant
+        var index: Int?, largest: Float = 0
+        for h in 0..<Self.count where frequency[h] >= lo && frequency[h] <= hi && peakMagnitude[h] > largest {
+            index = h
+            largest = peakMagnitude[h]
+        }
+        return index
+    }
+
+    /// The level of the strongest harmonic near `formant` (dB re F0), 0 when none is near.
+    func formantAmplitude(_ formant: Float) -> Float {
+        strongest(near: formant).map { level[$0] } ?? 0
+    }
+
+    /// HNR in dB from the power spectrum `power` (`fftSize / 2 + 1` bins) of a frame with F0 `f0` Hz.
+    func harmonicsToNoise(power: UnsafePointer<Float>, f0: Float) -> Float {
+        let spectrum = inverse.bins
+        for k in 0..<bins {
+            spectrum[2 * k] = power[k]
+            spectrum[2 * k + 1] = 0
         }
         inverse.transform()
         let r = inverse.output
-        let lag = Int(samples.rounded())
-        guard lag > 0 && lag < fftSize / 2, r[0] > 0 else { return 0 }
-        let harmonic = max(Double(r[lag]), 1e-10 * Double(r[0]))
-        let noise = max(Double(r[0]) - harmonic, 1e-10 * Double(r[0]))
-        return Float(10 * log10(harmonic / noise))
+        for k in 0..<bins { acf[k] = abs(r[k]) }
+        var lag = Int(floor(sampleRate / Double(f0)))
+        guard lag > 0 else { return 0 }
+        lag = closestPeak(lag)
+        guard lag > 0 else { return 0 }
+        let noise = Double(acf[0]) - Double(acf[lag])
+        let ratio = noise == 0 ? 10e10 : Double(acf[lag]) / noise
+        return Float(10 * log10(min(max(ratio, 10e-10), 10e10)))
+    }
+
+    /// openSMILE's `freqToBin`: from bin `start` up, the first bin above `hz`, or the one before it when that
+    /// is nearer; 0 when no bin lies above.
+    private func nearestBin(_ hz: Double, from start: Int) -> Int {
+        // The first bin above hz, found arithmetically and then checked the way openSMILE compares.
+        var b = max(start, hz >= 0 ? Int(hz / binHz) : 0)
+        while b > max(start, 0) && Double(b - 1) * binHz > hz { b -= 1 }
+        while b < bins && !(Double(b) * binHz > hz) { b += 1 }
+        guard b < bins else { return 0 }
+        let f = Double(b) * binHz
+        return f - hz > hz - Double(b - 1) * binHz ? b - 1 : b
+    }
+
+    /// The local maximum of the autocorrelation nearest lag `index` (openSMILE's `getClosestPeak`).
+    private func closestPeak(_ index: Int) -> Int {
+        let n = bins, x = acf
+        func isPeak(_ k: Int) -> Bool {
+            if k < 0 || k >= n { return false }
+            if k + 1 < n { return k > 0 ? x[k] > x[k - 1] && x[k] > x[k + 1] : x[0] > x[1] }
+            return k > 0 && x[k] > x[k - 1]
+        }
+        if isPeak(index) { return index }
+        var o = 1
+        while index - o > 0 || index + o < n - 1 {
+            if index - o > 0 && isPeak(index - o) { return index - o }
+            if index + o < n - 1 && isPeak(index + o) { return index + o }
+            o += 1
+        }
+        if x[0] > x[index] && x[n - 1] <= x[index] { return 0 }
+        if x[0] <= x[index] && x[n - 1] > x[index] { return n - 1 }
+        if x[0] > x[index] && x[n - 1] > x[index] { return index < n / 2 ? 0 : n - 1 }
+        return index
     }
 }

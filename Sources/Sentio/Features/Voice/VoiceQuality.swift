@@ -28,15 +28,6 @@ public struct VoiceOptions: Sendable, Hashable {
     public var formants = FormantOptions()
 
     public init() {}
-
-    /// Whether jitter and shimmer come out as with the defaults: the period and amplitude limits and the
-    /// stretch length (which decides where pulse marking restarts) are the defaults'.
-    public var measuresPerturbationAsDefault: Bool {
-        let d = VoiceOptions()
-        return shortestPeriod == d.shortestPeriod && longestPeriod == d.longestPeriod
-            && maximumPeriodFactor == d.maximumPeriodFactor && maximumAmplitudeFactor == d.maximumAmplitudeFactor
-            && maximumStretch == d.maximumStretch
-    }
 }
 
 /// Per-frame voice quality over voiced frames, from the pitch track and the glottal pulses:
@@ -74,16 +65,8 @@ final class VoiceAnalyzer {
     private let maximumFrames: Int
     private let values: UnsafeMutablePointer<Float>
 
-    /// Whether only jitter and shimmer are measured (HNR and formants left 0), for eGeMAPS.
-    private let perturbationOnly: Bool
-
-    /// - Parameters:
-    ///   - perturbationOnly: measure only jitter and shimmer.
-    ///   - minimumMargin: samples before the oldest pending frame's centre that the tracker must keep for the
-    ///     caller.
-    init(options: VoiceOptions, tracker: PitchTracker, perturbationOnly: Bool = false, minimumMargin: Int = 0) {
+    init(options: VoiceOptions, tracker: PitchTracker) {
         self.options = options
-        self.perturbationOnly = perturbationOnly
         self.tracker = tracker
         sampleRate = tracker.sampleRate
         formants = FormantAnalyzer(options: options.formants, sampleRate: tracker.sampleRate)
@@ -93,7 +76,7 @@ final class VoiceAnalyzer {
         harmonicity = AutocorrelationPitchAnalyzer(options: hnr, sampleRate: tracker.sampleRate)
         candidates = PitchFrameCandidates(capacity: hnr.maxCandidates)
         let longest = Int((tracker.sampleRate / tracker.options.floor).rounded(.up))
-        margin = max(formants.inputLength / 2, harmonicity.reach, minimumMargin) + tracker.hop + 3 * longest + 4
+        margin = max(formants.inputLength / 2, harmonicity.reach) + tracker.hop + 3 * longest + 4
         maximumFrames = max(1, Int(options.maximumStretch * tracker.sampleRate) / tracker.hop)
         values = .allocate(capacity: Self.columns.count)
         reset()
@@ -147,10 +130,6 @@ final class VoiceAnalyzer {
             let (jitter, shimmer) = perturbation(from: c - window / 2, to: c + window / 2)
             values[0] = Float(jitter)
             values[1] = Float(shimmer)
-            if perturbationOnly {
-                emit(estimate.index, values)
-                continue
-            }
             values[2] = Float(harmonicsToNoise(centre: tracker.centre(estimate.index), f0: estimate.frequency,
                                                 fallback: estimate.strength))
             formants.analyse(centre: tracker.centre(estimate.index), history: tracker.history, count: 3, into: values + 3)

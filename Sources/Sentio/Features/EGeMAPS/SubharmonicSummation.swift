@@ -1,0 +1,340 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// F0 candidates of one frame by subharmonic summation (Hermes, "Measurement of pitch by subharmonic
+/// summation", JASA 83(1), 1988), as openSMILE's `cSpecScale` + `cPitchShs` compute them for eGeMAPSv02
+/// (docs/opensmile-egemaps/voice.md, sections 2–3):
+///
+/// 1. the magnitude spectrum of the 60 ms Gaussian-windowed frame is peak-enhanced (bins more than 2 away
+///    from every local maximum between two maxima are zeroed), smoothed with [1 2 1] / 4, and resampled by a
+///    natural cubic spline onto as many points, equally spaced in log₂ frequency from 25 Hz to Nyquist
+///    (61.6 points per octave for a 1024-point FFT at 16 kHz), then weighted by an auditory arctangent curve;
+/// 2. the sum spectrum adds to each point the points `⌊p log₂ h⌋` above it (harmonic h = 2…15), weighted
+///    0.85^(h−1), divided by 15;
+/// 3. its 6 largest strict local maxima, log-parabolically interpolated, are the candidates; each one's
+///    voicing is `1 − mean / peak` of the sum spectrum. Candidates outside 55–1000 Hz are dropped and the
+///    best-scoring one is moved to the front.
+///
+/// The arithmetic follows openSMILE's precision (double for the spline, float for the sum), so that with
+/// the same spectrum the candidates are openSMILE's; FFTW's float FFT differs from openSMILE's by about an
+/// ulp, which changes a decision about once in 10⁴ frames (an exact tie between neighbouring points).
+final class SubharmonicSummation {
+    /// Candidates reported per frame.
+    static let candidateCount = 6
+    private let count: Int  // spectrum bins = octave-scale points
+    private let harmonics: Int
+    private let compression: Float
+    private let minimumHz: Float, maximumHz: Float
+    // Spline resampling: for target point i, the knot below, its weights and the second-derivative weights.
+    private let knot: UnsafeMutablePointer<Int>
+    private let weightLow: UnsafeMutablePointer<Double>, curvatureLow: UnsafeMutablePointer<Double>
+    private let curvatureHigh: UnsafeMutablePointer<Double>
+    // Natural-spline recursion coefficients that depend only on the knots.
+    private let inverseSpan1: UnsafeMutablePointer<Double>, inverseSpan2: UnsafeMutablePointer<Double>
+    private let slopeGain: UnsafeMutablePointer<Double>, carry: UnsafeMutablePointer<Double>
+    private let decay: UnsafeMutablePointer<Double>
+    private let auditoryWeight: UnsafeMutablePointer<Double>
+    private let logFirst: Float, logStep: Float
+    private let shifts: [Int]
+    private let forward: ChunkedRecurrence, backward: ChunkedRecurrence
+    private let spectrum: UnsafeMutablePointer<Double>, curvature: UnsafeMutablePointer<Double>
+    private let recursion: UnsafeMutablePointer<Double>
+    private let octave: UnsafeMutablePointer<Float>, sum: UnsafeMutablePointer<Float>
+
+    /// - Parameters:
+    ///   - fftSize: FFT length of the magnitude spectra (`fftSize / 2 + 1` bins).
+    ///   - sampleRate: in Hz.
+    ///   - harmonics: harmonics summed, the first included. openSMILE's eGeMAPS: 15.
+    ///   - compression: weight ratio of successive harmonics. eGeMAPS: 0.85.
+    ///   - range: candidates outside this range (Hz) are dropped. eGeMAPS: 55–1000 Hz.
+    init(fftSize: Int, sampleRate: Double, harmonics: Int = 15, compression: Float = 0.85,
+         range: ClosedRange<Float> = 55...1000) {
+        let n = fftSize / 2 + 1
+        count = n
+        self.harmonics = harmonics
+        self.compression = compression
+        minimumHz = range.lowerBound
+        maximumHz = range.upperBound
+        // openSMILE stores the padded frame's duration as a float, so its bin spacing is 1 / Float(N / rate).
+        let binHz = 1 / Double(Float(Double(fftSize) / sampleRate))
+        let lowHz = 25.0, highHz = binHz * Double(n - 1)
+        let logLow = log(lowHz) / log(2.0), logHigh = log(highHz) / log(2.0)
+        let step = (logHigh - logLow) / Double(n - 1)
+        var source = [Double](repeating: 0, count: n)
+        for k in 1..<n { source[k] = log(Double(k) * binHz) / log(2.0) }
+        source[0] = 2 * source[1] - source[2]
+        var knot = [Int](), weightLow = [Double](), curvatureLow = [Double](), curvatureHigh = [Double]()
+        var upper = 1
+        for i in 0..<n {
+            let x = logLow + Double(i) * step
+            while upper < n - 1 && source[upper] < x { upper += 1 }
+            let span = source[upper] - source[upper - 1]
+            let a = (source[upper] - x) / span, b = 1 - a, r2 = span * span / 6
+            knot.append(upper - 1)
+            weightLow.append(a)
+            curvatureLow.append((a * a * a - a) * r2)
+            curvatureHigh.append((b * b * b - b) * r2)
+        }
+        var sigma = [Double](repeating: 0, count: n), span1 = sigma, span2 = sigma, gain = sigma, decay = sigma
+        for i in 1..<(n - 1) {
+            sigma[i] = (source[i] - source[i - 1]) / (source[i + 1] - source[i - 1])
+            span1[i] = (source[i + 1] - source[i]) * (source[i + 1] - source[i - 1])
+            span2[i] = (source[i] - source[i - 1]) * (source[i + 1] - source[i - 1])
+            let p = 1 / (sigma[i] * decay[i - 1] + 2)
+            gain[i] = p
+            decay[i] = (sigma[i] - 1) * p
+        }
+        // u_i = p_i (6 s_i − σ_i u_(i−1)) as u_i = 6 p_i s_i + (−p_i σ_i) u_(i−1).
+        func table(_ values: [Double]) -> UnsafeMutablePointer<Double> {
+            let p = UnsafeMutablePointer<Double>.allocate(capacity: n)
+            p.initialize(from: values, count: n)
+            return p
+        }
+        inverseSpan1 = table(span1.map { $0 == 0 ? 0 : 1 / $0 })
+        inverseSpan2 = table(span2.map { $0 == 0 ? 0 : 1 / $0 })
+        slopeGain = table(gain.map { 6 * $0 })
+        carry = table((0..<n).map { -gain[$0] * sigma[$0] })
+        self.decay = table(decay)
+        forward = ChunkedRecurrence(first: 1, last: n - 2, multipliers: carry)
+        backward = ChunkedRecurrence(first: n - 2, last: 0, multipliers: self.decay)
+        self.knot = .allocate(capacity: n)
+        self.knot.initialize(from: knot, count: n)
+        self.weightLow = table(weightLow)
+        self.curvatureLow = table(curvatureLow)
+        self.curvatureHigh = table(curvatureHigh)
+        let octaves = log(highHz / lowHz) / log(2.0)
+        let ppo = Double(n) / octaves
+        let centre = ppo * log2(65.0 / 50.0) - 1
+        auditoryWeight = table((0..<n).map { 0.5 + atan(3 * (Double($0 + 1) - centre) / ppo) / Double.pi })
+        logFirst = Float(logLow)
+        logStep = (Float(logHigh) - Float(logLow)) / Float(n - 1)
+        shifts = (0...harmonics).map { $0 < 2 ? 0 : Int(floor(Double(Float(ppo)) * log2(Double($0)))) }
+        spectrum = .allocate(capacity: n)
+        curvature = .allocate(capacity: n)
+        recursion = .allocate(capacity: n)
+        octave = .allocate(capacity: n)
+        sum = .allocate(capacity: n)
+    }
+
+    deinit {
+        spectrum.deallocate(); curvature.deallocate(); recursion.deallocate()
+        for p in [inverseSpan1, inverseSpan2, slopeGain, carry, decay, weightLow, curvatureLow, curvatureHigh,
+                  auditoryWeight] { p.deallocate() }
+        knot.deallocate()
+        octave.deallocate(); sum.deallocate()
+    }
+
+    /// The candidates of the frame whose magnitude spectrum (`fftSize / 2 + 1` bins) is `magnitude`:
+    /// `frequency` (Hz) and `voicing` (0…1) each hold ``candidateCount`` values, 0 where there is none.
+    func candidates(magnitude: UnsafePointer<Float>, frequency: UnsafeMutablePointer<Float>,
+                    voicing: UnsafeMutablePointer<Float>) {
+        octaveSpectrum(magnitude)
+        let n = count
+        // Sum spectrum, in float as openSMILE.
+        sum.update(from: octave, count: n)
+        var weight = compression
+        for h in 2...harmonics {
+            let shift = shifts[h], m = n - shift
+            // Element-wise, so eight lanes at a time give the same sums.
+            let lanes = SIMD8<Float>(repeating: weight)
+            var j = 0
+            while j + 8 <= m {
+                let x = UnsafeRawPointer(octave + j + shift).loadUnaligned(as: SIMD8<Float>.self)
+                let y = UnsafeRawPointer(sum + j).loadUnaligned(as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(sum + j).storeBytes(of: y + x * lanes, as: SIMD8<Float>.self)
+                j += 8
+            }
+            while j < m { sum[j] += octave[j + shift] * weight; j += 1 }
+            weight *= compression
+        }
+        var total = 0.0
+        for j in 0..<n {
+            sum[j] /= Float(harmonics)
+            if sum[j] < 0 { sum[j] = 0 }
+            total += Double(sum[j])
+        }
+        let mean = total / Double(n)
+        // The largest strict local maxima, by value; a later peak goes behind an equal one.
+        let m = Self.candidateCount
+        var peaks = (0, 0, 0, 0, 0, 0), values: (Float, Float, Float, Float, Float, Float) = (0, 0, 0, 0, 0, 0)
+        var found = 0
+        withUnsafeMutableBytes(of: &peaks) { pb in
+            withUnsafeMutableBytes(of: &values) { vb in
+                let bin = pb.baseAddress!.assumingMemoryBound(to: Int.self)
+                let value = vb.baseAddress!.assumingMemoryBound(to: Float.self)
+                for i in 1..<(n - 1) where sum[i - 1] < sum[i] && sum[i] > sum[i + 1] {
+                    let v = sum[i]
+                    for j in 0..<m where value[j] == 0 || value[j] < v {
+                        var k = m - 1
+                        while k > j { bin[k] = bin[k - 1]; value[k] = value[k - 1]; k -= 1 }
+                        bin[j] = i
+                        value[j] = v
+                        found = min(found + 1, m)
+                        break
+                    }
+                }
+                var kept = 0, best = -1
+                var scores: (Float, Float, Float, Float, Float, Float) = (0, 0, 0, 0, 0, 0)
+                withUnsafeMutableBytes(of: &scores) { sb in
+                    let score = sb.baseAddress!.assumingMemoryBound(to: Float.self)
+                    for c in 0..<found {
+                        let i = bin[c], fc = Float(i)
+                        let x0 = (fc - 1) * logStep + logFirst, x1 = fc * logStep + logFirst, x2 = (fc + 1) * logStep + logFirst
+                        let (x, s) = Self.parabolaPeak(Double(x0), Double(sum[i - 1]), Double(x1), Double(sum[i]),
+                                                       Double(x2), Double(sum[i + 1]))
+                        let f = Float(exp(x * log(2.0)))
+                        guard f >= minimumHz && f <= maximumHz else { continue }
+                        frequency[kept] = f
+                        score[kept] = Float(s)
+                        voicing[kept] = s > 0 && s > mean ? Float(1 - mean / s) : 0
+                        if best < 0 || score[kept] > score[best] { best = kept }
+                        kept += 1
+                    }
+                    // openSMILE swaps the best-scoring candidate to the front (the others keep their places).
+                    if best > 0 && score[best] > score[0] {
+                        frequency.swapAt(0, best, voicing)
+                    }
+                }
+                for c in kept..<m { frequency[c] = 0; voicing[c] = 0 }
+            }
+        }
+    }
+
+    /// openSMILE's `cSpecScale` with peak enhancement, smoothing, spline interpolation onto the log₂ axis and
+    /// auditory weighting, into `octave`.
+    private func octaveSpectrum(_ magnitude: UnsafePointer<Float>) {
+        let n = count, a = spectrum
+        for k in 0..<n { a[k] = Double(magnitude[k]) }
+        // Peak enhancement: between consecutive local maxima p < q, zero a[p + 3 ... q − 3].
+        var previous = a[0] > a[1] ? 0 : -1, peaks = previous == 0 ? 1 : 0
+        for i in 1..<n {
+            guard i == n - 1 ? a[i] > a[i - 1] : a[i] > a[i - 1] && a[i] >= a[i + 1] else { continue }
+            if previous >= 0 && i - 3 >= previous + 3 {
+                (a + previous + 3).update(repeating: 0, count: i - previous - 5)
+            }
+            previous = i
+            peaks += 1
+        }
+        // With a single maximum openSMILE reads a second one as bin 0 and clears everything from bin 3 up.
+        if peaks == 1 { (a + 3).update(repeating: 0, count: n - 3) }
+        // [1 2 1] / 4 smoothing on the original values, a[−1] = 0, the last bin unchanged.
+        var left = 0.0
+        for i in 0..<(n - 1) {
+            let centre = a[i]
+            a[i] = (left + 2 * centre + a[i + 1]) / 4
+            left = centre
+        }
+        // Natural cubic spline through (log₂ f_k, a_k): second derivatives by the tridiagonal recursion, with
+        // the factors that depend only on the knots precomputed (the two serial chains bound the cost).
+        let u = recursion, y2 = curvature
+        u[0] = 0
+        for i in 1..<(n - 1) {
+            let slope = (a[i + 1] - a[i]) * inverseSpan1[i] - (a[i] - a[i - 1]) * inverseSpan2[i]
+            u[i] = slopeGain[i] * slope
+        }
+        forward.solve(u, multipliers: carry)
+        y2.update(from: u, count: n - 1)
+        y2[n - 1] = 0
+        backward.solve(y2, multipliers: decay)
+        for i in 0..<n {
+            let k = knot[i], w = weightLow[i]
+            let value = Float(w * a[k] + (1 - w) * a[k + 1] + curvatureLow[i] * y2[k] + curvatureHigh[i] * y2[k + 1])
+            octave[i] = value > 0 ? Float(Double(value) * auditoryWeight[i]) : 0
+        }
+    }
+
+    /// Vertex (x, y) of the parabola through three points (openSMILE's `smileMath_quadFrom3pts`); the
+    /// largest point when they are collinear.
+    static func parabolaPeak(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double,
+                             _ x3: Double, _ y3: Double) -> (Double, Double) {
+        let den = x1 * x1 * x2 + x2 * x2 * x3 + x3 * x3 * x1 - x3 * x3 * x2 - x2 * x2 * x1 - x1 * x1 * x3
+        if den != 0 {
+            let a = (y1 * x2 + y2 * x3 + y3 * x1 - y3 * x2 - y2 * x1 - y1 * x3) / den
+            let b = (x1 * x1 * y2 + x2 * x2 * y3 + x3 * x3 * y1 - x3 * x3 * y2 - x2 * x2 * y1 - x1 * x1 * y3) / den
+            let c = (x1 * x1 * x2 * y3 + x2 * x2 * x3 * y1 + x3 * x3 * x1 * y2 - x3 * x3 * x2 * y1
+                     - x2 * x2 * x1 * y3 - x1 * x1 * x3 * y2) / den
+            if a != 0 {
+                let x = -b / (2 * a)
+                return (x, c - a * x * x)
+            }
+        }
+        if y1 > y2 && y1 > y3 { return (x1, y1) }
+        if y2 > y1 && y2 > y3 { return (x2, y2) }
+        if y3 > y1 && y3 > y2 { return (x3, y3) }
+        return (x1, y1)
+    }
+}
+
+/// Solves the first-order recurrence x[i] += m[i] · x[i − step] over `first ... last` (step ±1, the value
+/// before `first` being 0) as four interleaved chains, each started from 0 and then corrected by the exact
+/// term the previous chain's end contributes, `x[i] += (Π m) · x[chain start − step]`: the chains run in
+/// parallel instead of one latency-bound sequence. The multipliers of the spline recursion are about −0.27,
+/// so the corrections vanish within a few dozen points; the result equals the sequential one to rounding.
+private final class ChunkedRecurrence {
+    private let starts: [Int], lengths: [Int], step: Int
+    private let products: UnsafeMutablePointer<Double>  // Π m from the chain's start, by index
+
+    init(first: Int, last: Int, multipliers m: UnsafePointer<Double>) {
+        step = last >= first ? 1 : -1
+        let count = abs(last - first) + 1, length = (count + 3) / 4
+        var starts = [Int](), lengths = [Int]()
+        var done = 0
+        while done < count {
+            starts.append(first + step * done)
+            lengths.append(min(length, count - done))
+            done += length
+        }
+        self.starts = starts
+        self.lengths = lengths
+        products = .allocate(capacity: max(first, last) + 1)
+        for (s, l) in zip(starts, lengths) {
+            var p = 1.0
+            for t in 0..<l {
+                p *= m[s + step * t]
+                products[s + step * t] = p
+            }
+        }
+    }
+
+    deinit { products.deallocate() }
+
+    func solve(_ x: UnsafeMutablePointer<Double>, multipliers m: UnsafePointer<Double>) {
+        let chains = starts.count, step = self.step
+        var previous = (0.0, 0.0, 0.0, 0.0)
+        let common = lengths.min() ?? 0
+        if chains == 4 {
+            let s0 = starts[0], s1 = starts[1], s2 = starts[2], s3 = starts[3]
+            for t in 0..<common {
+                let o = step * t
+                x[s0 + o] += m[s0 + o] * previous.0; previous.0 = x[s0 + o]
+                x[s1 + o] += m[s1 + o] * previous.1; previous.1 = x[s1 + o]
+                x[s2 + o] += m[s2 + o] * previous.2; previous.2 = x[s2 + o]
+                x[s3 + o] += m[s3 + o] * previous.3; previous.3 = x[s3 + o]
+            }
+        }
+        for c in 0..<chains {
+            var p = chains == 4 && common > 0 ? x[starts[c] + step * (common - 1)] : 0
+            for t in (chains == 4 ? common : 0)..<lengths[c] {
+                let i = starts[c] + step * t
+                x[i] += m[i] * p
+                p = x[i]
+            }
+        }
+        for c in 1..<chains {
+            let before = x[starts[c] - step]
+            for t in 0..<lengths[c] {
+                let i = starts[c] + step * t
+                x[i] += products[i] * before
+            }
+        }
+    }
+}
+
+private extension UnsafeMutablePointer where Pointee == Float {
+    /// Swaps elements `i` and `j` here and in `other`.
+    func swapAt(_ i: Int, _ j: Int, _ other: UnsafeMutablePointer<Float>) {
+        let t = self[i]; self[i] = self[j]; self[j] = t
+        let o = other[i]; other[i] = other[j]; other[j] = o
+    }
+}
