@@ -89,7 +89,7 @@ final class EGeMAPSFeature: StreamFeature {
     private let shortFFT: RealFFT, longFFT: RealFFT
     private let hamming: [Float], gauss: [Float]
     private let shortPower: UnsafeMutablePointer<Float>
-    private let longMagnitude: UnsafeMutablePointer<Float>, longPower: UnsafeMutablePointer<Float>
+    private let longPower: UnsafeMutablePointer<Float>
     private let filterbank: MelFilterbank
     private let bandWeights: [Float]
     private let mel: UnsafeMutablePointer<Float>, cepstrum: UnsafeMutablePointer<Float>
@@ -108,6 +108,7 @@ final class EGeMAPSFeature: StreamFeature {
     // decided, then F0 (Hz), jitter and shimmer until written.
     private let candidateFrequency: UnsafeMutablePointer<Float>, candidateVoicing: UnsafeMutablePointer<Float>
     private let voiced: UnsafeMutablePointer<Bool>
+    private let magnitudes: UnsafeMutablePointer<Float>  // the 60 ms frames' spectra, for the harmonics
     private let decided: UnsafeMutablePointer<(f0: Float, jitter: Float, shimmer: Float)>
 
     /// - Parameters:
@@ -130,7 +131,6 @@ final class EGeMAPSFeature: StreamFeature {
         let half = Double(longLength - 1) / 2
         gauss = (0..<longLength).map { Float(exp(-0.5 * pow((Double($0) - half) / (0.4 * half), 2))) }
         shortPower = .allocate(capacity: shortSize / 2 + 1)
-        longMagnitude = .allocate(capacity: longSize / 2 + 1)
         longPower = .allocate(capacity: longSize / 2 + 1)
         let melOptions = MelFilterbankOptions(bandCount: options.melBands, lowHz: 20, highHz: min(8000, sampleRate / 2))
         filterbank = MelFilterbank(options: melOptions, fftSize: shortSize, sampleRate: sampleRate,
@@ -167,11 +167,12 @@ final class EGeMAPSFeature: StreamFeature {
         candidateFrequency = .allocate(capacity: ring * m)
         candidateVoicing = .allocate(capacity: ring * m)
         voiced = .allocate(capacity: ring)
+        magnitudes = .allocate(capacity: ring * longFFT.binCount)
         decided = .allocate(capacity: ring)
     }
 
     deinit {
-        for p in [shortPower, longMagnitude, longPower, mel, cepstrum, candidateFrequency, candidateVoicing] {
+        for p in [shortPower, longPower, mel, cepstrum, candidateFrequency, candidateVoicing, magnitudes] {
             p.deallocate()
         }
         voiced.deallocate()
@@ -215,10 +216,11 @@ final class EGeMAPSFeature: StreamFeature {
     private func analyseVoiceFrame() {
         let t = voiceFrames, slot = t % ring, m = SubharmonicSummation.candidateCount
         let energy = windowedLongFrame(start: t * hop)
-        voiced[slot] = (energy / Double(longLength)).squareRoot() > Double(options.voicingEnergyFloor)
+        voiced[slot] = (energy / Float(longLength)).squareRoot() > options.voicingEnergyFloor
         longFFT.transform()
-        longFFT.magnitudeSpectrum(into: longMagnitude)
-        shs.candidates(magnitude: longMagnitude, frequency: candidateFrequency + slot * m,
+        let magnitude = magnitudes + slot * longFFT.binCount
+        longFFT.magnitudeSpectrum(into: magnitude)
+        shs.candidates(magnitude: magnitude, frequency: candidateFrequency + slot * m,
                        voicing: candidateVoicing + slot * m)
         voiceFrames += 1
         smoother.add(frequency: candidateFrequency + slot * m, voicing: candidateVoicing + slot * m, decided: decide)
@@ -256,7 +258,8 @@ final class EGeMAPSFeature: StreamFeature {
             out[r.f0] = 12 * logf(voice.f0 / 27.5) / logf(2)
             out[r.jitter] = voice.jitter
             out[r.shimmer] = voice.shimmer
-            harmonicDescriptors(start: index * hop, f0: voice.f0, into: out)
+            harmonicDescriptors(start: index * hop, f0: voice.f0, magnitude: magnitudes + (index % ring) * longFFT.binCount,
+                                into: out)
         } else {
             for c in r.f0..<Self.rawColumns.count { out[c] = 0 }
             for n in 0..<3 { out[r.formants + 3 * n + 2] = options.unvoicedAmplitude }
@@ -266,16 +269,14 @@ final class EGeMAPSFeature: StreamFeature {
 
     /// Copies the 60 ms frame starting at sample `start` into the long FFT's input under the Gaussian window
     /// (zero-padded to the FFT size); returns its energy (sum of squares).
-    private func windowedLongFrame(start: Int) -> Double {
+    private func windowedLongFrame(start: Int) -> Float {
         let input = longFFT.input.baseAddress!
         history.copy(from: start, count: longLength, into: input)
-        var energy = 0.0
-        for i in 0..<longLength {
-            input[i] *= gauss[i]
-            energy += Double(input[i]) * Double(input[i])
+        gauss.withUnsafeBufferPointer { w in
+            for i in 0..<longLength { input[i] *= w[i] }
         }
         for i in longLength..<longFFT.size { input[i] = 0 }
-        return energy
+        return VectorMath.dot(input, input, longLength)
     }
 
     /// The descriptors of the 20 ms frame starting at sample `start`.
@@ -308,16 +309,14 @@ final class EGeMAPSFeature: StreamFeature {
     }
 
     /// Formants, HNR, harmonic differences and formant amplitudes of the voiced row whose frames start at
-    /// sample `start`.
-    private func harmonicDescriptors(start: Int, f0: Float, into out: UnsafeMutablePointer<Float>) {
+    /// sample `start`, whose 60 ms frame's magnitude spectrum is `magnitude`.
+    private func harmonicDescriptors(start: Int, f0: Float, magnitude: UnsafePointer<Float>,
+                                     into out: UnsafeMutablePointer<Float>) {
         let r = Self.raw
         formants(start: start, into: out + r.formants)
-        _ = windowedLongFrame(start: start)
-        longFFT.transform()
-        longFFT.powerSpectrum(into: longPower)
-        for k in 0..<longFFT.binCount { longMagnitude[k] = longPower[k].squareRoot() }
+        for k in 0..<longFFT.binCount { longPower[k] = magnitude[k] * magnitude[k] }
         out[r.hnr] = harmonics.harmonicsToNoise(power: longPower, f0: f0)
-        harmonics.analyse(magnitude: longMagnitude, f0: f0)
+        harmonics.analyse(magnitude: magnitude, f0: f0)
         out[r.h1h2] = harmonics.difference(1, 2)
         out[r.h1a3] = harmonics.difference(1, harmonics.strongest(near: out[r.formants + 6]))
         for n in 0..<3 { out[r.formants + 3 * n + 2] = harmonics.formantAmplitude(out[r.formants + 3 * n]) }

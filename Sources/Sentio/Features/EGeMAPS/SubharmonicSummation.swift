@@ -148,11 +148,21 @@ final class SubharmonicSummation {
             while j < m { sum[j] += octave[j + shift] * weight; j += 1 }
             weight *= compression
         }
-        var total = 0.0
-        for j in 0..<n {
+        let count = SIMD8<Float>(repeating: Float(harmonics))
+        var lanes = SIMD8<Double>(), j = 0
+        while j + 8 <= n {
+            var x = UnsafeRawPointer(sum + j).loadUnaligned(as: SIMD8<Float>.self) / count
+            x.replace(with: 0, where: x .< 0)
+            UnsafeMutableRawPointer(sum + j).storeBytes(of: x, as: SIMD8<Float>.self)
+            lanes += SIMD8<Double>(x)
+            j += 8
+        }
+        var total = lanes.sum()
+        while j < n {
             sum[j] /= Float(harmonics)
             if sum[j] < 0 { sum[j] = 0 }
             total += Double(sum[j])
+            j += 1
         }
         let mean = total / Double(n)
         // The largest strict local maxima, by value; a later peak goes behind an equal one.
@@ -163,12 +173,23 @@ final class SubharmonicSummation {
             withUnsafeMutableBytes(of: &values) { vb in
                 let bin = pb.baseAddress!.assumingMemoryBound(to: Int.self)
                 let value = vb.baseAddress!.assumingMemoryBound(to: Float.self)
-                for i in 1..<(n - 1) where sum[i - 1] < sum[i] && sum[i] > sum[i + 1] {
-                    let v = sum[i]
+                // Eight positions are tested at once; the few peaks are then taken in order.
+                var i = 1
+                while i < n - 1 {
+                    if i + 9 <= n {
+                        let left = UnsafeRawPointer(sum + i - 1).loadUnaligned(as: SIMD8<Float>.self)
+                        let centre = UnsafeRawPointer(sum + i).loadUnaligned(as: SIMD8<Float>.self)
+                        let right = UnsafeRawPointer(sum + i + 1).loadUnaligned(as: SIMD8<Float>.self)
+                        if !any((left .< centre) .& (centre .> right)) { i += 8; continue }
+                    }
+                    let isPeak = sum[i - 1] < sum[i] && sum[i] > sum[i + 1]
+                    i += 1
+                    guard isPeak else { continue }
+                    let v = sum[i - 1]
                     for j in 0..<m where value[j] == 0 || value[j] < v {
                         var k = m - 1
                         while k > j { bin[k] = bin[k - 1]; value[k] = value[k - 1]; k -= 1 }
-                        bin[j] = i
+                        bin[j] = i - 1
                         value[j] = v
                         found = min(found + 1, m)
                         break
