@@ -45,36 +45,23 @@ END = "<!-- END egemaps -->"
 
 # Why a feature may fall below r = 0.8: the first pattern that matches a feature's name explains it.
 EXPLANATIONS = [
-    (r"^F0semitone.*(Slope|stddevNorm|pctlrange)|Segment|VoicedSegmentsPerSec",
-     "F0 tracker: Sentio's Praat-style autocorrelation tracker (GPE 0.21 % against Praat on EmoDB, "
-     "docs/validation-pitch.md) replaces openSMILE's subharmonic summation. Both agree on the F0 level "
-     "(amean and percentiles r >= 0.97), but they take different voicing decisions at onsets, offsets and in "
-     "creaky voice; slopes, variation and voiced-segment statistics amplify those frame-level differences."),
-    (r"^(jitter|shimmer)",
-     "Jitter and shimmer follow Praat's pulse-based definitions (validated against Praat: per-file r 0.98 and "
-     "0.93, docs/validation-pitch.md), not openSMILE's cPitchJitter waveform matching; the two disagree on "
-     "which periods are measurable."),
-    (r"^F[123](frequency|bandwidth)",
+    (r"Segment|UV_",
+     "openSMILE's voice rows end with its last complete 60 ms frame; Sentio's grid keeps the last three 20 ms "
+     "frames, which are unvoiced: they lengthen the duration and the last unvoiced stretch and add three "
+     "frames to the unvoiced-only means."),
+    (r"^F[123](frequency|bandwidth|amplitude)",
      "Formants follow openSMILE's procedure (docs/opensmile-egemaps/formants.md: the frame resampled to 11 kHz "
      "from its bins below 3.4 kHz, LPC order 11, roots of the sign-flipped polynomial); openSMILE computes it "
-     "in float32 on a nearly singular problem, so rounding moves individual frames, and the voiced frames "
-     "averaged are chosen by Sentio's tracker."),
-    (r"^F[123]amplitude",
-     "Formant amplitudes relative to H1 depend on the formant frequencies (above) and, through openSMILE's "
-     "-201 dB value in unvoiced frames that its nz functionals include, on the voiced share of the file."),
-    (r"^logRelF0-H1",
-     "Harmonic differences follow openSMILE's harmonic numbering and agree in level (amean r >= 0.96); their "
-     "frame-to-frame variation inherits the F0 and formant differences (the A3 harmonic is chosen near F3)."),
+     "in float32 on a nearly singular problem, so the ulp between FFTW's and openSMILE's FFT moves individual "
+     "frames (about 2 % by more than 1 Hz)."),
     (r"stddevNorm$",
      "Coefficient of variation (stddev / mean without abs()) of a descriptor whose per-file mean is near 0 "
      "for some files: the ratio is unbounded (openSMILE reports values beyond ±100), so tiny differences in the "
-     "mean dominate Pearson r; Spearman's rank correlation shows the ordering of files. The descriptors "
-     "themselves match openSMILE frame by frame; for the voiced-only (V) variants the frames averaged are "
-     "chosen by Sentio's F0 tracker, for HNR its value inherits the F0 differences."),
-    (r"HNR",
-     "HNR from the autocorrelation at the tracked period inherits the F0 differences (above)."),
+     "mean dominate Pearson r; Spearman's rank correlation shows the ordering of files."),
     (r".*",
-     "Voiced/unvoiced selection follows Sentio's voicing decisions (see F0 above)."),
+     "The voice source is openSMILE's algorithm (docs/opensmile-egemaps/voice.md) on FFTW's spectrum, an ulp "
+     "from openSMILE's Ooura FFT: an exact tie in the subharmonic sum flips a voicing decision about once in "
+     "10^4 frames."),
 ]
 
 
