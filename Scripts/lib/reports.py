@@ -142,11 +142,11 @@ def write_section(path, text, begin, end, header=PERFORMANCE_HEADER):
 
 def runs_appendix(machine, versions, runs, repeats):
     """The closing tables of a speed section: the machine, the tool versions and every repetition, from
-    `machine` and `versions` (dicts) and `runs` (label -> [(CPU s, wall s), ...])."""
+    `machine` and `versions` (dicts) and `runs` (label -> [(CPU s, wall s[, peak]), ...])."""
     rep_header = " | ".join(f"run {i + 1} CPU / wall s" for i in range(repeats))
     return "\n".join([
         "Machine:", "", "| | |", "|---|---|", *(f"| {k} | {v} |" for k, v in machine.items()), "",
         "Versions:", "", "| tool | version |", "|---|---|", *(f"| {k} | {v} |" for k, v in versions.items()), "",
         "All repetitions:", "", f"| tool | {rep_header} |", "|---|" + "---:|" * repeats,
-        *(f"| {label} | " + " | ".join(f"{cpu:.2f} / {wall:.2f}" for cpu, wall in ms) + " |" for label, ms in runs.items()),
+        *(f"| {label} | " + " | ".join(f"{m[0]:.2f} / {m[1]:.2f}" for m in ms) + " |" for label, ms in runs.items()),
     ])

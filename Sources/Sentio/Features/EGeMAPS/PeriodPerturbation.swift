@@ -25,7 +25,7 @@ final class PeriodPerturbation {
     private var lastPeriod: Float = 0, lastJitter: Float = 0, lastShimmer: Float = 0
     private let segment: UnsafeMutablePointer<Float>, capacity: Int
     private let sums: UnsafeMutablePointer<Double>, squares: UnsafeMutablePointer<Double>
-    private var correlation: [Double] = []
+    private let correlation: UnsafeMutablePointer<Double>, maximumLags: Int
 
     /// - Parameters:
     ///   - frameLength: samples of the F0 frame (openSMILE: 60 ms).
@@ -38,10 +38,13 @@ final class PeriodPerturbation {
         segment = .allocate(capacity: capacity)
         sums = .allocate(capacity: capacity + 1)
         squares = .allocate(capacity: capacity + 1)
+        // Two periods must fit in the frame, so a period is at most half of it; the search spans ±10 %.
+        maximumLags = frameLength / 2 / 4 + 4
+        correlation = .allocate(capacity: maximumLags)
     }
 
     deinit {
-        segment.deallocate(); sums.deallocate(); squares.deallocate()
+        segment.deallocate(); sums.deallocate(); squares.deallocate(); correlation.deallocate()
     }
 
     /// Forgets the stream.
@@ -91,8 +94,7 @@ final class PeriodPerturbation {
             sums[i + 1] = sums[i] + x
             squares[i + 1] = squares[i] + x * x
         }
-        let lags = longest - shortest + 1
-        if correlation.count < lags { correlation = [Double](repeating: 0, count: lags) }
+        let lags = min(longest - shortest + 1, maximumLags)
         var periods: Float = 0, differences: Float = 0, periodSum: Float = 0, differenceSum: Float = 0
         var amplitudeSum: Float = 0, amplitudeDifferenceSum: Float = 0
         var start = 0, lastStart = 0

@@ -20,14 +20,16 @@ final class PitchViterbiSmoother {
     private static let states = unvoiced + 1
     private let length: Int
     private let threshold: Double
-    private var paths: [UInt8], spare: [UInt8]  // states × length, row-major
-    private var best: [UInt8]
-    private var costs: [Double], next: [Double]
+    // Raw buffers: the loops below run 49 transitions per frame, and class-owned arrays would cost an
+    // exclusivity check per access.
+    private var paths: UnsafeMutablePointer<UInt8>, spare: UnsafeMutablePointer<UInt8>  // states × length
+    private let best: UnsafeMutablePointer<UInt8>
+    private var costs: UnsafeMutablePointer<Double>, next: UnsafeMutablePointer<Double>
     private var frames = 0        // frames added
     private var converged = -1    // last decided frame
     private var delivered = 0     // frames handed out
     private var lastChange = 1.0
-    private var previous: [Float]  // (frequency, voicing) × candidates of the previous frame
+    private let previous: UnsafeMutablePointer<Float>  // (frequency, voicing) × candidates of the previous frame
 
     /// - Parameters:
     ///   - length: frames after which a decision is forced. eGeMAPS: 40.
@@ -35,12 +37,23 @@ final class PitchViterbiSmoother {
     init(length: Int = 40, threshold: Float = 0.7) {
         self.length = length
         self.threshold = Double(threshold)
-        paths = [UInt8](repeating: 0, count: Self.states * length)
-        spare = paths
-        best = [UInt8](repeating: 0, count: length)
-        costs = [Double](repeating: 0, count: Self.states)
-        next = costs
-        previous = [Float](repeating: 0, count: 2 * Self.unvoiced)
+        paths = .allocate(capacity: Self.states * length)
+        paths.initialize(repeating: 0, count: Self.states * length)
+        spare = .allocate(capacity: Self.states * length)
+        spare.initialize(repeating: 0, count: Self.states * length)
+        best = .allocate(capacity: length)
+        best.initialize(repeating: 0, count: length)
+        costs = .allocate(capacity: Self.states)
+        costs.initialize(repeating: 0, count: Self.states)
+        next = .allocate(capacity: Self.states)
+        next.initialize(repeating: 0, count: Self.states)
+        previous = .allocate(capacity: 2 * Self.unvoiced)
+        previous.initialize(repeating: 0, count: 2 * Self.unvoiced)
+    }
+
+    deinit {
+        paths.deallocate(); spare.deallocate(); best.deallocate()
+        costs.deallocate(); next.deallocate(); previous.deallocate()
     }
 
     /// Forgets the stream.
@@ -55,6 +68,8 @@ final class PitchViterbiSmoother {
     /// order; `state` is a candidate index or ``unvoiced``.
     func add(frequency: UnsafePointer<Float>, voicing: UnsafePointer<Float>, decided: (Int, Int) -> Void) {
         let n = Self.states, u = Self.unvoiced, slot = frames % length
+        var change = lastChange  // a local, so the 49 transitions do not each check exclusive access
+        defer { lastChange = change }
         if frames == 0 {
             converged = -1
             for i in 0..<n {
@@ -63,17 +78,17 @@ final class PitchViterbiSmoother {
             }
         } else {
             for i in 0..<n {
-                var from = 0, cost = transition(i, 0, frequency) + costs[0]
+                var from = 0, cost = transition(i, 0, frequency, &change) + costs[0]
                 for j in 1..<n {
-                    let c = transition(i, j, frequency) + costs[j]
+                    let c = transition(i, j, frequency, &change) + costs[j]
                     if c < cost { from = j; cost = c }
                 }
                 next[i] = cost + local(i, frequency, voicing)
-                for k in 0..<length { spare[i * length + k] = paths[from * length + k] }
+                (spare + i * length).update(from: paths + from * length, count: length)
                 spare[i * length + slot] = UInt8(i)
             }
-            swap(&paths, &spare)
-            swap(&costs, &next)
+            (paths, spare) = (spare, paths)
+            (costs, next) = (next, costs)
         }
         for c in 0..<u {
             previous[2 * c] = frequency[c]
@@ -140,8 +155,9 @@ final class PitchViterbiSmoother {
         return 1.2
     }
 
-    /// Cost of going from state `j` of the previous frame to state `i` of the current one.
-    private func transition(_ i: Int, _ j: Int, _ frequency: UnsafePointer<Float>) -> Double {
+    /// Cost of going from state `j` of the previous frame to state `i` of the current one; updates
+    /// `lastChange` as openSMILE does.
+    private func transition(_ i: Int, _ j: Int, _ frequency: UnsafePointer<Float>, _ lastChange: inout Double) -> Double {
         let u = Self.unvoiced
         if i < u && j < u {
             let before = previous[2 * j], now = frequency[i]
