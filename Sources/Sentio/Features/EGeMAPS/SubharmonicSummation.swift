@@ -186,6 +186,8 @@ final class SubharmonicSummation {
                     i += 1
                     guard isPeak else { continue }
                     let v = sum[i - 1]
+                    // A full list keeps a peak only if it beats the smallest (peaks are positive).
+                    if found == m && value[m - 1] >= v { continue }
                     for j in 0..<m where value[j] == 0 || value[j] < v {
                         var k = m - 1
                         while k > j { bin[k] = bin[k - 1]; value[k] = value[k - 1]; k -= 1 }
