@@ -121,6 +121,52 @@ import Testing
         #expect(allFinite)
     }
 
+    @Test("subharmonic summation puts a harmonic complex's fundamental first, with voicing above openSMILE's 0.7")
+    func subharmonicSummationFindsTheFundamental() {
+        let n = 960, size = 1024, rate = 16000.0
+        let fft = RealFFT(size: size)
+        let half = Double(n - 1) / 2
+        for f0 in [110.0, 150.0, 240.0] {
+            for i in 0..<size { fft.input[i] = 0 }
+            for i in 0..<n {
+                var x = 0.0
+                for h in 1...10 { x += sin(2 * Double.pi * Double(h) * f0 * Double(i) / rate) / Double(h) }
+                fft.input[i] = Float(0.1 * x * exp(-0.5 * pow((Double(i) - half) / (0.4 * half), 2)))
+            }
+            fft.transform()
+            var magnitude = [Float](repeating: 0, count: fft.binCount)
+            fft.magnitudeSpectrum(into: &magnitude)
+            let shs = SubharmonicSummation(fftSize: size, sampleRate: rate)
+            var frequency = [Float](repeating: 0, count: 6), voicing = [Float](repeating: 0, count: 6)
+            shs.candidates(magnitude: magnitude, frequency: &frequency, voicing: &voicing)
+            #expect(abs(Double(frequency[0]) / f0 - 1) < 0.01, "F0 \(f0): first candidate \(frequency[0]) Hz")
+            #expect(voicing[0] > 0.7, "F0 \(f0): voicing \(voicing[0])")
+        }
+    }
+
+    @Test("period matching: a constant period gives jitter 0; amplitudes alternating 1 : 0.8 give 20 log10(1 + 0.2 / 0.9) dB shimmer")
+    func periodPerturbationOfAKnownWaveform() {
+        let period = 100, rate = 16000.0
+        var samples: [Float] = []
+        for p in 0..<80 {
+            let amplitude: Float = p % 2 == 0 ? 0.3 : 0.24
+            for i in 0..<period { samples.append(amplitude * Float(sin(2 * Double.pi * Double(i) / Double(period)))) }
+        }
+        let history = SampleHistory()
+        samples.withUnsafeBufferPointer { history.append($0) }
+        let perturbation = PeriodPerturbation(frameLength: 960, hop: 160, sampleRate: rate)
+        let expected = Float(20 * log10(1 + 0.2 / 0.9))
+        let frames = (samples.count - 960) / 160 + 1
+        for t in 0..<frames {
+            let (jitter, shimmer) = perturbation.measure(frame: t, f0: Float(rate) / Float(period), samples: history)
+            #expect(jitter < 1e-4, "frame \(t): jitter \(jitter)")
+            #expect(abs(shimmer - expected) < 1e-3, "frame \(t): shimmer \(shimmer) dB, expected \(expected)")
+        }
+        // An unvoiced frame gives 0 for both.
+        let unvoiced = perturbation.measure(frame: frames, f0: 0, samples: history)
+        #expect(unvoiced.jitter == 0 && unvoiced.shimmer == 0)
+    }
+
     @Test("sma3 averages the frame with its neighbours; sma3nz keeps zeros and averages only non-zero neighbours")
     func smoothing() throws {
         // A 440 Hz tone is voiced throughout except where the pitch window reaches past the edges.

@@ -44,6 +44,7 @@ let benchmarks: @Sendable () -> Void = {
         ("spectral (librosa)", [.spectral], .librosa),
         ("pitch (kaldi grid)", [.pitch], .kaldi),
         ("pitch+voice (kaldi grid)", [.pitch, .voice], .kaldi),
+        ("egemaps LLDs (openSMILE grid)", [.egemaps], .kaldi),
         ("all sets (kaldi)", [.mfcc, .mfccDelta, .energy, .spectral, .pitch, .voice], .kaldi),
     ]
     for (name, sets, preset) in cases {

@@ -16,7 +16,7 @@ import Glibc
 /// - `FnamplitudeLogRelF0`: the level of the strongest harmonic within 0.8–1.2 × Fn (which may be F0
 ///   itself, 0 dB); 0 when no harmonic lies in that range.
 /// - `HNRdBACF`: `10 log10(r(T) / (r(0) − r(T)))` from the frame's autocorrelation r (inverse FFT of the power
-///   spectrum), T the local maximum of r nearest ⌊rate / F0⌋ (dB, clamped to ±100).
+///   spectrum), T the local maximum of r nearest ⌊rate / F0⌋ (dB, clamped to −90…110).
 final class HarmonicAnalysis {
     /// Harmonics searched, F0 included.
     static let count = 100
@@ -48,11 +48,7 @@ final class HarmonicAnalysis {
     /// Finds the harmonics of `f0` (Hz) in `magnitude` (`fftSize / 2 + 1` bins) for the level queries below.
     func analyse(magnitude x: UnsafePointer<Float>, f0: Float) {
         let n = bins
-        func isPeak(_ k: Int) -> Bool {
-            if k < 0 || k >= n { return false }
-            if k + 1 < n { return k > 0 ? x[k] > x[k - 1] && x[k] > x[k + 1] : x[0] > x[1] }
-            return k > 0 && x[k] > x[k - 1]
-        }
+        func isPeak(_ k: Int) -> Bool { Self.isPeak(x, n, k) }
         var last = nearestBin(Double(0.5 * f0), from: 1)
         let first = nearestBin(Double(0.5 * f0), from: last)
         for h in 0..<Self.count {
@@ -81,7 +77,7 @@ final class HarmonicAnalysis {
                 }
             }
             if peak >= first && peak < n - 1 {
-                let (f, m) = SubharmonicSummation.parabolaPeak(
+                let (f, m) = parabolaVertex(
                     Double(peak - 1) * binHz, Double(x[peak - 1]), Double(peak) * binHz, Double(x[peak]),
                     Double(peak + 1) * binHz, Double(x[peak + 1]))
                 peakBin[h] = peak
@@ -170,14 +166,17 @@ final class HarmonicAnalysis {
         return f - hz > hz - Double(b - 1) * binHz ? b - 1 : b
     }
 
+    /// Whether `x[k]` (of `n`) is above both neighbours (above the one it has at an end); openSMILE's `isPeak`.
+    private static func isPeak(_ x: UnsafePointer<Float>, _ n: Int, _ k: Int) -> Bool {
+        if k < 0 || k >= n { return false }
+        if k + 1 < n { return k > 0 ? x[k] > x[k - 1] && x[k] > x[k + 1] : x[0] > x[1] }
+        return k > 0 && x[k] > x[k - 1]
+    }
+
     /// The local maximum of the autocorrelation nearest lag `index` (openSMILE's `getClosestPeak`).
     private func closestPeak(_ index: Int) -> Int {
         let n = bins, x = acf
-        func isPeak(_ k: Int) -> Bool {
-            if k < 0 || k >= n { return false }
-            if k + 1 < n { return k > 0 ? x[k] > x[k - 1] && x[k] > x[k + 1] : x[0] > x[1] }
-            return k > 0 && x[k] > x[k - 1]
-        }
+        func isPeak(_ k: Int) -> Bool { Self.isPeak(UnsafePointer(x), n, k) }
         if isPeak(index) { return index }
         var o = 1
         while index - o > 0 || index + o < n - 1 {

@@ -114,7 +114,7 @@ final class PeriodPerturbation {
                 let length = shortest + peak, first = start
                 start += length
                 let a0 = peakToPeak(segment + first, length), a1 = peakToPeak(segment + start, length)
-                let (offset, refined) = SubharmonicSummation.parabolaPeak(
+                let (offset, refined) = parabolaVertex(
                     Double(peak - 1), correlation[peak - 1], Double(peak), correlation[peak],
                     Double(peak + 1), correlation[peak + 1])
                 if refined > Double(minimumCorrelation) {

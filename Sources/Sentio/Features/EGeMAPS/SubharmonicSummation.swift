@@ -204,7 +204,7 @@ final class SubharmonicSummation {
                     for c in 0..<found {
                         let i = bin[c], fc = Float(i)
                         let x0 = (fc - 1) * logStep + logFirst, x1 = fc * logStep + logFirst, x2 = (fc + 1) * logStep + logFirst
-                        let (x, s) = Self.parabolaPeak(Double(x0), Double(sum[i - 1]), Double(x1), Double(sum[i]),
+                        let (x, s) = parabolaVertex(Double(x0), Double(sum[i - 1]), Double(x1), Double(sum[i]),
                                                        Double(x2), Double(sum[i + 1]))
                         let f = Float(exp(x * log(2.0)))
                         guard f >= minimumHz && f <= maximumHz else { continue }
@@ -265,27 +265,6 @@ final class SubharmonicSummation {
             let value = Float(w * a[k] + (1 - w) * a[k + 1] + curvatureLow[i] * y2[k] + curvatureHigh[i] * y2[k + 1])
             octave[i] = value > 0 ? Float(Double(value) * auditoryWeight[i]) : 0
         }
-    }
-
-    /// Vertex (x, y) of the parabola through three points (openSMILE's `smileMath_quadFrom3pts`); the
-    /// largest point when they are collinear.
-    static func parabolaPeak(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double,
-                             _ x3: Double, _ y3: Double) -> (Double, Double) {
-        let den = x1 * x1 * x2 + x2 * x2 * x3 + x3 * x3 * x1 - x3 * x3 * x2 - x2 * x2 * x1 - x1 * x1 * x3
-        if den != 0 {
-            let a = (y1 * x2 + y2 * x3 + y3 * x1 - y3 * x2 - y2 * x1 - y1 * x3) / den
-            let b = (x1 * x1 * y2 + x2 * x2 * y3 + x3 * x3 * y1 - x3 * x3 * y2 - x2 * x2 * y1 - x1 * x1 * y3) / den
-            let c = (x1 * x1 * x2 * y3 + x2 * x2 * x3 * y1 + x3 * x3 * x1 * y2 - x3 * x3 * x2 * y1
-                     - x2 * x2 * x1 * y3 - x1 * x1 * x3 * y2) / den
-            if a != 0 {
-                let x = -b / (2 * a)
-                return (x, c - a * x * x)
-            }
-        }
-        if y1 > y2 && y1 > y3 { return (x1, y1) }
-        if y2 > y1 && y2 > y3 { return (x2, y2) }
-        if y3 > y1 && y3 > y2 { return (x3, y3) }
-        return (x1, y1)
     }
 }
 
