@@ -9,7 +9,8 @@ public struct SegmentTable: Sendable {
     public var start: [Double]
     /// Segment end, in seconds.
     public var end: [Double]
-    /// Seconds of voiced frames in each segment (frames where the pitch tracker finds F0).
+    /// Seconds of voiced frames in each segment (frames with an F0: eGeMAPS's subharmonic-summation F0 when
+    /// the features include eGeMAPS, else the `pitch` set's).
     public var voicedSeconds: [Double]
     /// The files that could not be processed: index → one-line error.
     public var failures: [Int: String]
@@ -17,15 +18,21 @@ public struct SegmentTable: Sendable {
     public var audioSeconds = 0.0
 
     /// The functional appended to every extraction to measure voiced speech (``Functional/nonZeroFraction``
-    /// of `f0_hz`); it is read for ``voicedSeconds`` and not passed to the classifier.
-    static let voicedFraction = FunctionalSpec(name: "_voiced_fraction", descriptor: "f0_hz", functional: .nonZeroFraction)
+    /// of an F0 column); it is read for ``voicedSeconds`` and not passed to the classifier.
+    static func voicedFraction(of f0Column: String) -> FunctionalSpec {
+        FunctionalSpec(name: "_voiced_fraction", descriptor: f0Column, functional: .nonZeroFraction)
+    }
 
     /// Segment-extraction options for `configuration` with the voiced-fraction column appended.
-    /// `frameSets` are computed as well for callers that observe the frame rows.
+    /// `frameSets` are computed as well for callers that observe the frame rows. eGeMAPS brings its own F0,
+    /// so a configuration with it needs no `pitch` tracker (which would cost more than the rest of scoring).
     static func extractionOptions(_ configuration: EmotionFeatureConfiguration, segmentation: Segmentation,
                                   frameSets: [FeatureSet] = []) -> SegmentExtractionOptions {
-        SegmentExtractionOptions(frames: configuration.extractionOptions, segmentation: segmentation,
-                                 extraFunctionals: [voicedFraction], extraSets: [.pitch] + frameSets.filter { $0 != .pitch })
+        let ownF0 = configuration.sets.contains(.egemaps)
+        return SegmentExtractionOptions(
+            frames: configuration.extractionOptions, segmentation: segmentation,
+            extraFunctionals: [voicedFraction(of: ownF0 ? EGeMAPSFeature.voicingColumn : "f0_hz")],
+            extraSets: ownF0 ? frameSets : [.pitch] + frameSets.filter { $0 != .pitch })
     }
 
     /// Extracts the segments of every file in `paths`, `jobs` files at a time. Rows come out in path order

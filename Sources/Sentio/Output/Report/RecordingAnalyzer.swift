@@ -14,7 +14,8 @@ public final class RecordingAnalyzer {
     /// - Parameter segmentationName: how `segmentation` is described on the pages (e.g. `vad`).
     public init(model: EmotionModel, segmentation: Segmentation, segmentationName: String) {
         precondition(model.normalization != .speaker, "speaker-normalised models score groups of files")
-        scorer = EmotionScorer(model: model, segmentation: segmentation, frameSets: [.egemaps])
+        // The page's F0 contour is the `pitch` set's (Praat's algorithm, centred frames), drawn on the grid.
+        scorer = EmotionScorer(model: model, segmentation: segmentation, frameSets: [.egemaps, .pitch])
         let columns = scorer.frameColumns
         f0Column = columns.firstIndex(of: "f0_hz")!
         loudnessColumn = columns.firstIndex(of: "Loudness_sma3")!
