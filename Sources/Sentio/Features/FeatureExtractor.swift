@@ -28,7 +28,8 @@ public struct ExtractionSummary: Sendable, Equatable {
 /// frame as soon as it is final.
 ///
 /// Memory stays bounded by the chunk size and the stages' look-ahead (deltas: 4 frames; pitch: 2 s of samples
-/// for the silence reference plus the path decision, at most 1 s; voice: one voiced stretch, at most 3 s),
+/// for the silence reference plus the path decision, at most 1 s; voice: one voiced stretch, at most 3 s;
+/// eGeMAPS: its F0 path's decision delay, at most 40 frames),
 /// except for options that need the whole file (librosa's `top_db`), where rows are held until its end. Create one
 /// extractor per worker; it may process any number of files in turn.
 public final class FeatureExtractor {

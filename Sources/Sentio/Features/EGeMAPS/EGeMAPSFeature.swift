@@ -24,7 +24,7 @@ public struct EGeMAPSOptions: Sendable, Hashable {
     /// Rate the 20 ms frame is resampled to before the formant analysis, in Hz (openSMILE keeps its spectrum
     /// below 3.4 kHz, a third of it). Default 11000.
     public var formantRate = 11000.0
-    /// Frames whose Gaussian-windowed 60 ms RMS is below this (full scale 1) are unvoiced. Default 0.001.
+    /// Frames whose Gaussian-windowed 60 ms RMS is not above this (full scale 1) are unvoiced. Default 0.001.
     public var voicingEnergyFloor: Float = 0.001
     /// Value of the formant amplitudes (`FnamplitudeLogRelF0`) in unvoiced frames: openSMILE's floor for a
     /// level relative to an absent F0, which its `nz` functionals include. Default −201 dB.
