@@ -197,28 +197,21 @@ final class SubharmonicSummation {
                         break
                     }
                 }
-                var kept = 0, best = -1
-                var scores: (Float, Float, Float, Float, Float, Float) = (0, 0, 0, 0, 0, 0)
-                withUnsafeMutableBytes(of: &scores) { sb in
-                    let score = sb.baseAddress!.assumingMemoryBound(to: Float.self)
-                    for c in 0..<found {
-                        let i = bin[c], fc = Float(i)
-                        let x0 = (fc - 1) * logStep + logFirst, x1 = fc * logStep + logFirst, x2 = (fc + 1) * logStep + logFirst
-                        let (x, s) = parabolaVertex(Double(x0), Double(sum[i - 1]), Double(x1), Double(sum[i]),
-                                                       Double(x2), Double(sum[i + 1]))
-                        let f = Float(exp(x * log(2.0)))
-                        guard f >= minimumHz && f <= maximumHz else { continue }
-                        frequency[kept] = f
-                        score[kept] = Float(s)
-                        voicing[kept] = s > 0 && s > mean ? Float(1 - mean / s) : 0
-                        if best < 0 || score[kept] > score[best] { best = kept }
-                        kept += 1
-                    }
-                    // openSMILE swaps the best-scoring candidate to the front (the others keep their places).
-                    if best > 0 && score[best] > score[0] {
-                        frequency.swapAt(0, best, voicing)
-                    }
+                var kept = 0, best = 0, bestScore: Float = 0
+                for c in 0..<found {
+                    let i = bin[c], fc = Float(i)
+                    let x0 = (fc - 1) * logStep + logFirst, x1 = fc * logStep + logFirst, x2 = (fc + 1) * logStep + logFirst
+                    let (x, s) = parabolaVertex(Double(x0), Double(sum[i - 1]), Double(x1), Double(sum[i]),
+                                                Double(x2), Double(sum[i + 1]))
+                    let f = Float(exp(x * log(2.0)))
+                    guard f >= minimumHz && f <= maximumHz else { continue }
+                    frequency[kept] = f
+                    voicing[kept] = s > 0 && s > mean ? Float(1 - mean / s) : 0
+                    if kept == 0 || Float(s) > bestScore { best = kept; bestScore = Float(s) }
+                    kept += 1
                 }
+                // openSMILE swaps the best-scoring candidate to the front (the others keep their places).
+                if best > 0 { frequency.swapAt(0, best, voicing) }
                 for c in kept..<m { frequency[c] = 0; voicing[c] = 0 }
             }
         }
@@ -256,10 +249,10 @@ final class SubharmonicSummation {
             let slope = (a[i + 1] - a[i]) * inverseSpan1[i] - (a[i] - a[i - 1]) * inverseSpan2[i]
             u[i] = slopeGain[i] * slope
         }
-        forward.solve(u, multipliers: carry)
+        forward.solve(u)
         y2.update(from: u, count: n - 1)
         y2[n - 1] = 0
-        backward.solve(y2, multipliers: decay)
+        backward.solve(y2)
         for i in 0..<n {
             let k = knot[i], w = weightLow[i]
             let value = Float(w * a[k] + (1 - w) * a[k + 1] + curvatureLow[i] * y2[k] + curvatureHigh[i] * y2[k + 1])
@@ -275,9 +268,11 @@ final class SubharmonicSummation {
 /// so the corrections vanish within a few dozen points; the result equals the sequential one to rounding.
 private final class ChunkedRecurrence {
     private let starts: [Int], lengths: [Int], step: Int
+    private let multipliers: UnsafePointer<Double>      // owned by the caller, alive as long as this
     private let products: UnsafeMutablePointer<Double>  // Π m from the chain's start, by index
 
     init(first: Int, last: Int, multipliers m: UnsafePointer<Double>) {
+        multipliers = m
         step = last >= first ? 1 : -1
         let count = abs(last - first) + 1, length = (count + 3) / 4
         var starts = [Int](), lengths = [Int]()
@@ -301,8 +296,8 @@ private final class ChunkedRecurrence {
 
     deinit { products.deallocate() }
 
-    func solve(_ x: UnsafeMutablePointer<Double>, multipliers m: UnsafePointer<Double>) {
-        let chains = starts.count, step = self.step
+    func solve(_ x: UnsafeMutablePointer<Double>) {
+        let chains = starts.count, step = self.step, m = multipliers
         var previous = (0.0, 0.0, 0.0, 0.0)
         let common = lengths.min() ?? 0
         if chains == 4 {
