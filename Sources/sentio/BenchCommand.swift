@@ -188,7 +188,8 @@ struct BenchReport {
 
     var text: String {
         var out = "sentio bench \(SentioVersion.string), \(date)\n"
-        out += "machine: \(machine.cpuModel), \(machine.logicalCores) logical cores, load average \(loads)\n"
+        out += "machine: \(machine.cpuModel), \(machine.logicalCores) logical cores, load average \(loads), "
+            + "FFT plans from \(machine.fftWisdom ? "Sentio's wisdom" : "FFTW's heuristics (wisdom not accepted)")\n"
         let source = builtIn ? "built-in workload (\(workload.paths.count) spoken clips in Fixtures/audio)"
             : "\(workload.paths.count) file\(workload.paths.count == 1 ? "" : "s")"
         out += "workload: \(source), \(String(format2: workload.audioSeconds)) s of audio, \(workload.totalFrames) frames, preset \(preset.rawValue)\n"
@@ -224,7 +225,8 @@ struct BenchReport {
         }
         return "{\"sentio\":\(jsonQuoted(SentioVersion.string)),\"date\":\(jsonQuoted(date)),"
             + "\"machine\":{\"cpu\":\(jsonQuoted(machine.cpuModel)),\"logical_cores\":\(machine.logicalCores),"
-            + "\"load_average\":[\(machine.loadAverage.map(number).joined(separator: ","))]},"
+            + "\"load_average\":[\(machine.loadAverage.map(number).joined(separator: ","))],"
+            + "\"fft_wisdom\":\(machine.fftWisdom)},"
             + "\"workload\":{\"builtin\":\(builtIn),\"files\":\(workload.paths.count),"
             + "\"audio_seconds\":\(number(workload.audioSeconds)),\"frames\":\(workload.totalFrames),"
             + "\"paths\":[\(workload.paths.map(jsonQuoted).joined(separator: ","))]},"

@@ -117,6 +117,9 @@ public struct MachineDescription: Sendable {
     /// The 1, 5 and 15 minute load averages when the benchmark started (other work on a shared machine
     /// skews absolute times).
     public var loadAverage: [Double]
+    /// Whether FFTW plans from Sentio's stored wisdom here (false: its heuristic plans, slower; see
+    /// `FFTWisdom`).
+    public var fftWisdom: Bool
 
     /// This machine, now.
     public static func current() -> MachineDescription {
@@ -131,7 +134,8 @@ public struct MachineDescription: Sendable {
         }
         var loads = [Double](repeating: 0, count: 3)
         if getloadavg(&loads, 3) != 3 { loads = [] }
-        return MachineDescription(cpuModel: model, logicalCores: processorCount, loadAverage: loads)
+        return MachineDescription(cpuModel: model, logicalCores: processorCount, loadAverage: loads,
+                                  fftWisdom: FFTPlan.usesWisdom)
     }
 }
 

@@ -8,8 +8,8 @@ import Synchronization
 /// buffers from `fftwf_malloc`, which is safe from any thread. Create one instance per worker and reuse it
 /// for every frame: nothing is allocated per transform.
 ///
-/// Plans use `FFTW_ESTIMATE` so that every process picks the same algorithm and produces bit-identical
-/// spectra (a measured plan may differ from run to run in its last bits).
+/// Plans use `FFTW_ESTIMATE` over the wisdom in ``FFTWisdom``, so that every process picks the same algorithm
+/// and produces bit-identical spectra (a measured plan may differ from run to run in its last bits).
 public final class RealFFT {
     /// Transform length `n` in samples.
     public let size: Int
@@ -73,8 +73,22 @@ public final class RealFFT {
 struct FFTPlan: @unchecked Sendable {
     let raw: fftwf_plan
 
-    /// Plans by size; negative keys are the inverse (complex-to-real) plans.
-    private static let cache = Mutex<[Int: FFTPlan]>([:])
+    /// Plans by size; negative keys are the inverse (complex-to-real) plans. `wisdom` is nil until the first
+    /// plan imports ``FFTWisdom``, then whether FFTW accepted it.
+    private static let cache = Mutex<(plans: [Int: FFTPlan], wisdom: Bool?)>(([:], nil))
+
+    /// Whether this process plans from ``FFTWisdom`` (false: FFTW's heuristic plans, on a CPU or FFTW build
+    /// the wisdom does not fit). Imports the wisdom if no plan has yet.
+    static var usesWisdom: Bool {
+        cache.withLock { state in importWisdom(&state.wisdom) }
+    }
+
+    private static func importWisdom(_ wisdom: inout Bool?) -> Bool {
+        if let imported = wisdom { return imported }
+        let imported = fftwf_import_wisdom_from_string(FFTWisdom.text) != 0
+        wisdom = imported
+        return imported
+    }
 
     /// The real-to-complex forward plan for `size`, created on first use under the planner lock.
     static func realForward(size: Int) -> FFTPlan {
@@ -97,8 +111,9 @@ struct FFTPlan: @unchecked Sendable {
     private static func cached(key: Int, size: Int,
                                make: (Int32, UnsafeMutablePointer<Float>, UnsafeMutablePointer<fftwf_complex>) -> fftwf_plan?)
         -> FFTPlan {
-        cache.withLock { plans in
-            if let plan = plans[key] { return plan }
+        cache.withLock { state in
+            if let plan = state.plans[key] { return plan }
+            _ = importWisdom(&state.wisdom)
             let real = fftwf_malloc(MemoryLayout<Float>.stride * size)!.bindMemory(to: Float.self, capacity: size)
             let complex = fftwf_malloc(MemoryLayout<fftwf_complex>.stride * (size / 2 + 1))!
                 .bindMemory(to: fftwf_complex.self, capacity: size / 2 + 1)
@@ -110,7 +125,7 @@ struct FFTPlan: @unchecked Sendable {
                 fatalError("FFTW could not plan a real FFT of size \(size)")
             }
             let plan = FFTPlan(raw: raw)
-            plans[key] = plan
+            state.plans[key] = plan
             return plan
         }
     }
