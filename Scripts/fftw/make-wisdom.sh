@@ -5,14 +5,23 @@
 #
 #     bash Scripts/fftw/make-wisdom.sh
 #
-# Sizes: r2c 512 (20/25 ms frames), 800 and 1500 (voice set), 1024 (eGeMAPS 60 ms), 1080 (pitch); c2r 352
-# and 550 (formant resampling), 1024 (eGeMAPS HNR), 1080 (pitch), 1500 (voice). Trace others with
-# `SENTIO_FFT_TRACE`-style logging in FFTPlan if a new feature plans a new size, and add it here.
+# Sizes: every length 256...4096 whose only prime factors are 2, 3 and 5, real-to-complex and
+# complex-to-real: the 512-point frames, eGeMAPS's 1024, and whatever 5-smooth length the pitch, voice and
+# formant analyses choose for the user's pitch floor (Autocorrelation sizes follow PitchCandidates.fastSize),
+# and the formant resampling lengths 352 and 550.
+# Planning them all takes a few minutes; importing the ~100 kB of wisdom takes ~2 ms per process.
 # Needs a C compiler and libfftw3-dev.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-sizes=(f512 f800 f1024 f1080 f1500 i352 i550 i1024 i1080 i1500)
+sizes=()
+for ((n = 256; n <= 4096; n++)); do
+    m=$n
+    for p in 2 3 5; do while ((m % p == 0)); do ((m /= p)); done; done
+    ((m == 1)) && sizes+=("f$n" "i$n")
+done
+# Not 5-smooth: the formant analyses' resampling to 11 kHz (eGeMAPS: 512 -> 352 points; voice set: 550).
+sizes+=(f352 i352 f550 i550)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cat > "$work/wisdom.c" <<'C'
@@ -46,11 +55,12 @@ out="$repo_root/Sources/Sentio/Transforms/FFTWisdom.swift"
 
 /// FFTW wisdom: the plans `FFTW_PATIENT` chose, on the machines Sentio is developed and benchmarked on,
 SWIFT
-    echo "/// for the sizes Sentio plans (${sizes[*]}; f = real-to-complex, i = complex-to-real)."
+    echo "/// for the real-to-complex and complex-to-real transforms of every 5-smooth length from 256 to 4096"
+    echo "/// and of 352 and 550 (${#sizes[@]} plans): the sizes Sentio's analyses choose."
     cat <<'SWIFT'
 ///
 /// ``FFTPlan`` imports it once before planning with `FFTW_ESTIMATE`, which then takes these plans instead of
-/// its heuristic ones (20–33 % faster here). Wisdom names FFTW's codelets, so every process on the same
+/// its heuristic ones (20–45 % faster here). Wisdom names FFTW's codelets, so every process on the same
 /// kind of CPU builds the same plan and spectra stay bit-identical from run to run, as with plain
 /// `FFTW_ESTIMATE` (a measured plan can change with the machine's load). Where FFTW lacks a codelet it
 /// names (another CPU or FFTW build), the import fails as a whole and the heuristic plans are used.
