@@ -38,7 +38,8 @@ final class SubharmonicSummation {
     private let logFirst: Float, logStep: Float
     private let shifts: [Int]
     private let forward: ChunkedRecurrence, backward: ChunkedRecurrence
-    private let spectrum: UnsafeMutablePointer<Double>, curvature: UnsafeMutablePointer<Double>
+    private let spectrum: UnsafeMutablePointer<Double>, smoothed: UnsafeMutablePointer<Double>
+    private let curvature: UnsafeMutablePointer<Double>
     private let recursion: UnsafeMutablePointer<Double>
     private let octave: UnsafeMutablePointer<Float>, sum: UnsafeMutablePointer<Float>
 
@@ -111,6 +112,7 @@ final class SubharmonicSummation {
         logStep = (Float(logHigh) - Float(logLow)) / Float(n - 1)
         shifts = (0...harmonics).map { $0 < 2 ? 0 : Int(floor(Double(Float(ppo)) * log2(Double($0)))) }
         spectrum = .allocate(capacity: n)
+        smoothed = .allocate(capacity: n)
         curvature = .allocate(capacity: n)
         recursion = .allocate(capacity: n)
         octave = .allocate(capacity: n)
@@ -118,7 +120,7 @@ final class SubharmonicSummation {
     }
 
     deinit {
-        spectrum.deallocate(); curvature.deallocate(); recursion.deallocate()
+        spectrum.deallocate(); smoothed.deallocate(); curvature.deallocate(); recursion.deallocate()
         for p in [inverseSpan1, inverseSpan2, slopeGain, carry, decay, weightLow, curvatureLow, curvatureHigh,
                   auditoryWeight] { p.deallocate() }
         knot.deallocate()
@@ -234,20 +236,40 @@ final class SubharmonicSummation {
         }
         // With a single maximum openSMILE reads a second one as bin 0 and clears everything from bin 3 up.
         if peaks == 1 { (a + 3).update(repeating: 0, count: n - 3) }
-        // [1 2 1] / 4 smoothing on the original values, a[−1] = 0, the last bin unchanged.
-        var left = 0.0
-        for i in 0..<(n - 1) {
-            let centre = a[i]
-            a[i] = (left + 2 * centre + a[i + 1]) / 4
-            left = centre
+        // [1 2 1] / 4 smoothing on the original values, a[−1] = 0, the last bin unchanged; into its own buffer,
+        // four lanes at a time.
+        let b = smoothed
+        b[0] = (2 * a[0] + a[1]) / 4
+        var k = 1
+        while k + 4 <= n - 1 {
+            let left = UnsafeRawPointer(a + k - 1).loadUnaligned(as: SIMD4<Double>.self)
+            let centre = UnsafeRawPointer(a + k).loadUnaligned(as: SIMD4<Double>.self)
+            let right = UnsafeRawPointer(a + k + 1).loadUnaligned(as: SIMD4<Double>.self)
+            UnsafeMutableRawPointer(b + k).storeBytes(of: (left + 2 * centre + right) / 4, as: SIMD4<Double>.self)
+            k += 4
         }
+        while k < n - 1 { b[k] = (a[k - 1] + 2 * a[k] + a[k + 1]) / 4; k += 1 }
+        b[n - 1] = a[n - 1]
         // Natural cubic spline through (log₂ f_k, a_k): second derivatives by the tridiagonal recursion, with
         // the factors that depend only on the knots precomputed (the two serial chains bound the cost).
         let u = recursion, y2 = curvature
         u[0] = 0
-        for i in 1..<(n - 1) {
-            let slope = (a[i + 1] - a[i]) * inverseSpan1[i] - (a[i] - a[i - 1]) * inverseSpan2[i]
+        var i = 1
+        while i + 4 <= n - 1 {  // four lanes, the same operations as the scalar tail
+            let left = UnsafeRawPointer(b + i - 1).loadUnaligned(as: SIMD4<Double>.self)
+            let centre = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD4<Double>.self)
+            let right = UnsafeRawPointer(b + i + 1).loadUnaligned(as: SIMD4<Double>.self)
+            let s1 = UnsafeRawPointer(inverseSpan1 + i).loadUnaligned(as: SIMD4<Double>.self)
+            let s2 = UnsafeRawPointer(inverseSpan2 + i).loadUnaligned(as: SIMD4<Double>.self)
+            let gain = UnsafeRawPointer(slopeGain + i).loadUnaligned(as: SIMD4<Double>.self)
+            let slope = (right - centre) * s1 - (centre - left) * s2
+            UnsafeMutableRawPointer(u + i).storeBytes(of: gain * slope, as: SIMD4<Double>.self)
+            i += 4
+        }
+        while i < n - 1 {
+            let slope = (b[i + 1] - b[i]) * inverseSpan1[i] - (b[i] - b[i - 1]) * inverseSpan2[i]
             u[i] = slopeGain[i] * slope
+            i += 1
         }
         forward.solve(u)
         y2.update(from: u, count: n - 1)
@@ -255,7 +277,7 @@ final class SubharmonicSummation {
         backward.solve(y2)
         for i in 0..<n {
             let k = knot[i], w = weightLow[i]
-            let value = Float(w * a[k] + (1 - w) * a[k + 1] + curvatureLow[i] * y2[k] + curvatureHigh[i] * y2[k + 1])
+            let value = Float(w * b[k] + (1 - w) * b[k + 1] + curvatureLow[i] * y2[k] + curvatureHigh[i] * y2[k + 1])
             octave[i] = value > 0 ? Float(Double(value) * auditoryWeight[i]) : 0
         }
     }
@@ -318,12 +340,19 @@ private final class ChunkedRecurrence {
                 p = x[i]
             }
         }
+        // The corrections are independent element by element: each chain's index range, in either direction,
+        // is one contiguous span, corrected four lanes at a time.
         for c in 1..<chains {
-            let before = x[starts[c] - step]
-            for t in 0..<lengths[c] {
-                let i = starts[c] + step * t
-                x[i] += products[i] * before
+            let before = x[starts[c] - step], lanes = SIMD4<Double>(repeating: before)
+            let length = lengths[c], low = step > 0 ? starts[c] : starts[c] - (length - 1)
+            var i = low
+            while i + 4 <= low + length {
+                let p = UnsafeRawPointer(products + i).loadUnaligned(as: SIMD4<Double>.self)
+                let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Double>.self)
+                UnsafeMutableRawPointer(x + i).storeBytes(of: v + p * lanes, as: SIMD4<Double>.self)
+                i += 4
             }
+            while i < low + length { x[i] += products[i] * before; i += 1 }
         }
     }
 }
