@@ -21,7 +21,7 @@ final class HarmonicAnalysis {
     /// Harmonics searched, F0 included.
     static let count = 100
     private let fftSize: Int, bins: Int
-    private let binHz: Double
+    private let binHz: Double, inverseBinHz: Double
     private let sampleRate: Double
     private let inverse: RealInverseFFT
     private let acf: UnsafeMutablePointer<Float>
@@ -34,6 +34,7 @@ final class HarmonicAnalysis {
         self.fftSize = fftSize
         bins = fftSize / 2 + 1
         binHz = sampleRate / Double(fftSize)
+        inverseBinHz = 1 / binHz
         self.sampleRate = sampleRate
         inverse = RealInverseFFT(size: fftSize)
         acf = .allocate(capacity: bins)
@@ -157,10 +158,15 @@ final class HarmonicAnalysis {
     /// openSMILE's `freqToBin`: from bin `start` up, the first bin above `hz`, or the one before it when that
     /// is nearer; 0 when no bin lies above.
     private func nearestBin(_ hz: Double, from start: Int) -> Int {
-        // The first bin above hz, found arithmetically and then checked the way openSMILE compares.
-        var b = max(start, hz >= 0 ? Int(hz / binHz) : 0)
-        while b > max(start, 0) && Double(b - 1) * binHz > hz { b -= 1 }
-        while b < bins && !(Double(b) * binHz > hz) { b += 1 }
+        // The result is max(start, F), F the first bin above hz: F estimated by a multiplication and then
+        // settled by the comparisons openSMILE makes, so the estimate's rounding cannot matter. (Searching up
+        // from `start` instead compiled to a vectorised loop that cost 7 % of eGeMAPS for one or two steps.)
+        var first = hz >= 0 ? Int(hz * inverseBinHz) + 1 : 0
+        if hz >= 0 {
+            while first > 0 && Double(first - 1) * binHz > hz { first -= 1 }
+            while !(Double(first) * binHz > hz) { first += 1 }
+        }
+        let b = max(start, first)
         guard b < bins else { return 0 }
         let f = Double(b) * binHz
         return f - hz > hz - Double(b - 1) * binHz ? b - 1 : b
