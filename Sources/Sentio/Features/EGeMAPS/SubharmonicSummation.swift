@@ -175,14 +175,16 @@ final class SubharmonicSummation {
             withUnsafeMutableBytes(of: &values) { vb in
                 let bin = pb.baseAddress!.assumingMemoryBound(to: Int.self)
                 let value = vb.baseAddress!.assumingMemoryBound(to: Float.self)
-                // Eight positions are tested at once; the few peaks are then taken in order.
-                var i = 1
+                // Eight positions are tested at once, for a peak that would enter the list (above its smallest
+                // value once it is full); the few that may are then taken in order.
+                var i = 1, entry: Float = 0
                 while i < n - 1 {
                     if i + 9 <= n {
                         let left = UnsafeRawPointer(sum + i - 1).loadUnaligned(as: SIMD8<Float>.self)
                         let centre = UnsafeRawPointer(sum + i).loadUnaligned(as: SIMD8<Float>.self)
                         let right = UnsafeRawPointer(sum + i + 1).loadUnaligned(as: SIMD8<Float>.self)
-                        if !any((left .< centre) .& (centre .> right)) { i += 8; continue }
+                        let enters = centre .> SIMD8<Float>(repeating: entry)
+                        if !any((left .< centre) .& (centre .> right) .& enters) { i += 8; continue }
                     }
                     let isPeak = sum[i - 1] < sum[i] && sum[i] > sum[i + 1]
                     i += 1
@@ -198,6 +200,7 @@ final class SubharmonicSummation {
                         found = min(found + 1, m)
                         break
                     }
+                    if found == m { entry = value[m - 1] }
                 }
                 var kept = 0, best = 0, bestScore: Float = 0
                 for c in 0..<found {
