@@ -237,14 +237,10 @@ final class SubharmonicSummation {
         flag[0] = x[0] > x[1] ? 1 : 0
         for k in 1..<(n - 1) { flag[k] = (x[k] > x[k - 1] ? 1 : 0) & (x[k] >= x[k + 1] ? 1 : 0) }
         flag[n - 1] = x[n - 1] > x[n - 2] ? 1 : 0
-        var peaks = 0, first = n, last = -1
-        for k in 0..<n {
-            let f = Int(flag[k])
-            peaks += f
-            first = f == 1 && k < first ? k : first
-            last = f == 1 ? k : last
-        }
-        if peaks == 1 {
+        var first = 0, last = n - 1
+        while first < n && flag[first] == 0 { first += 1 }
+        while last >= 0 && flag[last] == 0 { last -= 1 }
+        if first == last {
             // With a single maximum openSMILE reads a second one as bin 0 and clears everything from bin 3 up.
             for k in 0..<3 { a[k] = Double(x[k]) }
             (a + 3).update(repeating: 0, count: n - 3)
@@ -297,7 +293,8 @@ final class SubharmonicSummation {
         for i in 0..<n {
             let k = knot[i], w = weightLow[i]
             let value = Float(w * b[k] + (1 - w) * b[k + 1] + curvatureLow[i] * y2[k] + curvatureHigh[i] * y2[k + 1])
-            octave[i] = value > 0 ? Float(Double(value) * auditoryWeight[i]) : 0
+            let weighted = Float(Double(value) * auditoryWeight[i])
+            octave[i] = value > 0 ? weighted : 0  // a select, not a branch on the data
         }
     }
 }
