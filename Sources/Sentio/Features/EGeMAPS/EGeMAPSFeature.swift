@@ -103,6 +103,7 @@ final class EGeMAPSFeature: StreamFeature {
     private let resampler: RealInverseFFT
     private let resampledBins: Int, resampledLength: Int
     private let lpcWork: UnsafeMutablePointer<Double>
+    private let lpcSamples: UnsafeMutablePointer<Double>, lpcSums: UnsafeMutablePointer<Double>  // autocorrelation()
     private let roots: UnsafeMutablePointer<(Double, Double)>
     // Per frame, by frame index modulo `ring`: the candidates (frequency, voicing) and the RMS gate until
     // decided, then F0 (Hz), jitter and shimmer until written.
@@ -160,6 +161,8 @@ final class EGeMAPSFeature: StreamFeature {
         resampledBins = resampledLength / 2
         resampler = RealInverseFFT(size: period)
         lpcWork = .allocate(capacity: 2 * (options.formantOrder + 1))
+        lpcSamples = .allocate(capacity: 2 * resampledLength)
+        lpcSums = .allocate(capacity: 4 * ((options.formantOrder + 4) / 4))
         roots = .allocate(capacity: options.formantOrder)
         roots.initialize(repeating: (0, 0), count: options.formantOrder)
         ring = 64 + frame.frameLength / hop
@@ -178,7 +181,7 @@ final class EGeMAPSFeature: StreamFeature {
         voiced.deallocate()
         decided.deallocate()
         balance.deallocate()
-        lpcWork.deallocate()
+        lpcWork.deallocate(); lpcSamples.deallocate(); lpcSums.deallocate()
         roots.deallocate()
     }
 
@@ -355,11 +358,7 @@ final class EGeMAPSFeature: StreamFeature {
 
         let order = options.formantOrder
         let acf = lpcWork, a = lpcWork + (order + 1)
-        for lag in 0...order {
-            var sum = 0.0
-            for i in lag..<resampledLength { sum += Double(y[i]) * Double(y[i - lag]) }
-            acf[lag] = sum
-        }
+        autocorrelation(y, into: acf)
         var found: (Float, Float, Float, Float, Float, Float) = (0, 0, 0, 0, 0, 0)
         if LinearPrediction.levinson(acf, order: order, coefficients: a) {
             for k in 0..<order { a[k] = -a[k] }
@@ -374,5 +373,34 @@ final class EGeMAPSFeature: StreamFeature {
         out[0] = found.0; out[1] = found.1
         out[3] = found.2; out[4] = found.3
         out[6] = found.4; out[7] = found.5
+    }
+
+    /// `acf[lag] = Σ_{i ≥ lag} y[i] y[i − lag]` (double) for lags 0…order of the `resampledLength` samples `y`,
+    /// each sum taken in ascending i as the plain double loop takes it, so the values are that loop's; but
+    /// the lags advance together, four to a vector, instead of one latency-bound chain of additions after
+    /// another.
+    private func autocorrelation(_ y: UnsafePointer<Float>, into acf: UnsafeMutablePointer<Double>) {
+        let n = resampledLength, order = options.formantOrder, groups = (order + 4) / 4
+        let forward = lpcSamples, reversed = lpcSamples + n, sums = lpcSums
+        for i in 0..<n {
+            forward[i] = Double(y[i])
+            reversed[n - 1 - i] = forward[i]
+        }
+        sums.update(repeating: 0, count: 4 * groups)
+        // While i < 4 · groups − 1 some lanes would reach before the first sample: lag by lag.
+        let vectorStart = min(4 * groups - 1, n)
+        for i in 0..<vectorStart {
+            for lag in 0...min(order, i) { sums[lag] += forward[i] * forward[i - lag] }
+        }
+        for i in vectorStart..<n {
+            let current = SIMD4<Double>(repeating: forward[i])
+            // y[i − lag] for lags 4g … 4g + 3 lie in `reversed` from n − 1 − i + 4g upwards.
+            for g in 0..<groups {
+                let lagged = UnsafeRawPointer(reversed + (n - 1 - i + 4 * g)).loadUnaligned(as: SIMD4<Double>.self)
+                let total = UnsafeRawPointer(sums + 4 * g).loadUnaligned(as: SIMD4<Double>.self)
+                UnsafeMutableRawPointer(sums + 4 * g).storeBytes(of: total + current * lagged, as: SIMD4<Double>.self)
+            }
+        }
+        acf.update(from: sums, count: order + 1)
     }
 }
