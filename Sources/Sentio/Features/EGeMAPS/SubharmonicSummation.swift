@@ -36,7 +36,8 @@ final class SubharmonicSummation {
     private let decay: UnsafeMutablePointer<Double>
     private let auditoryWeight: UnsafeMutablePointer<Double>
     private let logFirst: Float, logStep: Float
-    private let shifts: [Int]
+    // Harmonic h's offset on the octave scale, ⌊p log₂ h⌋ points, and its weight compression^(h−1), by h.
+    private let harmonicShifts: UnsafeMutablePointer<Int>, harmonicWeights: UnsafeMutablePointer<Float>
     private let forward: ChunkedRecurrence, backward: ChunkedRecurrence
     private let spectrum: UnsafeMutablePointer<Double>, smoothed: UnsafeMutablePointer<Double>
     private let peakFlags: UnsafeMutablePointer<UInt8>  // 1 at the spectrum's local maxima, 2 zeros each side
@@ -111,14 +112,25 @@ final class SubharmonicSummation {
         auditoryWeight = table((0..<n).map { 0.5 + atan(3 * (Double($0 + 1) - centre) / ppo) / Double.pi })
         logFirst = Float(logLow)
         logStep = (Float(logHigh) - Float(logLow)) / Float(n - 1)
-        shifts = (0...harmonics).map { $0 < 2 ? 0 : Int(floor(Double(Float(ppo)) * log2(Double($0)))) }
+        let shifts = (0...harmonics).map { $0 < 2 ? 0 : Int(floor(Double(Float(ppo)) * log2(Double($0)))) }
+        harmonicShifts = .allocate(capacity: harmonics + 1)
+        harmonicShifts.initialize(from: shifts, count: harmonics + 1)
+        harmonicWeights = .allocate(capacity: harmonics + 1)
+        harmonicWeights.initialize(repeating: 0, count: harmonics + 1)
+        var weight = compression  // the running product openSMILE forms, step by step in float
+        for h in 2...harmonics {
+            harmonicWeights[h] = weight
+            weight *= compression
+        }
         spectrum = .allocate(capacity: n)
         smoothed = .allocate(capacity: n)
         peakFlags = .allocate(capacity: n + 4)
         peakFlags.initialize(repeating: 0, count: n + 4)
         curvature = .allocate(capacity: n)
         recursion = .allocate(capacity: n)
-        octave = .allocate(capacity: n)
+        // Zeros after the last point, for the sum spectrum's highest harmonics.
+        octave = .allocate(capacity: n + shifts[harmonics] + 8)
+        octave.initialize(repeating: 0, count: n + shifts[harmonics] + 8)
         sum = .allocate(capacity: n)
     }
 
@@ -126,7 +138,7 @@ final class SubharmonicSummation {
         spectrum.deallocate(); smoothed.deallocate(); curvature.deallocate(); peakFlags.deallocate(); recursion.deallocate()
         for p in [inverseSpan1, inverseSpan2, slopeGain, carry, decay, weightLow, curvatureLow, curvatureHigh,
                   auditoryWeight] { p.deallocate() }
-        knot.deallocate()
+        knot.deallocate(); harmonicShifts.deallocate(); harmonicWeights.deallocate()
         octave.deallocate(); sum.deallocate()
     }
 
@@ -137,26 +149,19 @@ final class SubharmonicSummation {
         octaveSpectrum(magnitude)
         let n = count
         // Sum spectrum, in float as openSMILE.
-        sum.update(from: octave, count: n)
-        var weight = compression
-        for h in 2...harmonics {
-            let shift = shifts[h], m = n - shift
-            // Element-wise, so eight lanes at a time give the same sums.
-            let lanes = SIMD8<Float>(repeating: weight)
-            var j = 0
-            while j + 8 <= m {
-                let x = UnsafeRawPointer(octave + j + shift).loadUnaligned(as: SIMD8<Float>.self)
-                let y = UnsafeRawPointer(sum + j).loadUnaligned(as: SIMD8<Float>.self)
-                UnsafeMutableRawPointer(sum + j).storeBytes(of: y + x * lanes, as: SIMD8<Float>.self)
-                j += 8
-            }
-            while j < m { sum[j] += octave[j + shift] * weight; j += 1 }
-            weight *= compression
-        }
+        // Sum spectrum, in float as openSMILE: each point adds its harmonics' points in order h = 2, 3, …, 15,
+        // eight points at a time with the sum kept in registers. Past the last point `octave` reads zeros,
+        // and adding +0 leaves these non-negative sums unchanged: the values are openSMILE's pass-by-pass ones.
         let count = SIMD8<Float>(repeating: Float(harmonics))
+        let shift = harmonicShifts, weight = harmonicWeights
         var lanes = SIMD8<Double>(), j = 0
         while j + 8 <= n {
-            var x = UnsafeRawPointer(sum + j).loadUnaligned(as: SIMD8<Float>.self) / count
+            var x = UnsafeRawPointer(octave + j).loadUnaligned(as: SIMD8<Float>.self)
+            for h in 2...harmonics {
+                let y = UnsafeRawPointer(octave + j + shift[h]).loadUnaligned(as: SIMD8<Float>.self)
+                x = x + y * SIMD8<Float>(repeating: weight[h])
+            }
+            x = x / count
             x.replace(with: 0, where: x .< 0)
             UnsafeMutableRawPointer(sum + j).storeBytes(of: x, as: SIMD8<Float>.self)
             lanes += SIMD8<Double>(x)
@@ -164,9 +169,12 @@ final class SubharmonicSummation {
         }
         var total = lanes.sum()
         while j < n {
-            sum[j] /= Float(harmonics)
-            if sum[j] < 0 { sum[j] = 0 }
-            total += Double(sum[j])
+            var x = octave[j]
+            for h in 2...harmonics { x += octave[j + shift[h]] * weight[h] }
+            x /= Float(harmonics)
+            if x < 0 { x = 0 }
+            sum[j] = x
+            total += Double(x)
             j += 1
         }
         let mean = total / Double(n)
