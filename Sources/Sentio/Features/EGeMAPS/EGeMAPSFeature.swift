@@ -319,7 +319,8 @@ final class EGeMAPSFeature: StreamFeature {
         formants(start: start, into: out + r.formants)
         for k in 0..<longFFT.binCount { longPower[k] = magnitude[k] * magnitude[k] }
         out[r.hnr] = harmonics.harmonicsToNoise(power: longPower, f0: f0)
-        harmonics.analyse(magnitude: magnitude, f0: f0)
+        let highest = max(out[r.formants], out[r.formants + 3], out[r.formants + 6])
+        harmonics.analyse(magnitude: magnitude, f0: f0, limit: Float(1.2) * highest)
         out[r.h1h2] = harmonics.difference(1, 2)
         out[r.h1a3] = harmonics.difference(1, harmonics.strongest(near: out[r.formants + 6]))
         for n in 0..<3 { out[r.formants + 3 * n + 2] = harmonics.formantAmplitude(out[r.formants + 3 * n]) }

@@ -28,7 +28,9 @@ final class HarmonicAnalysis {
     private let peakBin = UnsafeMutablePointer<Int>.allocate(capacity: count)
     private let peakMagnitude = UnsafeMutablePointer<Float>.allocate(capacity: count)
     private let frequency = UnsafeMutablePointer<Float>.allocate(capacity: count)  // interpolated, Hz
-    private let level = UnsafeMutablePointer<Float>.allocate(capacity: count)       // dB re the F0 peak
+    private let level = UnsafeMutablePointer<Float>.allocate(capacity: count)       // interpolated peak magnitude
+    private let duplicate = UnsafeMutablePointer<Bool>.allocate(capacity: count)    // in the bin of the one before
+    private var reference: Float = 0, logReference: Float = 0                        // the F0 peak's magnitude
 
     init(fftSize: Int, sampleRate: Double) {
         self.fftSize = fftSize
@@ -42,21 +44,30 @@ final class HarmonicAnalysis {
 
     deinit {
         acf.deallocate()
-        peakBin.deallocate()
+        peakBin.deallocate(); duplicate.deallocate()
         for p in [peakMagnitude, frequency, level] { p.deallocate() }
     }
 
-    /// Finds the harmonics of `f0` (Hz) in `magnitude` (`fftSize / 2 + 1` bins) for the level queries below.
-    func analyse(magnitude x: UnsafePointer<Float>, f0: Float) {
+    /// Finds the harmonics of `f0` (Hz) in `magnitude` (`fftSize / 2 + 1` bins) for the level queries below,
+    /// which ask about harmonics up to `limit` Hz (the queries' highest formant × 1.2): harmonics that cannot
+    /// lie below it are left out (absent), and levels are computed when asked for. Either way the answers
+    /// are those of openSMILE's full search over 100 harmonics.
+    func analyse(magnitude x: UnsafePointer<Float>, f0: Float, limit: Float = .infinity) {
         let n = bins
+        // A harmonic h's peak is a bin from the one nearest (h + ½) F0 up, and its interpolated frequency lies
+        // within half a bin of it: with two bins' margin, none from this one on can reach `limit`. H1 and H2
+        // (h = 1, 2) are always wanted.
+        let reach = ((Double(limit) + 2 * binHz) / Double(f0) - 0.5).rounded(.up) + 1
+        let searched = reach < Double(Self.count) ? max(3, Int(reach)) : Self.count
         func isPeak(_ k: Int) -> Bool { Self.isPeak(x, n, k) }
         var last = nearestBin(Double(0.5 * f0), from: 1)
         let first = nearestBin(Double(0.5 * f0), from: last)
-        for h in 0..<Self.count {
+        for k in searched..<Self.count { peakBin[k] = 0; peakMagnitude[k] = 0; frequency[k] = 0; level[k] = 0 }
+        for h in 0..<searched {
             let candidate = nearestBin(Double(Float(h + 1) * f0), from: last)
             if candidate == 0 {
                 // Above the last bin: this and every higher harmonic is absent (bin 0, as openSMILE marks it).
-                for k in h..<Self.count { peakBin[k] = 0; peakMagnitude[k] = 0; frequency[k] = 0; level[k] = 0 }
+                for k in h..<searched { peakBin[k] = 0; peakMagnitude[k] = 0; frequency[k] = 0; level[k] = 0 }
                 break
             }
             var peak = -1
@@ -84,7 +95,7 @@ final class HarmonicAnalysis {
                 peakBin[h] = peak
                 peakMagnitude[h] = x[peak]
                 frequency[h] = Float(f)
-                level[h] = Float(m)  // the interpolated magnitude until the levels below
+                level[h] = Float(m)  // the interpolated magnitude; ``level(_:)`` converts it
             } else {
                 peakBin[h] = candidate
                 peakMagnitude[h] = 0
@@ -93,29 +104,31 @@ final class HarmonicAnalysis {
             }
             last = candidate
         }
-        let reference = peakMagnitude[0]
-        let logReference = reference == 0 ? 0 : Float(log10(Double(reference)))
-        level[0] = 0
+        reference = peakMagnitude[0]
+        logReference = reference == 0 ? 0 : Float(log10(Double(reference)))
+        duplicate[0] = false
         for h in 1..<Self.count {
-            if reference == 0 {
-                level[h] = -201
-            } else if level[h] > 0 {
-                level[h] = max(Float(20 * (log10(Double(level[h])) - Double(logReference))), -200)
-            } else {
-                level[h] = -200
-            }
-            if peakBin[h] == peakBin[h - 1] {
+            duplicate[h] = peakBin[h] == peakBin[h - 1]
+            if duplicate[h] {
                 peakBin[h] = 0
                 peakMagnitude[h] = 0
                 frequency[h] = 0
-                level[h] = -201
             }
         }
     }
 
+    /// Harmonic h's level in dB relative to the F0 peak: 20 log10 of its interpolated peak over the F0 peak's
+    /// magnitude, floored at −200; −201 for a harmonic in the bin of the one before, or when F0 has no peak.
+    private func level(_ h: Int) -> Float {
+        if h == 0 { return 0 }
+        if duplicate[h] || reference == 0 { return -201 }
+        let interpolated = level[h]
+        return interpolated > 0 ? max(Float(20 * (log10(Double(interpolated)) - Double(logReference))), -200) : -200
+    }
+
     /// `level(a) − level(b)` in dB, b the harmonic index or nil for none; clamped to ±201.
     func difference(_ a: Int, _ b: Int?) -> Float {
-        let d = b.map { level[a] - level[$0] } ?? level[a] - 201
+        let d = b.map { level(a) - level($0) } ?? level(a) - 201
         return min(max(d, -201), 201)
     }
 
@@ -133,7 +146,7 @@ final class HarmonicAnalysis {
 
     /// The level of the strongest harmonic near `formant` (dB re F0), 0 when none is near.
     func formantAmplitude(_ formant: Float) -> Float {
-        strongest(near: formant).map { level[$0] } ?? 0
+        strongest(near: formant).map { level($0) } ?? 0
     }
 
     /// HNR in dB from the power spectrum `power` (`fftSize / 2 + 1` bins) of a frame with F0 `f0` Hz.
