@@ -52,6 +52,33 @@ import Testing
         #expect(withNaN.count == 3)
     }
 
+    @Test("arranging for a few ranks puts at each of them the value a full sort puts there, on the same cases")
+    func percentileArrange() {
+        var generator = SplitMix(seed: 11)
+        func random(_ n: Int, distinct: Int) -> [Float] {
+            (0..<n).map { _ in Float(Int(generator.next() % UInt64(distinct)) - distinct / 2) * 0.25 }
+        }
+        var cases: [[Float]] = [[1], [2, 1], [3, 1, 2]]
+        for n in [5, 17, 18, 100, 1000, 5000] {
+            cases += [random(n, distinct: 1 << 20), random(n, distinct: 3), (0..<n).map { Float($0) },
+                      (0..<n).map { Float(n - $0) }, [Float](repeating: 4, count: n)]
+        }
+        for values in cases {
+            let expected = values.sorted(), n = values.count
+            // The ranks of eGeMAPS's percentiles (20, 50, 80 %) and of 1 % / 99 %, plus two at random.
+            var ranks: [Int] = []
+            for p in [0.01, 0.2, 0.5, 0.8, 0.99] {
+                let (lower, upper) = Percentiles.ranks(p, count: n)
+                ranks += [lower, upper]
+            }
+            ranks += [Int(generator.next() % UInt64(n)), Int(generator.next() % UInt64(n))]
+            var arranged = values
+            Percentiles.arrange(&arranged, ranks: ranks)
+            #expect(arranged.sorted() == expected, "a permutation, n = \(n)")
+            for r in ranks { #expect(arranged[r] == expected[r], "rank \(r) of \(n)") }
+        }
+    }
+
     @Test("rising and falling slopes of a triangle wave, in units per second, and its peaks per second")
     func triangleSlopes() {
         // Rises 0 -> 10 over 10 frames, falls back over 20 frames; 5 periods of 0.3 s, then the start of a

@@ -10,8 +10,7 @@ enum Percentiles {
         let n = sorted.count
         guard n > 0 else { return 0 }
         let position = min(max(p, 0), 1) * Double(n - 1)
-        let lower = Int(position.rounded(.down))
-        let upper = min(lower + 1, n - 1)
+        let (lower, upper) = ranks(p, count: n)
         let fraction = position - Double(lower)
         return Double(sorted[lower]) + fraction * (Double(sorted[upper]) - Double(sorted[lower]))
     }
@@ -24,20 +23,48 @@ enum Percentiles {
     /// on that (interpolating between zeros of either sign gives +0). NaN, which has no place in an ascending
     /// order, sends the contour to the standard sort.
     static func sort(_ values: inout [Float]) {
+        arrangeRanks(&values, nil)
+    }
+
+    /// Rearranges `values` so that each position in `ranks` holds the value an ascending sort puts there, for
+    /// ``value(_:sorted:)`` at those ranks only: the introsort recurses only into the parts that hold a wanted
+    /// rank (a multiple quickselect), a fraction of a full sort for the few ranks of a set of percentiles.
+    static func arrange(_ values: inout [Float], ranks: [Int]) {
+        arrangeRanks(&values, Array(Set(ranks.map { min(max($0, 0), values.count - 1) })).sorted())
+    }
+
+    /// The ranks `p (n − 1)` of ``value(_:sorted:)`` reads for percentile `p` of `n` values: below and above.
+    static func ranks(_ p: Double, count n: Int) -> (Int, Int) {
+        let lower = Int((min(max(p, 0), 1) * Double(n - 1)).rounded(.down))
+        return (lower, min(lower + 1, n - 1))
+    }
+
+    private static func arrangeRanks(_ values: inout [Float], _ ranks: [Int]?) {
         guard values.count > 1 else { return }
         if values.contains(where: \.isNaN) {
             values.sort()
             return
         }
+        let n = values.count
         values.withUnsafeMutableBufferPointer { buffer in
-            let n = buffer.count
-            introsort(buffer.baseAddress!, 0, n - 1, depth: 2 * (Int.bitWidth - n.leadingZeroBitCount))
+            let depth = 2 * (Int.bitWidth - n.leadingZeroBitCount)
+            if let ranks {
+                ranks.withUnsafeBufferPointer { r in
+                    introsort(buffer.baseAddress!, 0, n - 1, depth: depth, ranks: r.baseAddress!, r.startIndex, r.endIndex)
+                }
+            } else {
+                introsort(buffer.baseAddress!, 0, n - 1, depth: depth, ranks: nil, 0, 0)
+            }
         }
     }
 
-    private static func introsort(_ a: UnsafeMutablePointer<Float>, _ first: Int, _ last: Int, depth: Int) {
-        var lo = first, hi = last, depth = depth
+    /// Sorts `a[first...last]`, or with `ranks` (ascending, `ranks[r0..<r1]` all within first...last) only
+    /// as far as putting those ranks' values in place.
+    private static func introsort(_ a: UnsafeMutablePointer<Float>, _ first: Int, _ last: Int, depth: Int,
+                                  ranks: UnsafePointer<Int>?, _ r0: Int, _ r1: Int) {
+        var lo = first, hi = last, depth = depth, r0 = r0, r1 = r1
         while hi - lo > 16 {
+            if ranks != nil && r0 == r1 { return }
             guard depth > 0 else {
                 heapsort(a + lo, hi - lo + 1)
                 return
@@ -59,15 +86,25 @@ enum Percentiles {
                     j -= 1
                 }
             }
+            // a[lo...j] ≤ pivot ≤ a[i...hi], and anything between equals the pivot. Ranks split the same way.
+            var leftEnd = r0, rightStart = r1
+            if let ranks {
+                while leftEnd < r1 && ranks[leftEnd] <= j { leftEnd += 1 }
+                rightStart = leftEnd
+                while rightStart < r1 && ranks[rightStart] < i { rightStart += 1 }
+            }
             // Recurse into the smaller part, loop on the larger: stack depth stays logarithmic.
             if j - lo < hi - i {
-                introsort(a, lo, j, depth: depth)
+                introsort(a, lo, j, depth: depth, ranks: ranks, r0, leftEnd)
                 lo = i
+                r0 = rightStart
             } else {
-                introsort(a, i, hi, depth: depth)
+                introsort(a, i, hi, depth: depth, ranks: ranks, rightStart, r1)
                 hi = j
+                r1 = leftEnd
             }
         }
+        if ranks != nil && r0 == r1 { return }
         var i = lo + 1
         while i <= hi {
             let x = a[i]

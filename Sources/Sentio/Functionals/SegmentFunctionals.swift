@@ -181,11 +181,25 @@ final class SegmentFunctionals {
         return scratch.withUnsafeBufferPointer(body)
     }
 
-    /// The selected values of `d`, sorted ascending; sorted once per segment for all its percentiles.
+    /// The selected values of `d`, arranged once per segment so that the ranks all the percentiles of `key`
+    /// read hold their sorted values (a full sort would give the same percentiles, at several times the cost).
     private func sorted(_ d: Descriptor, _ selection: FrameSelection, key: Int) -> [Float] {
         if let cached = sortedCache[key] { return cached }
         var values = d.contour.filter { selection == .all || $0 != 0 }
-        Percentiles.sort(&values)
+        var ranks: [Int] = []
+        for (s, spec) in specs.enumerated() where 2 * specDescriptor[s] + (spec.selection == .all ? 0 : 1) == key {
+            var ps: [Double] = []
+            switch spec.functional {
+            case .percentile(let p): ps = [p]
+            case .percentileRange(let lo, let hi): ps = [lo, hi]
+            default: break
+            }
+            for p in ps {
+                let (lower, upper) = Percentiles.ranks(p, count: values.count)
+                ranks += [lower, upper]
+            }
+        }
+        Percentiles.arrange(&values, ranks: ranks)
         sortedCache[key] = values
         return values
     }
