@@ -349,8 +349,13 @@ public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchPro
                 })
             }
         }
+        // One input more than there are workers waits in their queue, so that a worker that finishes goes on
+        // to the next input at once instead of sleeping until this loop has committed and started it (two
+        // thread wake-ups per input, ~8 % of a fast feature set's time). Not under --fail-fast, which must
+        // not start an input after a failure it has not yet seen.
+        let depth = jobs + (request.failFast ? 0 : 1)
         func fill() {
-            while dispatching && running < jobs && nextToStart < selected.count && pending.count < maxPending && !cancel.isRaised {
+            while dispatching && running < depth && nextToStart < selected.count && pending.count < maxPending && !cancel.isRaised {
                 launch()
             }
         }
