@@ -96,7 +96,14 @@ public enum ClassifierTraining {
                                                   truth: pairs.map(\.0), predicted: pairs.map(\.1))
                 scores.append(report.uar)
             }
-            chosen = candidates[scores.indices.max { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 > $1) }!]
+            // Each candidate is judged with its neighbours on the grid (the mean of up to three inner UARs): a
+            // few recordings decide between neighbouring strengths, so the single best one varies from fold to
+            // fold with noise, while the best region of the grid does not.
+            let smoothed = scores.indices.map { c in
+                let near = scores[max(0, c - 1)...min(scores.count - 1, c + 1)]
+                return near.reduce(0, +) / Double(near.count)
+            }
+            chosen = candidates[smoothed.indices.max { smoothed[$0] < smoothed[$1] || (smoothed[$0] == smoothed[$1] && $0 > $1) }!]
         }
         var model = fit(x: x, labels: labels, classes: classes, hyperparameter: chosen, options: options)
         model.selectionUAR = scores
