@@ -268,7 +268,8 @@ def write_report(args, labels, classes, speakers, audio_s, cache, baselines, bes
         "- **Sentio**: `sentio evaluate --corpus C --protocol loso --normalize N --format json`. Sentio extracts "
         f"its own features (the functionals of the sets `{sentio['none']['features']}`), standardises them with training-fold statistics and trains multinomial logistic "
         "regression (L-BFGS); inside each training part the regularisation strength is chosen by an inner "
-        "5-fold cross-validation over the training speakers, so the held-out speaker is never seen.",
+        "5-fold cross-validation over the training speakers (each candidate judged by the mean UAR of itself and "
+        "its neighbours on the grid), so the held-out speaker is never seen.",
         "- **Baselines**: openSMILE eGeMAPSv02 functionals (PyPI `opensmile`, `FeatureSet.eGeMAPSv02`, "
         "`FeatureLevel.Functionals`, 88 features per file) classified by scikit-learn "
         + " and ".join(BASELINE_SETTINGS.values())

@@ -10,7 +10,8 @@ public enum ClassifierKind: String, Sendable, Hashable, Codable, CaseIterable {
 ///
 /// The regularisation strength is the one hyper-parameter tuned: each candidate is scored by UAR in an
 /// inner cross-validation over the training data only (whole speakers per fold when speakers are known,
-/// else class-stratified whole recordings), and the best is refitted on all the training data.
+/// else class-stratified whole recordings), averaged with its neighbours' on the grid, and the best is
+/// refitted on all the training data.
 public struct ClassifierOptions: Sendable, Hashable, Codable {
     /// Which classifier.
     public var kind: ClassifierKind = .logreg
