@@ -393,13 +393,31 @@ final class EGeMAPSFeature: StreamFeature {
         for i in 0..<vectorStart {
             for lag in 0...min(order, i) { sums[lag] += forward[i] * forward[i - lag] }
         }
-        for i in vectorStart..<n {
-            let current = SIMD4<Double>(repeating: forward[i])
-            // y[i − lag] for lags 4g … 4g + 3 lie in `reversed` from n − 1 − i + 4g upwards.
-            for g in 0..<groups {
-                let lagged = UnsafeRawPointer(reversed + (n - 1 - i + 4 * g)).loadUnaligned(as: SIMD4<Double>.self)
-                let total = UnsafeRawPointer(sums + 4 * g).loadUnaligned(as: SIMD4<Double>.self)
-                UnsafeMutableRawPointer(sums + 4 * g).storeBytes(of: total + current * lagged, as: SIMD4<Double>.self)
+        // y[i − lag] for lags 4g … 4g + 3 lie in `reversed` from n − 1 − i + 4g upwards.
+        func lagged(_ i: Int, _ g: Int) -> SIMD4<Double> {
+            UnsafeRawPointer(reversed + (n - 1 - i + 4 * g)).loadUnaligned(as: SIMD4<Double>.self)
+        }
+        if groups == 3 {
+            // eGeMAPS's order 11: the twelve sums stay in registers.
+            var s0 = UnsafeRawPointer(sums).loadUnaligned(as: SIMD4<Double>.self)
+            var s1 = UnsafeRawPointer(sums + 4).loadUnaligned(as: SIMD4<Double>.self)
+            var s2 = UnsafeRawPointer(sums + 8).loadUnaligned(as: SIMD4<Double>.self)
+            for i in vectorStart..<n {
+                let current = SIMD4<Double>(repeating: forward[i])
+                s0 = s0 + current * lagged(i, 0)
+                s1 = s1 + current * lagged(i, 1)
+                s2 = s2 + current * lagged(i, 2)
+            }
+            for (g, s) in [s0, s1, s2].enumerated() {
+                UnsafeMutableRawPointer(sums + 4 * g).storeBytes(of: s, as: SIMD4<Double>.self)
+            }
+        } else {
+            for i in vectorStart..<n {
+                let current = SIMD4<Double>(repeating: forward[i])
+                for g in 0..<groups {
+                    let total = UnsafeRawPointer(sums + 4 * g).loadUnaligned(as: SIMD4<Double>.self)
+                    UnsafeMutableRawPointer(sums + 4 * g).storeBytes(of: total + current * lagged(i, g), as: SIMD4<Double>.self)
+                }
             }
         }
         acf.update(from: sums, count: order + 1)
