@@ -298,11 +298,36 @@ final class SubharmonicSummation {
         y2.update(from: u, count: n - 1)
         y2[n - 1] = 0
         backward.solve(y2)
-        for i in 0..<n {
-            let k = knot[i], w = weightLow[i]
-            let value = Float(w * b[k] + (1 - w) * b[k + 1] + curvatureLow[i] * y2[k] + curvatureHigh[i] * y2[k + 1])
-            let weighted = Float(Double(value) * auditoryWeight[i])
-            octave[i] = value > 0 ? weighted : 0  // a select, not a branch on the data
+        // The spline at each target point, four points at a time with the knots' values gathered into lanes;
+        // the same operations in the same order as the scalar tail.
+        func load4(_ p: UnsafeMutablePointer<Double>, _ i: Int) -> SIMD4<Double> {
+            UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Double>.self)
+        }
+        var t = 0
+        while t + 4 <= n {
+            let k0 = knot[t], k1 = knot[t + 1], k2 = knot[t + 2], k3 = knot[t + 3]
+            let below = SIMD4<Double>(b[k0], b[k1], b[k2], b[k3])
+            let above = SIMD4<Double>(b[k0 + 1], b[k1 + 1], b[k2 + 1], b[k3 + 1])
+            let curveBelow = SIMD4<Double>(y2[k0], y2[k1], y2[k2], y2[k3])
+            let curveAbove = SIMD4<Double>(y2[k0 + 1], y2[k1 + 1], y2[k2 + 1], y2[k3 + 1])
+            let w: SIMD4<Double> = load4(weightLow, t)
+            let rest: SIMD4<Double> = SIMD4<Double>(repeating: 1) - w
+            var spline: SIMD4<Double> = w * below
+            spline += rest * above
+            spline += load4(curvatureLow, t) * curveBelow
+            spline += load4(curvatureHigh, t) * curveAbove
+            let value = SIMD4<Float>(spline)
+            var weighted = SIMD4<Float>(SIMD4<Double>(value) * load4(auditoryWeight, t))
+            weighted.replace(with: 0, where: .!(value .> 0))
+            UnsafeMutableRawPointer(octave + t).storeBytes(of: weighted, as: SIMD4<Float>.self)
+            t += 4
+        }
+        while t < n {
+            let k = knot[t], w = weightLow[t]
+            let value = Float(w * b[k] + (1 - w) * b[k + 1] + curvatureLow[t] * y2[k] + curvatureHigh[t] * y2[k + 1])
+            let weighted = Float(Double(value) * auditoryWeight[t])
+            octave[t] = value > 0 ? weighted : 0  // a select, not a branch on the data
+            t += 1
         }
     }
 }
