@@ -29,6 +29,19 @@ final class SegmentFunctionals {
     private var peaks = ContourPeaks()
     /// Per (descriptor, selection), computed once per segment however many functionals read them.
     private var sortedCache: [Int: [Float]] = [:]
+    /// The percentile points (0…1) the specs read from each sorted-contour key, gathered on first use.
+    private lazy var percentilePoints: [Int: [Double]] = {
+        var points: [Int: [Double]] = [:]
+        for (s, spec) in specs.enumerated() {
+            let key = 2 * specDescriptor[s] + (spec.selection == .all ? 0 : 1)
+            switch spec.functional {
+            case .percentile(let p): points[key, default: []].append(p)
+            case .percentileRange(let lo, let hi): points[key, default: []] += [lo, hi]
+            default: break
+            }
+        }
+        return points
+    }()
     private var peakCache: [Int: ContourPeaks.Summary] = [:]
 
     /// - Parameters:
@@ -187,17 +200,9 @@ final class SegmentFunctionals {
         if let cached = sortedCache[key] { return cached }
         var values = d.contour.filter { selection == .all || $0 != 0 }
         var ranks: [Int] = []
-        for (s, spec) in specs.enumerated() where 2 * specDescriptor[s] + (spec.selection == .all ? 0 : 1) == key {
-            var ps: [Double] = []
-            switch spec.functional {
-            case .percentile(let p): ps = [p]
-            case .percentileRange(let lo, let hi): ps = [lo, hi]
-            default: break
-            }
-            for p in ps {
-                let (lower, upper) = Percentiles.ranks(p, count: values.count)
-                ranks += [lower, upper]
-            }
+        for p in percentilePoints[key] ?? [] {
+            let (lower, upper) = Percentiles.ranks(p, count: values.count)
+            ranks += [lower, upper]
         }
         Percentiles.arrange(&values, ranks: ranks)
         sortedCache[key] = values
