@@ -1,4 +1,5 @@
 import CSndfile
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,10 +24,18 @@ public final class AudioFile {
     ///   implausible file.
     public init(path: String) throws {
         try Self.checkReadable(path)
-        var sfInfo = SF_INFO()
-        guard let handle = sf_open(path, Int32(SFM_READ), &sfInfo) else {
-            throw Self.classifyOpenFailure(path: path)
+        // libsndfile reports why sf_open failed only through one process-wide error (sf_strerror(NULL)),
+        // which an open on another worker's thread overwrites; opens are serialised so that each failure
+        // reads its own cause.
+        let (opened, sfInfo, failure) = Self.openLock.withLock { _ -> (UnsafeMutableRawPointer?, SF_INFO, AudioError?) in
+            var sfInfo = SF_INFO()
+            guard let handle = sf_open(path, Int32(SFM_READ), &sfInfo) else {
+                return (nil, sfInfo, Self.classifyOpenFailure(path: path))
+            }
+            return (UnsafeMutableRawPointer(handle), sfInfo, nil)
         }
+        guard let opened else { throw failure! }
+        let handle = OpaquePointer(opened)
         let major = Int(sfInfo.format) & Int(SF_FORMAT_TYPEMASK)
         let minor = Int(sfInfo.format) & Int(SF_FORMAT_SUBMASK)
         let (container, encoding) = Self.formatNames(major: major, minor: minor)
@@ -130,6 +139,9 @@ public final class AudioFile {
         guard access(path, R_OK) == 0 else { throw AudioError(path: path, kind: .permissionDenied) }
         guard st.st_size > 0 else { throw AudioError(path: path, kind: .empty, detail: "0 bytes") }
     }
+
+    /// Held around `sf_open` and the reading of its process-wide error.
+    private static let openLock = Mutex<Int>(0)
 
     private static func classifyOpenFailure(path: String) -> AudioError {
         let message = String(cString: sf_strerror(nil))
