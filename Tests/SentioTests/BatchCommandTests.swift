@@ -32,6 +32,33 @@ struct BatchCommandTests {
         #expect(outputs[0].count > 100)
     }
 
+    @Test("every bad file gets its own error however many workers open files at once (journal and errors file as with one)")
+    func concurrentOpenErrors() throws {
+        let dir = try Fixture.temporaryDirectory()
+        // Many openings at once (six copies of the zoo, each with a good file): libsndfile keeps the cause of a
+        // failed open in one process-wide place.
+        var inputs: [String] = []
+        for copy in 0..<6 {
+            let folder = dir.appendingPathComponent("copy-\(copy)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            for path in Self.bad + [Fixture.audio("tone-440-16k.wav")] {
+                let target = folder.appendingPathComponent(URL(fileURLWithPath: path).lastPathComponent).path
+                try FileManager.default.copyItem(atPath: path, toPath: target)
+                inputs.append(target)
+            }
+        }
+        var outputs: [[Data]] = []
+        for jobs in ["1", "8"] {
+            let out = dir.appendingPathComponent("out-\(jobs)").path
+            let r = try SentioCLI.run(["features", "--set", "energy"] + inputs + ["--jobs", jobs, "-o", out])
+            #expect(r.status == 1, "\(r.stderr)")
+            outputs.append(try ["", ".journal", ".errors.jsonl"].map { try data(out + $0) })
+        }
+        #expect(outputs[0] == outputs[1])
+        let errors = String(decoding: outputs[1][2], as: UTF8.self).split(separator: "\n")
+        #expect(errors.count == 6 * Self.bad.count)
+    }
+
     @Test("good files mixed with the bad-file zoo: exit 1, one error per bad file, complete rows for every good file")
     func badFileZoo() throws {
         let dir = try Fixture.temporaryDirectory()
