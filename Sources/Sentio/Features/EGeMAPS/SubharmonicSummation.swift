@@ -148,7 +148,6 @@ final class SubharmonicSummation {
                     voicing: UnsafeMutablePointer<Float>) {
         octaveSpectrum(magnitude)
         let n = count
-        // Sum spectrum, in float as openSMILE.
         // Sum spectrum, in float as openSMILE: each point adds its harmonics' points in order h = 2, 3, …, 15,
         // eight points at a time with the sum kept in registers. Past the last point `octave` reads zeros,
         // and adding +0 leaves these non-negative sums unchanged: the values are openSMILE's pass-by-pass ones.
