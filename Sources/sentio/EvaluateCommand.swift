@@ -13,8 +13,9 @@ struct EvaluateCommand: ParsableCommand {
             restricts both, e.g. to angry,happy,neutral,sad; --normalize corpus or speaker normalises each \
             corpus on its own). Inside each training part the \
             regularisation is chosen by an inner 5-fold cross-validation over speakers (or recordings), each \
-            candidate judged with its neighbours on the grid, so the held-out speaker is never seen. With --segment/--vad a file's prediction is the class of its mean \
-            segment probability. Scores are per file. Files that fail to decode get one error line each and \
+            candidate judged with its neighbours on the grid, so the held-out speaker is never seen. With \
+            --segment/--vad a file's prediction is the class of its mean segment probability. Scores are per \
+            file. Files that fail to decode get one error line each and \
             are left out (exit status 1).
             """
     )

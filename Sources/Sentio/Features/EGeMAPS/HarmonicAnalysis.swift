@@ -20,7 +20,7 @@ import Glibc
 final class HarmonicAnalysis {
     /// Harmonics searched, F0 included.
     static let count = 100
-    private let fftSize: Int, bins: Int
+    private let bins: Int
     private let binHz: Double, inverseBinHz: Double
     private let sampleRate: Double
     private let inverse: RealInverseFFT
@@ -33,7 +33,6 @@ final class HarmonicAnalysis {
     private var reference: Float = 0, logReference: Float = 0                        // the F0 peak's magnitude
 
     init(fftSize: Int, sampleRate: Double) {
-        self.fftSize = fftSize
         bins = fftSize / 2 + 1
         binHz = sampleRate / Double(fftSize)
         inverseBinHz = 1 / binHz
@@ -62,12 +61,15 @@ final class HarmonicAnalysis {
         func isPeak(_ k: Int) -> Bool { Self.isPeak(x, n, k) }
         var last = nearestBin(Double(0.5 * f0), from: 1)
         let first = nearestBin(Double(0.5 * f0), from: last)
-        for k in searched..<Self.count { peakBin[k] = 0; peakMagnitude[k] = 0; frequency[k] = 0; level[k] = 0 }
+        // Harmonics not found (above the last bin, or not searched) are absent: bin 0, as openSMILE marks them.
+        func absent(_ harmonics: Range<Int>) {
+            for k in harmonics { peakBin[k] = 0; peakMagnitude[k] = 0; frequency[k] = 0; level[k] = 0 }
+        }
+        absent(searched..<Self.count)
         for h in 0..<searched {
             let candidate = nearestBin(Double(Float(h + 1) * f0), from: last)
             if candidate == 0 {
-                // Above the last bin: this and every higher harmonic is absent (bin 0, as openSMILE marks it).
-                for k in h..<searched { peakBin[k] = 0; peakMagnitude[k] = 0; frequency[k] = 0; level[k] = 0 }
+                absent(h..<searched)  // above the last bin: this and every higher harmonic
                 break
             }
             var peak = -1

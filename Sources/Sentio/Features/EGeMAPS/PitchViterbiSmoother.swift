@@ -29,7 +29,7 @@ final class PitchViterbiSmoother {
     private var converged = -1    // last decided frame
     private var delivered = 0     // frames handed out
     private var lastChange = 1.0
-    private let previous: UnsafeMutablePointer<Float>  // (frequency, voicing) × candidates of the previous frame
+    private let previous: UnsafeMutablePointer<Float>  // the previous frame's candidate frequencies
 
     /// - Parameters:
     ///   - length: frames after which a decision is forced. eGeMAPS: 40.
@@ -47,8 +47,8 @@ final class PitchViterbiSmoother {
         costs.initialize(repeating: 0, count: Self.states)
         next = .allocate(capacity: Self.states)
         next.initialize(repeating: 0, count: Self.states)
-        previous = .allocate(capacity: 2 * Self.unvoiced)
-        previous.initialize(repeating: 0, count: 2 * Self.unvoiced)
+        previous = .allocate(capacity: Self.unvoiced)
+        previous.initialize(repeating: 0, count: Self.unvoiced)
     }
 
     deinit {
@@ -90,10 +90,7 @@ final class PitchViterbiSmoother {
             (paths, spare) = (spare, paths)
             (costs, next) = (next, costs)
         }
-        for c in 0..<u {
-            previous[2 * c] = frequency[c]
-            previous[2 * c + 1] = voicing[c]
-        }
+        previous.update(from: frequency, count: u)
         frames += 1
         if frames - converged > length {
             converged += 1
@@ -160,7 +157,7 @@ final class PitchViterbiSmoother {
     private func transition(_ i: Int, _ j: Int, _ frequency: UnsafePointer<Float>, _ lastChange: inout Double) -> Double {
         let u = Self.unvoiced
         if i < u && j < u {
-            let before = previous[2 * j], now = frequency[i]
+            let before = previous[j], now = frequency[i]
             if before == 0 || now == 0 { return 999 }
             let r = log(Double(now / before))
             let cost = 10 * abs(r) + 10 * abs(r - lastChange)
