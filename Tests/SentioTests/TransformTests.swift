@@ -107,3 +107,80 @@ import Testing
         }
     }
 }
+
+/// Polynomial roots: Laguerre from scratch and Aberth–Ehrlich refinement of a previous frame's roots.
+@Suite struct PolynomialRootTests {
+    /// The monic coefficients `c[0 ..< n]` of `Π (z − r)` (z^n + c[0] z^(n−1) + … + c[n−1]); `roots` must be
+    /// closed under conjugation for them to be real.
+    static func monic(_ roots: [(Double, Double)]) -> [Double] {
+        var re = [1.0], im = [0.0]  // ascending powers
+        for (a, b) in roots {
+            var nr = [Double](repeating: 0, count: re.count + 1), ni = nr
+            for k in 0..<re.count {
+                nr[k + 1] += re[k]; ni[k + 1] += im[k]
+                nr[k] -= a * re[k] - b * im[k]; ni[k] -= a * im[k] + b * re[k]
+            }
+            (re, im) = (nr, ni)
+        }
+        return re.reversed().dropFirst().map { $0 }
+    }
+
+    /// The largest distance from a found root to the nearest expected one, after matching each once.
+    static func mismatch(_ found: [(Double, Double)], _ expected: [(Double, Double)]) -> Double {
+        var left = expected, worst = 0.0
+        for (x, y) in found {
+            let distances = left.map { hypot($0.0 - x, $0.1 - y) }
+            let nearest = distances.indices.min { distances[$0] < distances[$1] }!
+            worst = max(worst, distances[nearest])
+            left.remove(at: nearest)
+        }
+        return worst
+    }
+
+    /// Five formant-like pairs and a real root, degree 11 as eGeMAPS's LPC.
+    static let pairs: [(radius: Double, angle: Double)] = [(0.95, 0.3), (0.9, 0.8), (0.85, 1.4), (0.97, 2.0), (0.8, 2.6)]
+    static var expected: [(Double, Double)] {
+        pairs.flatMap { [($0.radius * cos($0.angle), $0.radius * sin($0.angle)),
+                         ($0.radius * cos($0.angle), -$0.radius * sin($0.angle))] } + [(-0.6, 0)]
+    }
+
+    @Test("refinement from roots 3 % off reaches the exact roots, as Laguerre from scratch does")
+    func refinementConverges() {
+        let c = Self.monic(Self.expected)
+        var start = Self.expected.enumerated().map { i, r in (r.0 * (1 + 0.03 * cos(Double(i))), r.1 * (1 - 0.03 * sin(Double(i)))) }
+        let settled = c.withUnsafeBufferPointer { LinearPrediction.refineRoots(monic: $0.baseAddress!, degree: 11, &start) }
+        #expect(settled)
+        #expect(Self.mismatch(start, Self.expected) < 1e-10)
+        #expect(start.last!.1 == 0, "the real root comes back on the axis")
+        var laguerre = [(Double, Double)](repeating: (0, 0), count: 11)
+        c.withUnsafeBufferPointer { LinearPrediction.roots(monic: $0.baseAddress!, degree: 11, into: &laguerre) }
+        #expect(Self.mismatch(laguerre, start) < 1e-10)
+    }
+
+    @Test("refinement splits a conjugate pair that has become two real roots, and joins two reals into a pair")
+    func refinementChangesRootTypes() {
+        // The pair at angle 2.6 becomes the real roots −0.75 and −0.7; −0.6 stays ...
+        var split = Self.expected.filter { abs(atan2($0.1, $0.0)) < 2.5 } + [(-0.75, 0), (-0.7, 0), (-0.6, 0)]
+        var start = Self.expected
+        let c = Self.monic(split)
+        #expect(c.withUnsafeBufferPointer { LinearPrediction.refineRoots(monic: $0.baseAddress!, degree: 11, &start) })
+        #expect(Self.mismatch(start, split) < 1e-10)
+        // ... and back: the two reals −0.75 and −0.7 become the pair again.
+        split = start
+        let back = Self.monic(Self.expected)
+        #expect(back.withUnsafeBufferPointer { LinearPrediction.refineRoots(monic: $0.baseAddress!, degree: 11, &split) })
+        #expect(Self.mismatch(split, Self.expected) < 1e-10)
+    }
+
+    @Test("refinement refuses coincident or non-finite approximations and leaves them unchanged")
+    func refinementRefuses() {
+        let c = Self.monic(Self.expected)
+        var zeros = [(Double, Double)](repeating: (0, 0), count: 11)
+        #expect(!c.withUnsafeBufferPointer { LinearPrediction.refineRoots(monic: $0.baseAddress!, degree: 11, &zeros) })
+        #expect(zeros.allSatisfy { $0 == (0, 0) })
+        var broken = Self.expected
+        broken[3] = (.nan, 0)
+        #expect(!c.withUnsafeBufferPointer { LinearPrediction.refineRoots(monic: $0.baseAddress!, degree: 11, &broken) })
+        #expect(broken[3].0.isNaN && broken[0] == Self.expected[0])
+    }
+}

@@ -2,7 +2,8 @@
 import Glibc
 #endif
 
-/// Linear prediction by Burg's method and the roots of the prediction polynomial.
+/// Linear prediction by Burg's method and by the autocorrelation method, and the resonances of the
+/// prediction polynomial's roots (PolynomialRoots.swift finds the roots).
 ///
 /// Burg's method (J. P. Burg, 1975; as in Numerical Recipes `memcof` and Praat's `Sound: To Formant (burg)`)
 /// minimises the sum of forward and backward prediction errors without assuming the signal is zero outside
@@ -174,101 +175,6 @@ public enum LinearPrediction {
                 out[2 * place] = Float(frequency)
                 out[2 * place + 1] = Float(-log(radius) * sampleRate / .pi)
                 found = min(found + 1, keep)
-            }
-        }
-    }
-
-    /// The roots of `z^n + c[0] z^(n-1) + ... + c[n-1]` (a monic polynomial with real coefficients), by Laguerre's
-    /// method with deflation and, when `polish` is true, polishing on the full polynomial (Numerical Recipes
-    /// `zroots`). Writes `n` roots as (real, imaginary) pairs to `roots`. Polishing halves the speed and matters
-    /// only for roots needed to more than a few significant digits.
-    ///
-    /// With `warmStart`, the search for the `j`-th root starts from the value `roots[j]` holds on entry (e.g. the
-    /// previous analysis frame's roots, which a slowly changing polynomial keeps close) instead of 0: usually
-    /// one or two iterations instead of five to ten. The roots found are the same up to rounding; only their
-    /// order may differ.
-    public static func roots(monic c: UnsafePointer<Double>, degree n: Int, polish: Bool = true, warmStart: Bool = false,
-                             into roots: UnsafeMutablePointer<(Double, Double)>) {
-        withUnsafeTemporaryAllocation(of: Complex.self, capacity: 2 * (n + 1)) { buffer in
-            // Coefficients in ascending powers: p[0] + p[1] z + ... + p[n] z^n, and a copy to deflate.
-            let p = buffer.baseAddress!, deflated = p + (n + 1)
-            p[n] = Complex(1, 0)
-            for k in 0..<n { p[n - 1 - k] = Complex(c[k], 0) }
-            deflated.update(from: p, count: n + 1)
-            for j in stride(from: n, through: 1, by: -1) {
-                var x = warmStart ? Complex(roots[j - 1].0, roots[j - 1].1) : Complex(0, 0)
-                if !(x.re.isFinite && x.im.isFinite) { x = Complex(0, 0) }
-                laguerre(deflated, degree: j, &x)
-                if abs(x.im) <= 2e-12 * abs(x.re) { x.im = 0 }
-                roots[j - 1] = (x.re, x.im)
-                // Synthetic division by (z - x).
-                var b = deflated[j]
-                for jj in stride(from: j - 1, through: 0, by: -1) {
-                    let t = deflated[jj]
-                    deflated[jj] = b
-                    b = x * b + t
-                }
-            }
-            for j in 0..<n where polish {
-                var x = Complex(roots[j].0, roots[j].1)
-                laguerre(p, degree: n, &x)
-                roots[j] = (x.re, x.im)
-            }
-        }
-    }
-
-    private static let stepFractions: [Double] = [0.5, 0.25, 0.75, 0.13, 0.38, 0.62, 0.88, 1.0]
-
-    private struct Complex {
-        var re: Double, im: Double
-        init(_ re: Double, _ im: Double) { self.re = re; self.im = im }
-        static func + (a: Complex, b: Complex) -> Complex { Complex(a.re + b.re, a.im + b.im) }
-        static func - (a: Complex, b: Complex) -> Complex { Complex(a.re - b.re, a.im - b.im) }
-        static func * (a: Complex, b: Complex) -> Complex { Complex(a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re) }
-        static func / (a: Complex, b: Complex) -> Complex {
-            let d = b.re * b.re + b.im * b.im
-            return Complex((a.re * b.re + a.im * b.im) / d, (a.im * b.re - a.re * b.im) / d)
-        }
-        var magnitude: Double { (re * re + im * im).squareRoot() }  // no overflow at LPC root scales
-        var squareRoot: Complex {
-            let m = magnitude
-            guard m > 0 else { return Complex(0, 0) }
-            let r = ((m + abs(re)) / 2).squareRoot()
-            if re >= 0 { return Complex(r, im / (2 * r)) }
-            return Complex(abs(im) / (2 * r), im >= 0 ? r : -r)
-        }
-    }
-
-    /// Laguerre iteration towards a root of the degree-`m` polynomial with ascending coefficients `a`, from `x`.
-    private static func laguerre(_ a: UnsafePointer<Complex>, degree m: Int, _ x: inout Complex) {
-        for iteration in 1...80 {
-            var b = a[m], d = Complex(0, 0), f = Complex(0, 0)
-            var err = b.magnitude
-            let absX = x.magnitude
-            for j in stride(from: m - 1, through: 0, by: -1) {
-                f = x * f + d
-                d = x * d + b
-                b = x * b + a[j]
-                err = b.magnitude + absX * err
-            }
-            err *= 1e-15
-            if b.magnitude <= err { return }
-            let g = d / b
-            let g2 = g * g
-            let h = g2 - Complex(2, 0) * f / b
-            let sq = (Complex(Double(m - 1), 0) * (Complex(Double(m), 0) * h - g2)).squareRoot
-            let gp = g + sq, gm = g - sq
-            let denominator = gp.magnitude >= gm.magnitude ? gp : gm
-            let dx = denominator.magnitude > 0
-                ? Complex(Double(m), 0) / denominator
-                : Complex((1 + absX) * cos(Double(iteration)), (1 + absX) * sin(Double(iteration)))
-            let x1 = x - dx
-            if x1.re == x.re && x1.im == x.im { return }
-            if iteration % 10 != 0 {
-                x = x1
-            } else {
-                // Every tenth step takes a fraction of the step, breaking limit cycles (Numerical Recipes).
-                x = x - Complex(stepFractions[(iteration / 10) % 8], 0) * dx
             }
         }
     }

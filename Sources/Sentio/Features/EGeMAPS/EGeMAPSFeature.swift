@@ -363,8 +363,11 @@ final class EGeMAPSFeature: StreamFeature {
         var found: (Float, Float, Float, Float, Float, Float) = (0, 0, 0, 0, 0, 0)
         if LinearPrediction.levinson(acf, order: order, coefficients: a) {
             for k in 0..<order { a[k] = -a[k] }
-            // Consecutive voiced frames have similar polynomials: start from the last frame's roots.
-            LinearPrediction.roots(monic: a, degree: order, polish: false, warmStart: true, into: roots)
+            // Consecutive voiced frames have similar polynomials: refine the last frame's roots, or find them
+            // from scratch after a reset or where the refinement does not settle.
+            if !LinearPrediction.refineRoots(monic: a, degree: order, roots) {
+                LinearPrediction.roots(monic: a, degree: order, polish: false, warmStart: true, into: roots)
+            }
             withUnsafeMutableBytes(of: &found) { raw in
                 LinearPrediction.resonances(roots, count: order, sampleRate: min(options.formantRate, sampleRate),
                                             lowHz: 50, highHz: 5450, keep: 3,
