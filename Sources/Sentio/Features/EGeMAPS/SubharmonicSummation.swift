@@ -28,6 +28,9 @@ final class SubharmonicSummation {
     private let minimumHz: Float, maximumHz: Float
     // Spline resampling: for target point i, the knot below, its weights and the second-derivative weights.
     private let knot: UnsafeMutablePointer<Int>
+    // Below `narrowEnd` every block of four target points lies between two consecutive knot intervals:
+    // lane i of block j reads interval knot[4j] + 1 where narrowLanes[j][i] is set, knot[4j] elsewhere.
+    private let narrowEnd: Int, narrowLanes: UnsafeMutablePointer<SIMDMask<SIMD4<Int64>>>
     private let weightLow: UnsafeMutablePointer<Double>, curvatureLow: UnsafeMutablePointer<Double>
     private let curvatureHigh: UnsafeMutablePointer<Double>
     // Natural-spline recursion coefficients that depend only on the knots.
@@ -103,6 +106,14 @@ final class SubharmonicSummation {
         backward = ChunkedRecurrence(first: n - 2, last: 0, multipliers: self.decay)
         self.knot = .allocate(capacity: n)
         self.knot.initialize(from: knot, count: n)
+        var narrow = 0
+        while narrow + 4 <= n && knot[narrow + 3] - knot[narrow] <= 1 && knot[narrow + 3] + 2 < n { narrow += 4 }
+        narrowEnd = narrow
+        narrowLanes = .allocate(capacity: max(narrow / 4, 1))
+        for j in 0..<(narrow / 4) {
+            let t = 4 * j
+            narrowLanes[j] = SIMD4<Int64>(knot[t..<(t + 4)].map { Int64($0 - knot[t]) }) .== 1
+        }
         self.weightLow = table(weightLow)
         self.curvatureLow = table(curvatureLow)
         self.curvatureHigh = table(curvatureHigh)
@@ -138,7 +149,7 @@ final class SubharmonicSummation {
         spectrum.deallocate(); smoothed.deallocate(); curvature.deallocate(); peakFlags.deallocate(); recursion.deallocate()
         for p in [inverseSpan1, inverseSpan2, slopeGain, carry, decay, weightLow, curvatureLow, curvatureHigh,
                   auditoryWeight] { p.deallocate() }
-        knot.deallocate(); harmonicShifts.deallocate(); harmonicWeights.deallocate()
+        knot.deallocate(); narrowLanes.deallocate(); harmonicShifts.deallocate(); harmonicWeights.deallocate()
         octave.deallocate(); sum.deallocate()
     }
 
@@ -297,18 +308,15 @@ final class SubharmonicSummation {
         y2.update(from: u, count: n - 1)
         y2[n - 1] = 0
         backward.solve(y2)
-        // The spline at each target point, four points at a time with the knots' values gathered into lanes;
-        // the same operations in the same order as the scalar tail.
+        // The spline at each target point, four points at a time with the knots' values in lanes: broadcast
+        // and blended where a block spans at most two knot intervals (the low frequencies, where the target
+        // points are denser than the bins), gathered above; the same operations in the same order as the
+        // scalar tail either way.
         func load4(_ p: UnsafeMutablePointer<Double>, _ i: Int) -> SIMD4<Double> {
             UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Double>.self)
         }
-        var t = 0
-        while t + 4 <= n {
-            let k0 = knot[t], k1 = knot[t + 1], k2 = knot[t + 2], k3 = knot[t + 3]
-            let below = SIMD4<Double>(b[k0], b[k1], b[k2], b[k3])
-            let above = SIMD4<Double>(b[k0 + 1], b[k1 + 1], b[k2 + 1], b[k3 + 1])
-            let curveBelow = SIMD4<Double>(y2[k0], y2[k1], y2[k2], y2[k3])
-            let curveAbove = SIMD4<Double>(y2[k0 + 1], y2[k1 + 1], y2[k2 + 1], y2[k3 + 1])
+        @inline(__always) func evaluate(_ t: Int, _ below: SIMD4<Double>, _ above: SIMD4<Double>,
+                                        _ curveBelow: SIMD4<Double>, _ curveAbove: SIMD4<Double>) {
             let w: SIMD4<Double> = load4(weightLow, t)
             let rest: SIMD4<Double> = SIMD4<Double>(repeating: 1) - w
             var spline: SIMD4<Double> = w * below
@@ -319,6 +327,22 @@ final class SubharmonicSummation {
             var weighted = SIMD4<Float>(SIMD4<Double>(value) * load4(auditoryWeight, t))
             weighted.replace(with: 0, where: .!(value .> 0))
             UnsafeMutableRawPointer(octave + t).storeBytes(of: weighted, as: SIMD4<Float>.self)
+        }
+        var t = 0
+        while t < narrowEnd {
+            let k = knot[t], next = narrowLanes[t / 4]
+            let b0 = SIMD4<Double>(repeating: b[k]), b1 = SIMD4<Double>(repeating: b[k + 1])
+            let b2 = SIMD4<Double>(repeating: b[k + 2])
+            let c0 = SIMD4<Double>(repeating: y2[k]), c1 = SIMD4<Double>(repeating: y2[k + 1])
+            let c2 = SIMD4<Double>(repeating: y2[k + 2])
+            evaluate(t, b0.replacing(with: b1, where: next), b1.replacing(with: b2, where: next),
+                     c0.replacing(with: c1, where: next), c1.replacing(with: c2, where: next))
+            t += 4
+        }
+        while t + 4 <= n {
+            let k0 = knot[t], k1 = knot[t + 1], k2 = knot[t + 2], k3 = knot[t + 3]
+            evaluate(t, SIMD4<Double>(b[k0], b[k1], b[k2], b[k3]), SIMD4<Double>(b[k0 + 1], b[k1 + 1], b[k2 + 1], b[k3 + 1]),
+                     SIMD4<Double>(y2[k0], y2[k1], y2[k2], y2[k3]), SIMD4<Double>(y2[k0 + 1], y2[k1 + 1], y2[k2 + 1], y2[k3 + 1]))
             t += 4
         }
         while t < n {
