@@ -35,15 +35,15 @@ final class EGeMAPSSmoothing: RowStage {
                 : Self.nonZeroMean(before[r], current[r], after[r])
         }
         var out = offset + EGeMAPS.lowLevelDescriptors.count
+        let voicedBefore = before[voicing] != 0, voicedNow = current[voicing] != 0, voicedAfter = after[voicing] != 0
         for voiced in [true, false] {
             let count = voiced ? EGeMAPS.gatedSpectral.count : EGeMAPS.unvoicedSpectralCount
-            // Row i's spectrum is kept when its voice frame is voiced (or unvoiced).
-            func gated(_ i: Int, _ r: Int) -> Float {
-                (rows(i)[voicing] != 0) == voiced ? rows(i)[r] : 0
-            }
+            // A row's spectrum is kept when its voice frame is voiced (or unvoiced).
+            let keepBefore = voicedBefore == voiced, keepNow = voicedNow == voiced, keepAfter = voicedAfter == voiced
             for g in 0..<count {
                 let r = rawOffset + 1 + g  // the gated descriptors follow loudness in the raw columns
-                current[out] = Self.nonZeroMean(gated(t - 1, r), gated(t, r), gated(t + 1, r))
+                current[out] = Self.nonZeroMean(keepBefore ? before[r] : 0, keepNow ? current[r] : 0,
+                                                keepAfter ? after[r] : 0)
                 out += 1
             }
         }
