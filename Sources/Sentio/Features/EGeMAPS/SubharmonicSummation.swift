@@ -165,16 +165,32 @@ final class SubharmonicSummation {
         let count = SIMD8<Float>(repeating: Float(harmonics))
         let shift = harmonicShifts, weight = harmonicWeights
         var lanes = SIMD8<Double>(), j = 0
+        @inline(__always) func finishBlock(_ x: SIMD8<Float>, _ j: Int) {
+            var x = x / count
+            x.replace(with: 0, where: x .< 0)
+            UnsafeMutableRawPointer(sum + j).storeBytes(of: x, as: SIMD8<Float>.self)
+            lanes += SIMD8<Double>(x)
+        }
+        while j + 16 <= n {  // two blocks share each harmonic's weight
+            let base = UnsafeRawPointer(octave + j)
+            var x = base.loadUnaligned(as: SIMD8<Float>.self)
+            var z = base.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self)
+            for h in 2...harmonics {
+                let w = SIMD8<Float>(repeating: weight[h]), offset = shift[h] &* 4
+                x = x + base.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) * w
+                z = z + base.loadUnaligned(fromByteOffset: offset &+ 32, as: SIMD8<Float>.self) * w
+            }
+            finishBlock(x, j)
+            finishBlock(z, j + 8)
+            j += 16
+        }
         while j + 8 <= n {
             var x = UnsafeRawPointer(octave + j).loadUnaligned(as: SIMD8<Float>.self)
             for h in 2...harmonics {
                 let y = UnsafeRawPointer(octave + j + shift[h]).loadUnaligned(as: SIMD8<Float>.self)
                 x = x + y * SIMD8<Float>(repeating: weight[h])
             }
-            x = x / count
-            x.replace(with: 0, where: x .< 0)
-            UnsafeMutableRawPointer(sum + j).storeBytes(of: x, as: SIMD8<Float>.self)
-            lanes += SIMD8<Double>(x)
+            finishBlock(x, j)
             j += 8
         }
         var total = lanes.sum()
