@@ -48,6 +48,7 @@ public final class FormantAnalyzer {
     private let work: UnsafeMutablePointer<Double>
     private let coefficients: UnsafeMutablePointer<Double>
     private let roots: UnsafeMutablePointer<(Double, Double)>
+    private var rootsFound = false  // `roots` holds the last frame's, the start for the next
     private let order: Int
 
     public init(options: FormantOptions = FormantOptions(), sampleRate: Double) {
@@ -79,8 +80,16 @@ public final class FormantAnalyzer {
         roots.deallocate()
     }
 
+    /// Forgets the previous frame's roots, before another file: each file's values are then independent of
+    /// what was analysed before it.
+    public func reset() { rootsFound = false }
+
     /// Writes `count` formants as (frequency Hz, bandwidth Hz) pairs, lowest first, for the window centred on
     /// absolute sample `centre` of `history`; missing formants are (0, 0).
+    ///
+    /// The polynomial's roots are refined from the previous frame's (``LinearPrediction/refineRoots(monic:degree:_:tolerance:maximumSweeps:)``),
+    /// or found from scratch by polished Laguerre iteration after ``reset()`` or where the refinement does not
+    /// settle; both give the roots to rounding level.
     public func analyse(centre: Int, history: SampleHistory, count: Int, into out: UnsafeMutablePointer<Float>) {
         for i in 0..<(2 * count) { out[i] = 0 }
         let input = forward.input.baseAddress!
@@ -108,7 +117,10 @@ public final class FormantAnalyzer {
             previous = x
         }
         guard LinearPrediction.burg(frame, count: outputLength, order: order, coefficients: coefficients, work: work) else { return }
-        LinearPrediction.roots(monic: coefficients, degree: order, into: roots)
+        if !(rootsFound && LinearPrediction.refineRoots(monic: coefficients, degree: order, roots)) {
+            LinearPrediction.roots(monic: coefficients, degree: order, into: roots)
+        }
+        rootsFound = true
 
         LinearPrediction.resonances(roots, count: order, sampleRate: analysisRate, lowHz: options.safetyMargin,
                                     highHz: analysisRate / 2 - options.safetyMargin, keep: count, into: out)

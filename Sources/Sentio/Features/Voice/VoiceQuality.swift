@@ -92,6 +92,7 @@ final class VoiceAnalyzer {
         pending.removeAll(keepingCapacity: true)
         lastPulse = -.infinity
         nextToEmit = 0
+        formants.reset()
         // Until the first frame is decided, every sample from the start may still be needed.
         tracker.retainFrom = tracker.centre(0) - margin
     }
