@@ -63,8 +63,8 @@ extension LinearPrediction {
     ///
     /// - Parameters:
     ///   - tolerance: the iteration stops once, in one sweep, every correction is below
-    ///     `tolerance · max(|z|, 0.1)`. Default 1e-8: cubic convergence leaves the roots at rounding level
-    ///     after such a step (no other root is that close to an LPC polynomial's roots).
+    ///     `tolerance · max(|z|, 0.1)`. Default 1e-8: with cubic convergence the next correction would be of
+    ///     the order of 1e-24, far below rounding, unless two roots nearly coincide.
     ///   - maximumSweeps: default 30.
     /// - Returns: false, with `roots` unchanged, when the approximations are not finite and distinct or the
     ///   iteration does not settle; the caller then finds the roots from scratch
@@ -133,7 +133,7 @@ extension LinearPrediction {
                     let moved = wr * wr + wi * wi
                     let limit = tolerance2 * pointwiseMax(zr * zr + zi * zi, Lanes(repeating: 0.01))
                     let valid = index .< Lanes(repeating: Double(n))
-                    // A NaN correction fails `moved <= limit` and the iteration runs out instead of settling.
+                    if any(valid .& .!(moved .== moved)) { return false }  // NaN: it would spread to every root
                     if any(valid .& .!(moved .<= limit)) { settled = false }
                     re[g] = x.replacing(with: zr, where: valid)
                     im[g] = y.replacing(with: zi, where: valid)
