@@ -119,8 +119,9 @@ extension LinearPrediction {
                         ar.replace(with: 0, where: self_)
                         ai.replace(with: 0, where: self_)
                         d.replace(with: 1, where: self_)
-                        sr += ar / d
-                        si -= ai / d
+                        let inverse = 1 / d  // one division, not two
+                        sr += ar * inverse
+                        si -= ai * inverse
                     }
                     let qr = one - (nr * sr - ni * si), qi = -(nr * si + ni * sr)
                     let qd = qr * qr + qi * qi
