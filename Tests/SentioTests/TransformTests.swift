@@ -137,8 +137,13 @@ import Testing
         return worst
     }
 
+    static func refine(_ c: [Double], _ roots: inout [(Double, Double)]) -> Bool {
+        c.withUnsafeBufferPointer { LinearPrediction.refineRoots(monic: $0.baseAddress!, degree: c.count, &roots) }
+    }
+
     /// Five formant-like pairs and a real root, degree 11 as eGeMAPS's LPC.
-    static let pairs: [(radius: Double, angle: Double)] = [(0.95, 0.3), (0.9, 0.8), (0.85, 1.4), (0.97, 2.0), (0.8, 2.6)]
+    static let pairs: [(radius: Double, angle: Double)] =
+        [(0.95, 0.3), (0.9, 0.8), (0.85, 1.4), (0.97, 2.0), (0.8, 2.6)]
     static var expected: [(Double, Double)] {
         pairs.flatMap { [($0.radius * cos($0.angle), $0.radius * sin($0.angle)),
                          ($0.radius * cos($0.angle), -$0.radius * sin($0.angle))] } + [(-0.6, 0)]
@@ -147,9 +152,10 @@ import Testing
     @Test("refinement from roots 3 % off reaches the exact roots, as Laguerre from scratch does")
     func refinementConverges() {
         let c = Self.monic(Self.expected)
-        var start = Self.expected.enumerated().map { i, r in (r.0 * (1 + 0.03 * cos(Double(i))), r.1 * (1 - 0.03 * sin(Double(i)))) }
-        let settled = c.withUnsafeBufferPointer { LinearPrediction.refineRoots(monic: $0.baseAddress!, degree: 11, &start) }
-        #expect(settled)
+        var start = Self.expected.enumerated().map { i, r in
+            (r.0 * (1 + 0.03 * cos(Double(i))), r.1 * (1 - 0.03 * sin(Double(i))))
+        }
+        #expect(Self.refine(c, &start))
         #expect(Self.mismatch(start, Self.expected) < 1e-10)
         #expect(start.last!.1 == 0, "the real root comes back on the axis")
         var laguerre = [(Double, Double)](repeating: (0, 0), count: 11)
@@ -163,12 +169,12 @@ import Testing
         var split = Self.expected.filter { abs(atan2($0.1, $0.0)) < 2.5 } + [(-0.75, 0), (-0.7, 0), (-0.6, 0)]
         var start = Self.expected
         let c = Self.monic(split)
-        #expect(c.withUnsafeBufferPointer { LinearPrediction.refineRoots(monic: $0.baseAddress!, degree: 11, &start) })
+        #expect(Self.refine(c, &start))
         #expect(Self.mismatch(start, split) < 1e-10)
         // ... and back: the two reals −0.75 and −0.7 become the pair again.
         split = start
         let back = Self.monic(Self.expected)
-        #expect(back.withUnsafeBufferPointer { LinearPrediction.refineRoots(monic: $0.baseAddress!, degree: 11, &split) })
+        #expect(Self.refine(back, &split))
         #expect(Self.mismatch(split, Self.expected) < 1e-10)
     }
 
@@ -176,11 +182,11 @@ import Testing
     func refinementRefuses() {
         let c = Self.monic(Self.expected)
         var zeros = [(Double, Double)](repeating: (0, 0), count: 11)
-        #expect(!c.withUnsafeBufferPointer { LinearPrediction.refineRoots(monic: $0.baseAddress!, degree: 11, &zeros) })
+        #expect(!Self.refine(c, &zeros))
         #expect(zeros.allSatisfy { $0 == (0, 0) })
         var broken = Self.expected
         broken[3] = (.nan, 0)
-        #expect(!c.withUnsafeBufferPointer { LinearPrediction.refineRoots(monic: $0.baseAddress!, degree: 11, &broken) })
+        #expect(!Self.refine(c, &broken))
         #expect(broken[3].0.isNaN && broken[0] == Self.expected[0])
     }
 }

@@ -164,10 +164,6 @@ extension LinearPrediction {
             return Complex((a.re * b.re + a.im * b.im) / d, (a.im * b.re - a.re * b.im) / d)
         }
         var magnitude: Double { (re * re + im * im).squareRoot() }  // no overflow at LPC root scales
-        var reciprocal: Complex {
-            let d = re * re + im * im
-            return Complex(re / d, -im / d)
-        }
         var squareRoot: Complex {
             let m = magnitude
             guard m > 0 else { return Complex(0, 0) }

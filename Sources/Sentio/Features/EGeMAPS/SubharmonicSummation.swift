@@ -357,8 +357,10 @@ final class SubharmonicSummation {
         }
         while t + 4 <= n {
             let k0 = knot[t], k1 = knot[t + 1], k2 = knot[t + 2], k3 = knot[t + 3]
-            evaluate(t, SIMD4<Double>(b[k0], b[k1], b[k2], b[k3]), SIMD4<Double>(b[k0 + 1], b[k1 + 1], b[k2 + 1], b[k3 + 1]),
-                     SIMD4<Double>(y2[k0], y2[k1], y2[k2], y2[k3]), SIMD4<Double>(y2[k0 + 1], y2[k1 + 1], y2[k2 + 1], y2[k3 + 1]))
+            evaluate(t, SIMD4<Double>(b[k0], b[k1], b[k2], b[k3]),
+                     SIMD4<Double>(b[k0 + 1], b[k1 + 1], b[k2 + 1], b[k3 + 1]),
+                     SIMD4<Double>(y2[k0], y2[k1], y2[k2], y2[k3]),
+                     SIMD4<Double>(y2[k0 + 1], y2[k1 + 1], y2[k2 + 1], y2[k3 + 1]))
             t += 4
         }
         while t < n {

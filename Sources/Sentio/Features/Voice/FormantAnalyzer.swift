@@ -87,9 +87,10 @@ public final class FormantAnalyzer {
     /// Writes `count` formants as (frequency Hz, bandwidth Hz) pairs, lowest first, for the window centred on
     /// absolute sample `centre` of `history`; missing formants are (0, 0).
     ///
-    /// The polynomial's roots are refined from the previous frame's (``LinearPrediction/refineRoots(monic:degree:_:tolerance:maximumSweeps:)``),
-    /// or found from scratch by polished Laguerre iteration after ``reset()`` or where the refinement does not
-    /// settle; both give the roots to rounding level.
+    /// The polynomial's roots are refined from the previous frame's
+    /// (``LinearPrediction/refineRoots(monic:degree:_:tolerance:maximumSweeps:)``), or found from scratch by
+    /// polished Laguerre iteration after ``reset()`` or where the refinement does not settle; both give the
+    /// roots to rounding level.
     public func analyse(centre: Int, history: SampleHistory, count: Int, into out: UnsafeMutablePointer<Float>) {
         for i in 0..<(2 * count) { out[i] = 0 }
         let input = forward.input.baseAddress!
