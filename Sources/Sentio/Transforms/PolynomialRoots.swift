@@ -96,9 +96,12 @@ extension LinearPrediction {
                 }
             }
             let one = Lanes(repeating: 1), tolerance2 = Lanes(repeating: tolerance * tolerance)
+            // A group whose corrections were all below the tolerance is settled and left alone: its roots are
+            // at rounding level, and the other groups' repulsion reads them as they are.
+            var frozen = 0
             for _ in 0..<maximumSweeps {
                 var settled = true
-                for g in 0..<groups {
+                for g in 0..<groups where frozen & (1 << g) == 0 {
                     let x = re[g], y = im[g]
                     // p(z) and p′(z) by Horner's rule.
                     var pr = one, pi = Lanes(), dr = Lanes(), di = Lanes()
@@ -135,7 +138,7 @@ extension LinearPrediction {
                     let limit = tolerance2 * pointwiseMax(zr * zr + zi * zi, Lanes(repeating: 0.01))
                     let valid = index .< Lanes(repeating: Double(n))
                     if any(valid .& .!(moved .== moved)) { return false }  // NaN: it would spread to every root
-                    if any(valid .& .!(moved .<= limit)) { settled = false }
+                    if any(valid .& .!(moved .<= limit)) { settled = false } else { frozen |= 1 << g }
                     re[g] = x.replacing(with: zr, where: valid)
                     im[g] = y.replacing(with: zi, where: valid)
                 }
