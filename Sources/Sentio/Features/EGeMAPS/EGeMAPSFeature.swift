@@ -53,7 +53,7 @@ public struct EGeMAPSOptions: Sendable, Hashable {
 /// ``SubharmonicSummation``, the path by ``PitchViterbiSmoother``, frames whose windowed RMS is at most
 /// ``EGeMAPSOptions/voicingEnergyFloor`` unvoiced; F0 in semitones re 27.5 Hz (`12 log2(F0 / 27.5)`, 0 when
 /// unvoiced); jitter and shimmer by ``PeriodPerturbation``; over voiced frames, openSMILE's F1–F3 and
-/// bandwidths (``formants(start:into:)``), HNR, harmonic differences and formant amplitudes
+/// bandwidths (``formants(into:)``), HNR, harmonic differences and formant amplitudes
 /// (``HarmonicAnalysis``). This is its own voice analysis, independent of the `pitch` and `voice` sets
 /// (Praat's algorithms), so that eGeMAPS values compare with published ones.
 ///
@@ -105,6 +105,7 @@ final class EGeMAPSFeature: StreamFeature {
     private let lpcWork: UnsafeMutablePointer<Double>
     private let lpcSamples: UnsafeMutablePointer<Double>, lpcSums: UnsafeMutablePointer<Double>  // autocorrelation()
     private let roots: UnsafeMutablePointer<(Double, Double)>
+    private let shift: [(Float, Float)]  // (cos, sin) of the centring phase, by bin
     // Per frame, by frame index modulo `ring`: the candidates (frequency, voicing) and the RMS gate until
     // decided, then F0 (Hz), jitter and shimmer until written.
     private let candidateFrequency: UnsafeMutablePointer<Float>, candidateVoicing: UnsafeMutablePointer<Float>
@@ -164,6 +165,11 @@ final class EGeMAPSFeature: StreamFeature {
         lpcSamples = .allocate(capacity: 2 * resampledLength)
         lpcSums = .allocate(capacity: 4 * ((options.formantOrder + 4) / 4))
         roots = .allocate(capacity: options.formantOrder)
+        let padding = Double((shortSize - shortLength) / 2)
+        shift = (0..<(shortSize / 2 + 1)).map { k in
+            let a = -2 * Double.pi * Double(k) * padding / Double(shortSize)
+            return (Float(cos(a)), Float(sin(a)))
+        }
         roots.initialize(repeating: (0, 0), count: options.formantOrder)
         ring = 64 + frame.frameLength / hop
         let m = SubharmonicSummation.candidateCount
@@ -292,8 +298,7 @@ final class EGeMAPSFeature: StreamFeature {
             input[i] *= hamming[i]
         }
         out[Self.rawColumns.count + 1] = energy / Float(shortLength)
-        // The formant analysis pads its frame on both sides in the same buffer: clear the tail it leaves.
-        for i in shortLength..<shortFFT.size { input[i] = 0 }
+        for i in shortLength..<shortFFT.size { input[i] = 0 }  // zero padding
         shortFFT.transform()
         shortFFT.powerSpectrum(into: shortPower)
         filterbank.apply(shortPower, into: mel)
@@ -316,7 +321,7 @@ final class EGeMAPSFeature: StreamFeature {
     private func harmonicDescriptors(start: Int, f0: Float, magnitude: UnsafePointer<Float>,
                                      into out: UnsafeMutablePointer<Float>) {
         let r = Self.raw
-        formants(start: start, into: out + r.formants)
+        formants(into: out + r.formants)
         for k in 0..<longFFT.binCount { longPower[k] = magnitude[k] * magnitude[k] }
         out[r.hnr] = harmonics.harmonicsToNoise(power: longPower, f0: f0)
         let highest = max(out[r.formants], out[r.formants + 3], out[r.formants + 6])
@@ -326,31 +331,29 @@ final class EGeMAPSFeature: StreamFeature {
         for n in 0..<3 { out[r.formants + 3 * n + 2] = harmonics.formantAmplitude(out[r.formants + 3 * n]) }
     }
 
-    /// F1–F3 (Hz) and bandwidths of the 20 ms frame starting at sample `start`, written as (F, B, amplitude
-    /// slot) triples; 0 when not found. openSMILE's procedure (docs/opensmile-egemaps/formants.md): the
-    /// Hamming-windowed frame zero-padded on both sides to the FFT size, resampled to 11 kHz from its bins
+    /// F1–F3 (Hz) and bandwidths of the row's 20 ms frame, written as (F, B, amplitude slot) triples; 0 when
+    /// not found. Reads the frame's spectrum that ``spectralDescriptors(start:into:)`` has just computed for
+    /// the same row. openSMILE's procedure (docs/opensmile-egemaps/formants.md): the Hamming-windowed frame
+    /// zero-padded on both sides to the FFT size (here: the spectral frame's spectrum, whose padding is all
+    /// after the frame, times the phase of a shift by half the padding), resampled to 11 kHz from its bins
     /// below 3.4 kHz (DC not halved), autocorrelation LPC of order 11 on the 220 samples, and the roots of
     /// z¹¹ − a₁z¹⁰ − … − a₁₁, i.e. where A(z) = 2 rather than the poles of 1/A(z): openSMILE's formant
     /// frequencies and bandwidths, which published eGeMAPS values are, not the vocal-tract resonances (the
     /// `voice` set reports those).
-    private func formants(start: Int, into out: UnsafeMutablePointer<Float>) {
-        let input = shortFFT.input.baseAddress!, size = shortFFT.size
-        let pad = (size - shortLength) / 2
-        for i in 0..<pad { input[i] = 0 }
-        history.copy(from: start, count: shortLength, into: input + pad)
-        for i in 0..<shortLength { input[pad + i] *= hamming[i] }
-        for i in (pad + shortLength)..<size { input[i] = 0 }
-        shortFFT.transform()
+    private func formants(into out: UnsafeMutablePointer<Float>) {
+        let size = shortFFT.size
         // y[i] = (X₀ + Σₖ Re Xₖ cos(2πki/P) − Im Xₖ sin(2πki/P)) / (size / 2): an unnormalised inverse of period
         // P with bin 0 doubled (the inverse counts the others twice) gives twice the sum.
         let bins = resampler.bins
+        // Centring the frame in the padding delays it by `pad` samples: bin k turns by −2πk·pad/size.
         let dc = shortFFT.bin(0)
         bins[0] = 2 * dc.0
         bins[1] = 0
         for k in 1..<resampledBins {
             let (re, im) = shortFFT.bin(k)
-            bins[2 * k] = re
-            bins[2 * k + 1] = im
+            let (c, s) = shift[k]
+            bins[2 * k] = re * c - im * s
+            bins[2 * k + 1] = re * s + im * c
         }
         for k in resampledBins...(resampler.size / 2) { bins[2 * k] = 0; bins[2 * k + 1] = 0 }
         resampler.transform()
