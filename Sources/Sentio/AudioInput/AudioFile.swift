@@ -27,15 +27,11 @@ public final class AudioFile {
         // libsndfile reports why sf_open failed only through one process-wide error (sf_strerror(NULL)),
         // which an open on another worker's thread overwrites; opens are serialised so that each failure
         // reads its own cause.
-        let (opened, sfInfo, failure) = Self.openLock.withLock { _ -> (UnsafeMutableRawPointer?, SF_INFO, AudioError?) in
+        let (handle, sfInfo) = try Self.openLock.withLock { _ throws(AudioError) -> (OpaquePointer, SF_INFO) in
             var sfInfo = SF_INFO()
-            guard let handle = sf_open(path, Int32(SFM_READ), &sfInfo) else {
-                return (nil, sfInfo, Self.classifyOpenFailure(path: path))
-            }
-            return (UnsafeMutableRawPointer(handle), sfInfo, nil)
+            guard let handle = sf_open(path, Int32(SFM_READ), &sfInfo) else { throw Self.classifyOpenFailure(path: path) }
+            return (handle, sfInfo)
         }
-        guard let opened else { throw failure! }
-        let handle = OpaquePointer(opened)
         let major = Int(sfInfo.format) & Int(SF_FORMAT_TYPEMASK)
         let minor = Int(sfInfo.format) & Int(SF_FORMAT_SUBMASK)
         let (container, encoding) = Self.formatNames(major: major, minor: minor)

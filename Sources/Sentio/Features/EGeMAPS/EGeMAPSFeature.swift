@@ -165,12 +165,12 @@ final class EGeMAPSFeature: StreamFeature {
         lpcSamples = .allocate(capacity: 2 * resampledLength)
         lpcSums = .allocate(capacity: 4 * ((options.formantOrder + 4) / 4))
         roots = .allocate(capacity: options.formantOrder)
+        roots.initialize(repeating: (0, 0), count: options.formantOrder)
         let padding = Double((shortSize - shortLength) / 2)
-        shift = (0..<(shortSize / 2 + 1)).map { k in
+        shift = (0..<resampledBins).map { k in
             let a = -2 * Double.pi * Double(k) * padding / Double(shortSize)
             return (Float(cos(a)), Float(sin(a)))
         }
-        roots.initialize(repeating: (0, 0), count: options.formantOrder)
         ring = 64 + frame.frameLength / hop
         let m = SubharmonicSummation.candidateCount
         candidateFrequency = .allocate(capacity: ring * m)
@@ -267,8 +267,7 @@ final class EGeMAPSFeature: StreamFeature {
             out[r.f0] = 12 * logf(voice.f0 / 27.5) / logf(2)
             out[r.jitter] = voice.jitter
             out[r.shimmer] = voice.shimmer
-            harmonicDescriptors(start: index * hop, f0: voice.f0, magnitude: magnitudes + (index % ring) * longFFT.binCount,
-                                into: out)
+            harmonicDescriptors(f0: voice.f0, magnitude: magnitudes + (index % ring) * longFFT.binCount, into: out)
         } else {
             for c in r.f0..<Self.rawColumns.count { out[c] = 0 }
             for n in 0..<3 { out[r.formants + 3 * n + 2] = options.unvoicedAmplitude }
@@ -316,10 +315,10 @@ final class EGeMAPSFeature: StreamFeature {
         for c in 1...4 { out[Self.raw.mfcc + c - 1] = cepstrum[c] }
     }
 
-    /// Formants, HNR, harmonic differences and formant amplitudes of the voiced row whose frames start at
-    /// sample `start`, whose 60 ms frame's magnitude spectrum is `magnitude`.
-    private func harmonicDescriptors(start: Int, f0: Float, magnitude: UnsafePointer<Float>,
-                                     into out: UnsafeMutablePointer<Float>) {
+    /// Formants, HNR, harmonic differences and formant amplitudes of the voiced row whose 20 ms frame
+    /// ``spectralDescriptors(start:into:)`` has just analysed and whose 60 ms frame's magnitude spectrum is
+    /// `magnitude`.
+    private func harmonicDescriptors(f0: Float, magnitude: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
         let r = Self.raw
         formants(into: out + r.formants)
         for k in 0..<longFFT.binCount { longPower[k] = magnitude[k] * magnitude[k] }
@@ -414,9 +413,9 @@ final class EGeMAPSFeature: StreamFeature {
                 s1 = s1 + current * lagged(i, 1)
                 s2 = s2 + current * lagged(i, 2)
             }
-            for (g, s) in [s0, s1, s2].enumerated() {
-                UnsafeMutableRawPointer(sums + 4 * g).storeBytes(of: s, as: SIMD4<Double>.self)
-            }
+            UnsafeMutableRawPointer(sums).storeBytes(of: s0, as: SIMD4<Double>.self)
+            UnsafeMutableRawPointer(sums + 4).storeBytes(of: s1, as: SIMD4<Double>.self)
+            UnsafeMutableRawPointer(sums + 8).storeBytes(of: s2, as: SIMD4<Double>.self)
         } else {
             for i in vectorStart..<n {
                 let current = SIMD4<Double>(repeating: forward[i])
