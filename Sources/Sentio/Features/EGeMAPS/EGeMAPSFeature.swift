@@ -82,6 +82,7 @@ final class EGeMAPSFeature: StreamFeature {
     private(set) var framesCompleted = 0
     private var samplesSeen = 0
     private var voiceFrames = 0      // 60 ms frames analysed
+    private var pitchedFrames = 0    // frames whose F0 candidates are known (a batch behind `voiceFrames`)
     private var decidedFrames = 0    // frames whose F0, jitter and shimmer are known
     private var written = 0          // rows written
 
@@ -200,6 +201,7 @@ final class EGeMAPSFeature: StreamFeature {
         framesCompleted = 0
         samplesSeen = 0
         voiceFrames = 0
+        pitchedFrames = 0
         decidedFrames = 0
         written = 0
     }
@@ -217,22 +219,35 @@ final class EGeMAPSFeature: StreamFeature {
     }
 
     func finish(frameCount: Int, row: (Int) -> UnsafeMutablePointer<Float>) {
+        findCandidates()
         smoother.finish(decided: decide)
         write(upTo: frameCount, final: true, row: row)
     }
 
-    /// F0 candidates of the next 60 ms frame, passed to the path search.
+    /// The spectrum of the next 60 ms frame; a full batch of them goes on to ``findCandidates()``.
     private func analyseVoiceFrame() {
-        let t = voiceFrames, slot = t % ring, m = SubharmonicSummation.candidateCount
+        let t = voiceFrames, slot = t % ring
         let energy = windowedLongFrame(start: t * hop)
         voiced[slot] = (energy / Float(longLength)).squareRoot() > options.voicingEnergyFloor
         longFFT.transform()
-        let magnitude = magnitudes + slot * longFFT.binCount
-        longFFT.magnitudeSpectrum(into: magnitude)
-        shs.candidates(magnitude: magnitude, frequency: candidateFrequency + slot * m,
-                       voicing: candidateVoicing + slot * m)
+        longFFT.magnitudeSpectrum(into: magnitudes + slot * longFFT.binCount)
         voiceFrames += 1
-        smoother.add(frequency: candidateFrequency + slot * m, voicing: candidateVoicing + slot * m, decided: decide)
+        if voiceFrames - pitchedFrames == SubharmonicSummation.batchSize { findCandidates() }
+    }
+
+    /// F0 candidates of the frames analysed since the last call, passed to the path search in order.
+    private func findCandidates() {
+        let first = pitchedFrames, frames = voiceFrames - first, m = SubharmonicSummation.candidateCount
+        guard frames > 0 else { return }
+        let bins = longFFT.binCount
+        shs.candidates(frames: frames, magnitude: { UnsafePointer(self.magnitudes + ((first + $0) % self.ring) * bins) },
+                       frequency: { self.candidateFrequency + ((first + $0) % self.ring) * m },
+                       voicing: { self.candidateVoicing + ((first + $0) % self.ring) * m })
+        for t in first..<voiceFrames {
+            let slot = t % ring
+            smoother.add(frequency: candidateFrequency + slot * m, voicing: candidateVoicing + slot * m, decided: decide)
+        }
+        pitchedFrames = voiceFrames
     }
 
     /// Frame `index` is decided on path state `state`: its F0 (0 when unvoiced or below the energy floor),

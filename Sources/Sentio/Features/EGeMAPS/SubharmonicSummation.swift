@@ -22,15 +22,16 @@ import Glibc
 final class SubharmonicSummation {
     /// Candidates reported per frame.
     static let candidateCount = 6
+    /// Frames whose octave-scale spectra are computed together, one to a vector lane: the spline's recursions
+    /// and its reads of the knots then run across frames instead of along one frame's serial chain and
+    /// scattered knots.
+    static let batchSize = 4
     private let count: Int  // spectrum bins = octave-scale points
     private let harmonics: Int
     private let compression: Float
     private let minimumHz: Float, maximumHz: Float
     // Spline resampling: for target point i, the knot below, its weights and the second-derivative weights.
     private let knot: UnsafeMutablePointer<Int>
-    // Below `narrowEnd` every block of four target points lies between two consecutive knot intervals:
-    // lane i of block j reads interval knot[4j] + 1 where narrowLanes[j][i] is set, knot[4j] elsewhere.
-    private let narrowEnd: Int, narrowLanes: UnsafeMutablePointer<SIMDMask<SIMD4<Int64>>>
     private let weightLow: UnsafeMutablePointer<Double>, curvatureLow: UnsafeMutablePointer<Double>
     private let curvatureHigh: UnsafeMutablePointer<Double>
     // Natural-spline recursion coefficients that depend only on the knots.
@@ -42,11 +43,15 @@ final class SubharmonicSummation {
     // Harmonic h's offset on the octave scale, ⌊p log₂ h⌋ points, and its weight compression^(h−1), by h.
     private let harmonicShifts: UnsafeMutablePointer<Int>, harmonicWeights: UnsafeMutablePointer<Float>
     private let forward: ChunkedRecurrence, backward: ChunkedRecurrence
-    private let spectrum: UnsafeMutablePointer<Double>, smoothed: UnsafeMutablePointer<Double>
+    // The batch's peak-enhanced spectra, frame f from `enhanced + f · enhancedStride`.
+    private let enhanced: UnsafeMutablePointer<Float>, enhancedStride: Int
     private let peakFlags: UnsafeMutablePointer<UInt8>  // 1 at the spectrum's local maxima, 2 zeros each side
-    private let curvature: UnsafeMutablePointer<Double>
-    private let recursion: UnsafeMutablePointer<Double>
-    private let octave: UnsafeMutablePointer<Float>, sum: UnsafeMutablePointer<Float>
+    // The batch's smoothed spectra and the spline's second derivatives, by knot, frame f in lane f.
+    private let smoothedLanes: UnsafeMutablePointer<SIMD4<Double>>
+    private let curvatureLanes: UnsafeMutablePointer<SIMD4<Double>>
+    // The batch's octave-scale spectra, frame f from `octave + f · octaveStride`, each followed by zeros.
+    private let octave: UnsafeMutablePointer<Float>, octaveStride: Int
+    private let sum: UnsafeMutablePointer<Float>
 
     /// - Parameters:
     ///   - fftSize: FFT length of the magnitude spectra (`fftSize / 2 + 1` bins).
@@ -106,14 +111,6 @@ final class SubharmonicSummation {
         backward = ChunkedRecurrence(first: n - 2, last: 0, multipliers: self.decay)
         self.knot = .allocate(capacity: n)
         self.knot.initialize(from: knot, count: n)
-        var narrow = 0
-        while narrow + 4 <= n && knot[narrow + 3] - knot[narrow] <= 1 && knot[narrow + 3] + 2 < n { narrow += 4 }
-        narrowEnd = narrow
-        narrowLanes = .allocate(capacity: max(narrow / 4, 1))
-        for j in 0..<(narrow / 4) {
-            let t = 4 * j
-            narrowLanes[j] = SIMD4<Int64>(knot[t..<(t + 4)].map { Int64($0 - knot[t]) }) .== 1
-        }
         self.weightLow = table(weightLow)
         self.curvatureLow = table(curvatureLow)
         self.curvatureHigh = table(curvatureHigh)
@@ -133,23 +130,26 @@ final class SubharmonicSummation {
             harmonicWeights[h] = weight
             weight *= compression
         }
-        spectrum = .allocate(capacity: n)
-        smoothed = .allocate(capacity: n)
+        enhancedStride = (n + 3) / 4 * 4
+        enhanced = .allocate(capacity: Self.batchSize * enhancedStride)
+        enhanced.initialize(repeating: 0, count: Self.batchSize * enhancedStride)
         peakFlags = .allocate(capacity: n + 4)
         peakFlags.initialize(repeating: 0, count: n + 4)
-        curvature = .allocate(capacity: n)
-        recursion = .allocate(capacity: n)
+        smoothedLanes = .allocate(capacity: n)
+        curvatureLanes = .allocate(capacity: n)
         // Zeros after the last point, for the sum spectrum's highest harmonics.
-        octave = .allocate(capacity: n + shifts[harmonics] + 8)
-        octave.initialize(repeating: 0, count: n + shifts[harmonics] + 8)
+        octaveStride = n + shifts[harmonics] + 8
+        octave = .allocate(capacity: Self.batchSize * octaveStride)
+        octave.initialize(repeating: 0, count: Self.batchSize * octaveStride)
         sum = .allocate(capacity: n)
     }
 
     deinit {
-        spectrum.deallocate(); smoothed.deallocate(); curvature.deallocate(); peakFlags.deallocate(); recursion.deallocate()
+        enhanced.deallocate(); peakFlags.deallocate()
+        smoothedLanes.deallocate(); curvatureLanes.deallocate()
         for p in [inverseSpan1, inverseSpan2, slopeGain, carry, decay, weightLow, curvatureLow, curvatureHigh,
                   auditoryWeight] { p.deallocate() }
-        knot.deallocate(); narrowLanes.deallocate(); harmonicShifts.deallocate(); harmonicWeights.deallocate()
+        knot.deallocate(); harmonicShifts.deallocate(); harmonicWeights.deallocate()
         octave.deallocate(); sum.deallocate()
     }
 
@@ -157,7 +157,22 @@ final class SubharmonicSummation {
     /// `frequency` (Hz) and `voicing` (0…1) each hold ``candidateCount`` values, 0 where there is none.
     func candidates(magnitude: UnsafePointer<Float>, frequency: UnsafeMutablePointer<Float>,
                     voicing: UnsafeMutablePointer<Float>) {
-        octaveSpectrum(magnitude)
+        candidates(frames: 1, magnitude: { _ in magnitude }, frequency: { _ in frequency }, voicing: { _ in voicing })
+    }
+
+    /// The candidates of `frames` (1 … ``batchSize``) frames at once, each exactly as the single-frame
+    /// ``candidates(magnitude:frequency:voicing:)`` finds them: frame f's magnitude spectrum is `magnitude(f)`,
+    /// its candidates go to `frequency(f)` and `voicing(f)`.
+    func candidates(frames: Int, magnitude: (Int) -> UnsafePointer<Float>,
+                    frequency: (Int) -> UnsafeMutablePointer<Float>, voicing: (Int) -> UnsafeMutablePointer<Float>) {
+        precondition(frames >= 1 && frames <= Self.batchSize)
+        octaveSpectra(frames, magnitude)
+        for f in 0..<frames { candidates(octave: octave + f * octaveStride, frequency(f), voicing(f)) }
+    }
+
+    /// The candidates of one frame from its octave-scale spectrum `octave`.
+    private func candidates(octave: UnsafeMutablePointer<Float>, _ frequency: UnsafeMutablePointer<Float>,
+                            _ voicing: UnsafeMutablePointer<Float>) {
         let n = count
         // Sum spectrum, in float as openSMILE: each point adds its harmonics' points in order h = 2, 3, …, 15,
         // eight points at a time with the sum kept in registers. Past the last point `octave` reads zeros,
@@ -212,32 +227,40 @@ final class SubharmonicSummation {
             withUnsafeMutableBytes(of: &values) { vb in
                 let bin = pb.baseAddress!.assumingMemoryBound(to: Int.self)
                 let value = vb.baseAddress!.assumingMemoryBound(to: Float.self)
-                // Eight positions are tested at once, for a peak that would enter the list (above its smallest
-                // value once it is full); the few that may are then taken in order.
-                var i = 1, entry: Float = 0
-                while i < n - 1 {
-                    if i + 9 <= n {
-                        let left = UnsafeRawPointer(sum + i - 1).loadUnaligned(as: SIMD8<Float>.self)
-                        let centre = UnsafeRawPointer(sum + i).loadUnaligned(as: SIMD8<Float>.self)
-                        let right = UnsafeRawPointer(sum + i + 1).loadUnaligned(as: SIMD8<Float>.self)
-                        let enters = centre .> SIMD8<Float>(repeating: entry)
-                        if !any((left .< centre) .& (centre .> right) .& enters) { i += 8; continue }
-                    }
-                    let isPeak = sum[i - 1] < sum[i] && sum[i] > sum[i + 1]
-                    i += 1
-                    guard isPeak else { continue }
-                    let v = sum[i - 1]
-                    // A full list keeps a peak only if it beats the smallest (peaks are positive).
-                    if found == m && value[m - 1] >= v { continue }
+                // A peak at point p with value v enters the list in order of position (a later peak goes behind
+                // an equal one). A full list keeps it only if it beats the smallest (peaks are positive).
+                @inline(__always) func consider(_ p: Int) {
+                    let v = sum[p]
+                    if found == m && value[m - 1] >= v { return }
                     for j in 0..<m where value[j] == 0 || value[j] < v {
                         var k = m - 1
                         while k > j { bin[k] = bin[k - 1]; value[k] = value[k - 1]; k -= 1 }
-                        bin[j] = i - 1
+                        bin[j] = p
                         value[j] = v
                         found = min(found + 1, m)
                         break
                     }
-                    if found == m { entry = value[m - 1] }
+                }
+                // Eight positions are tested at once for a strict local maximum above the list's smallest value
+                // (once it is full): the few that pass are taken in order, by their bits.
+                let lanes = SIMD8<Int32>(1, 2, 4, 8, 16, 32, 64, 128)
+                var i = 1
+                while i + 9 <= n {
+                    let left = UnsafeRawPointer(sum + i - 1).loadUnaligned(as: SIMD8<Float>.self)
+                    let centre = UnsafeRawPointer(sum + i).loadUnaligned(as: SIMD8<Float>.self)
+                    let right = UnsafeRawPointer(sum + i + 1).loadUnaligned(as: SIMD8<Float>.self)
+                    let entry = found == m ? value[m - 1] : 0
+                    let peaks = (left .< centre) .& (centre .> right) .& (centre .> SIMD8<Float>(repeating: entry))
+                    var bits = (unsafeBitCast(peaks, to: SIMD8<Int32>.self) & lanes).wrappedSum()
+                    while bits != 0 {
+                        consider(i + bits.trailingZeroBitCount)
+                        bits &= bits - 1
+                    }
+                    i += 8
+                }
+                while i < n - 1 {
+                    if sum[i - 1] < sum[i] && sum[i] > sum[i + 1] { consider(i) }
+                    i += 1
                 }
                 var kept = 0, best = 0, bestScore: Float = 0
                 for c in 0..<found {
@@ -260,13 +283,87 @@ final class SubharmonicSummation {
     }
 
     /// openSMILE's `cSpecScale` with peak enhancement, smoothing, spline interpolation onto the log₂ axis and
-    /// auditory weighting, into `octave`.
-    private func octaveSpectrum(_ magnitude: UnsafePointer<Float>) {
-        let n = count, a = spectrum, x = magnitude
-        // Peak enhancement: between consecutive local maxima p < q, openSMILE zeroes bins p + 3 ... q − 3, i.e.
-        // every bin between the first and the last maximum that lies more than 2 bins from all of them. Written
-        // that way it runs without branches (a scan from peak to peak mispredicted on every peak). A maximum
-        // is above its left neighbour and not below its right one; bin 0 and the last bin have one neighbour.
+    /// auditory weighting, of the batch's frames into their rows of `octave`. A batch of fewer than
+    /// ``batchSize`` frames fills the spare lanes with its last frame.
+    private func octaveSpectra(_ frames: Int, _ magnitude: (Int) -> UnsafePointer<Float>) {
+        let n = count, b = smoothedLanes
+        for f in 0..<Self.batchSize { enhance(magnitude(min(f, frames - 1)), into: enhanced + f * enhancedStride) }
+        // Into lanes, four bins of the four frames at a time (the rows' padding is never read as a bin).
+        let r0 = enhanced, r1 = enhanced + enhancedStride, r2 = r1 + enhancedStride, r3 = r2 + enhancedStride
+        var k = 0
+        while k < n {
+            let x0 = load4(r0, k), x1 = load4(r1, k), x2 = load4(r2, k), x3 = load4(r3, k)
+            for j in 0..<min(4, n - k) { b[k + j] = SIMD4<Double>(SIMD4(x0[j], x1[j], x2[j], x3[j])) }
+            k += 4
+        }
+        // [1 2 1] / 4 smoothing on the enhanced values, a[−1] = 0, the last bin unchanged; in place, the
+        // unsmoothed neighbours carried along.
+        var left = b[0], centre = b[1]
+        b[0] = (2 * left + centre) / 4
+        for k in 1..<(n - 1) {
+            let right = b[k + 1]
+            b[k] = (left + 2 * centre + right) / 4
+            left = centre
+            centre = right
+        }
+        // Natural cubic spline through (log₂ f_k, b_k): second derivatives by the tridiagonal recursion, with
+        // the factors that depend only on the knots precomputed; the same operations as openSMILE's scalar
+        // loop, lane by lane.
+        let u = curvatureLanes
+        u[0] = .zero
+        for i in 1..<(n - 1) {
+            let slope = (b[i + 1] - b[i]) * inverseSpan1[i] - (b[i] - b[i - 1]) * inverseSpan2[i]
+            u[i] = slope * slopeGain[i]
+        }
+        forward.solve(u)
+        u[n - 1] = .zero
+        backward.solve(u)
+        // The spline at each target point, `a b_k + (1 − a) b_(k+1) + c y″_k + d y″_(k+1)` summed in that order.
+        @inline(__always) func spline(_ t: Int) -> SIMD4<Float> {
+            let k = knot[t], w = weightLow[t]
+            var spline = b[k] * w
+            spline += b[k + 1] * (1 - w)
+            spline += u[k] * curvatureLow[t]
+            spline += u[k + 1] * curvatureHigh[t]
+            let value = SIMD4<Float>(spline)
+            let weighted = SIMD4<Float>(SIMD4<Double>(value) * auditoryWeight[t])
+            // 0 where the spline is not positive: a mask, where `replace(with:where:)` compiles to branches.
+            let positive = unsafeBitCast(value .> 0, to: SIMD4<UInt32>.self)
+            return unsafeBitCast(unsafeBitCast(weighted, to: SIMD4<UInt32>.self) & positive, to: SIMD4<Float>.self)
+        }
+        // Out of lanes, four points of the four frames at a time (a spare lane's row is written and not read).
+        let o0 = octave, o1 = octave + octaveStride, o2 = octave + 2 * octaveStride, o3 = octave + 3 * octaveStride
+        var t = 0
+        while t + 4 <= n {
+            let y0 = spline(t), y1 = spline(t + 1), y2 = spline(t + 2), y3 = spline(t + 3)
+            store4(SIMD4(y0[0], y1[0], y2[0], y3[0]), o0, t)
+            store4(SIMD4(y0[1], y1[1], y2[1], y3[1]), o1, t)
+            store4(SIMD4(y0[2], y1[2], y2[2], y3[2]), o2, t)
+            store4(SIMD4(y0[3], y1[3], y2[3], y3[3]), o3, t)
+            t += 4
+        }
+        while t < n {
+            let y = spline(t)
+            o0[t] = y[0]; o1[t] = y[1]; o2[t] = y[2]; o3[t] = y[3]
+            t += 1
+        }
+    }
+
+    @inline(__always) private func load4(_ p: UnsafeMutablePointer<Float>, _ i: Int) -> SIMD4<Float> {
+        UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Float>.self)
+    }
+
+    @inline(__always) private func store4(_ v: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>, _ i: Int) {
+        UnsafeMutableRawPointer(p + i).storeBytes(of: v, as: SIMD4<Float>.self)
+    }
+
+    /// Peak enhancement of one frame's magnitude spectrum `x`, into `a`.
+    private func enhance(_ x: UnsafePointer<Float>, into a: UnsafeMutablePointer<Float>) {
+        let n = count
+        // Between consecutive local maxima p < q, openSMILE zeroes bins p + 3 ... q − 3, i.e. every bin between
+        // the first and the last maximum that lies more than 2 bins from all of them. Written that way it runs
+        // without branches (a scan from peak to peak mispredicted on every peak). A maximum is above its left
+        // neighbour and not below its right one; bin 0 and the last bin have one neighbour.
         let flag = peakFlags + 2  // flag[-2], flag[-1], flag[n], flag[n + 1] stay 0
         flag[0] = x[0] > x[1] ? 1 : 0
         for k in 1..<(n - 1) { flag[k] = (x[k] > x[k - 1] ? 1 : 0) & (x[k] >= x[k + 1] ? 1 : 0) }
@@ -276,99 +373,14 @@ final class SubharmonicSummation {
         while last >= 0 && flag[last] == 0 { last -= 1 }
         if first == last {
             // With a single maximum openSMILE reads a second one as bin 0 and clears everything from bin 3 up.
-            for k in 0..<3 { a[k] = Double(x[k]) }
+            a.update(from: x, count: 3)
             (a + 3).update(repeating: 0, count: n - 3)
         } else {
             for k in 0..<n {
                 let near = flag[k - 2] | flag[k - 1] | flag[k] | flag[k + 1] | flag[k + 2]
                 let kept = near != 0 || k < first || k > last
-                a[k] = kept ? Double(x[k]) : 0
+                a[k] = kept ? x[k] : 0
             }
-        }
-        // [1 2 1] / 4 smoothing on the original values, a[−1] = 0, the last bin unchanged; into its own buffer,
-        // four lanes at a time.
-        let b = smoothed
-        b[0] = (2 * a[0] + a[1]) / 4
-        var k = 1
-        while k + 4 <= n - 1 {
-            let left = UnsafeRawPointer(a + k - 1).loadUnaligned(as: SIMD4<Double>.self)
-            let centre = UnsafeRawPointer(a + k).loadUnaligned(as: SIMD4<Double>.self)
-            let right = UnsafeRawPointer(a + k + 1).loadUnaligned(as: SIMD4<Double>.self)
-            UnsafeMutableRawPointer(b + k).storeBytes(of: (left + 2 * centre + right) / 4, as: SIMD4<Double>.self)
-            k += 4
-        }
-        while k < n - 1 { b[k] = (a[k - 1] + 2 * a[k] + a[k + 1]) / 4; k += 1 }
-        b[n - 1] = a[n - 1]
-        // Natural cubic spline through (log₂ f_k, a_k): second derivatives by the tridiagonal recursion, with
-        // the factors that depend only on the knots precomputed (the two serial chains bound the cost).
-        let u = recursion, y2 = curvature
-        u[0] = 0
-        var i = 1
-        while i + 4 <= n - 1 {  // four lanes, the same operations as the scalar tail
-            let left = UnsafeRawPointer(b + i - 1).loadUnaligned(as: SIMD4<Double>.self)
-            let centre = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD4<Double>.self)
-            let right = UnsafeRawPointer(b + i + 1).loadUnaligned(as: SIMD4<Double>.self)
-            let s1 = UnsafeRawPointer(inverseSpan1 + i).loadUnaligned(as: SIMD4<Double>.self)
-            let s2 = UnsafeRawPointer(inverseSpan2 + i).loadUnaligned(as: SIMD4<Double>.self)
-            let gain = UnsafeRawPointer(slopeGain + i).loadUnaligned(as: SIMD4<Double>.self)
-            let slope = (right - centre) * s1 - (centre - left) * s2
-            UnsafeMutableRawPointer(u + i).storeBytes(of: gain * slope, as: SIMD4<Double>.self)
-            i += 4
-        }
-        while i < n - 1 {
-            let slope = (b[i + 1] - b[i]) * inverseSpan1[i] - (b[i] - b[i - 1]) * inverseSpan2[i]
-            u[i] = slopeGain[i] * slope
-            i += 1
-        }
-        forward.solve(u)
-        y2.update(from: u, count: n - 1)
-        y2[n - 1] = 0
-        backward.solve(y2)
-        // The spline at each target point, four points at a time with the knots' values in lanes: broadcast
-        // and blended where a block spans at most two knot intervals (the low frequencies, where the target
-        // points are denser than the bins), gathered above; the same operations in the same order as the
-        // scalar tail either way.
-        func load4(_ p: UnsafeMutablePointer<Double>, _ i: Int) -> SIMD4<Double> {
-            UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Double>.self)
-        }
-        @inline(__always) func evaluate(_ t: Int, _ below: SIMD4<Double>, _ above: SIMD4<Double>,
-                                        _ curveBelow: SIMD4<Double>, _ curveAbove: SIMD4<Double>) {
-            let w: SIMD4<Double> = load4(weightLow, t)
-            let rest: SIMD4<Double> = SIMD4<Double>(repeating: 1) - w
-            var spline: SIMD4<Double> = w * below
-            spline += rest * above
-            spline += load4(curvatureLow, t) * curveBelow
-            spline += load4(curvatureHigh, t) * curveAbove
-            let value = SIMD4<Float>(spline)
-            var weighted = SIMD4<Float>(SIMD4<Double>(value) * load4(auditoryWeight, t))
-            weighted.replace(with: 0, where: .!(value .> 0))
-            UnsafeMutableRawPointer(octave + t).storeBytes(of: weighted, as: SIMD4<Float>.self)
-        }
-        var t = 0
-        while t < narrowEnd {
-            let k = knot[t], next = narrowLanes[t / 4]
-            let b0 = SIMD4<Double>(repeating: b[k]), b1 = SIMD4<Double>(repeating: b[k + 1])
-            let b2 = SIMD4<Double>(repeating: b[k + 2])
-            let c0 = SIMD4<Double>(repeating: y2[k]), c1 = SIMD4<Double>(repeating: y2[k + 1])
-            let c2 = SIMD4<Double>(repeating: y2[k + 2])
-            evaluate(t, b0.replacing(with: b1, where: next), b1.replacing(with: b2, where: next),
-                     c0.replacing(with: c1, where: next), c1.replacing(with: c2, where: next))
-            t += 4
-        }
-        while t + 4 <= n {
-            let k0 = knot[t], k1 = knot[t + 1], k2 = knot[t + 2], k3 = knot[t + 3]
-            evaluate(t, SIMD4<Double>(b[k0], b[k1], b[k2], b[k3]),
-                     SIMD4<Double>(b[k0 + 1], b[k1 + 1], b[k2 + 1], b[k3 + 1]),
-                     SIMD4<Double>(y2[k0], y2[k1], y2[k2], y2[k3]),
-                     SIMD4<Double>(y2[k0 + 1], y2[k1 + 1], y2[k2 + 1], y2[k3 + 1]))
-            t += 4
-        }
-        while t < n {
-            let k = knot[t], w = weightLow[t]
-            let value = Float(w * b[k] + (1 - w) * b[k + 1] + curvatureLow[t] * y2[k] + curvatureHigh[t] * y2[k + 1])
-            let weighted = Float(Double(value) * auditoryWeight[t])
-            octave[t] = value > 0 ? weighted : 0  // a select, not a branch on the data
-            t += 1
         }
     }
 }
@@ -378,6 +390,8 @@ final class SubharmonicSummation {
 /// term the previous chain's end contributes, `x[i] += (Π m) · x[chain start − step]`: the chains run in
 /// parallel instead of one latency-bound sequence. The multipliers of the spline recursion are about −0.27,
 /// so the corrections vanish within a few dozen points; the result equals the sequential one to rounding.
+/// (Now that the frames of a batch fill the vector lanes the chains matter less, but they fix the rounding,
+/// which the bundled model and the stored reference outputs were made with.)
 private final class ChunkedRecurrence {
     private let starts: [Int], lengths: [Int], step: Int
     private let multipliers: UnsafePointer<Double>      // owned by the caller, alive as long as this
@@ -408,41 +422,34 @@ private final class ChunkedRecurrence {
 
     deinit { products.deallocate() }
 
-    func solve(_ x: UnsafeMutablePointer<Double>) {
+    /// Solves the recurrence in each of the four lanes of `x`.
+    func solve(_ x: UnsafeMutablePointer<SIMD4<Double>>) {
         let chains = starts.count, step = self.step, m = multipliers
-        var previous = (0.0, 0.0, 0.0, 0.0)
+        var previous = (SIMD4<Double>.zero, SIMD4<Double>.zero, SIMD4<Double>.zero, SIMD4<Double>.zero)
         let common = lengths.min() ?? 0
         if chains == 4 {
             let s0 = starts[0], s1 = starts[1], s2 = starts[2], s3 = starts[3]
             for t in 0..<common {
                 let o = step * t
-                x[s0 + o] += m[s0 + o] * previous.0; previous.0 = x[s0 + o]
-                x[s1 + o] += m[s1 + o] * previous.1; previous.1 = x[s1 + o]
-                x[s2 + o] += m[s2 + o] * previous.2; previous.2 = x[s2 + o]
-                x[s3 + o] += m[s3 + o] * previous.3; previous.3 = x[s3 + o]
+                x[s0 + o] += previous.0 * m[s0 + o]; previous.0 = x[s0 + o]
+                x[s1 + o] += previous.1 * m[s1 + o]; previous.1 = x[s1 + o]
+                x[s2 + o] += previous.2 * m[s2 + o]; previous.2 = x[s2 + o]
+                x[s3 + o] += previous.3 * m[s3 + o]; previous.3 = x[s3 + o]
             }
         }
         for c in 0..<chains {
-            var p = chains == 4 && common > 0 ? x[starts[c] + step * (common - 1)] : 0
+            var p = chains == 4 && common > 0 ? x[starts[c] + step * (common - 1)] : .zero
             for t in (chains == 4 ? common : 0)..<lengths[c] {
                 let i = starts[c] + step * t
-                x[i] += m[i] * p
+                x[i] += p * m[i]
                 p = x[i]
             }
         }
-        // The corrections are independent element by element: each chain's index range, in either direction,
-        // is one contiguous span, corrected four lanes at a time.
+        // Each chain after the first, corrected by the term the previous chain's (corrected) end contributes.
         for c in 1..<chains {
-            let before = x[starts[c] - step], lanes = SIMD4<Double>(repeating: before)
+            let before = x[starts[c] - step]
             let length = lengths[c], low = step > 0 ? starts[c] : starts[c] - (length - 1)
-            var i = low
-            while i + 4 <= low + length {
-                let p = UnsafeRawPointer(products + i).loadUnaligned(as: SIMD4<Double>.self)
-                let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Double>.self)
-                UnsafeMutableRawPointer(x + i).storeBytes(of: v + p * lanes, as: SIMD4<Double>.self)
-                i += 4
-            }
-            while i < low + length { x[i] += products[i] * before; i += 1 }
+            for i in low..<(low + length) { x[i] += before * products[i] }
         }
     }
 }
