@@ -99,7 +99,13 @@ final class PeriodPerturbation {
         var amplitudeSum: Float = 0, amplitudeDifferenceSum: Float = 0
         var start = 0, lastStart = 0
         while start < toRead - 2 * longest - 1 {
-            for k in 0..<lags { correlation[k] = pearson(start, shortest + k) }
+            // The lags' products first, then their normalisations: each lag's divisions and square root no
+            // longer stall the next lag's product.
+            for k in 0..<lags {
+                let lag = shortest + k
+                correlation[k] = Double(VectorMath.dot(segment + start, segment + start + lag, lag))
+            }
+            for k in 0..<lags { correlation[k] = pearson(start, shortest + k, product: correlation[k]) }
             // openSMILE never lets the last two lags win.
             var peak = -1
             var i = 1
@@ -150,13 +156,13 @@ final class PeriodPerturbation {
         return (jitter, shimmer)
     }
 
-    /// Pearson correlation of `segment[start ..< start + lag]` and the `lag` samples after it.
+    /// Pearson correlation of `segment[start ..< start + lag]` and the `lag` samples after it, whose sum of
+    /// products is `sxy`.
     @inline(__always)
-    private func pearson(_ start: Int, _ lag: Int) -> Double {
+    private func pearson(_ start: Int, _ lag: Int, product sxy: Double) -> Double {
         let n = Double(lag)
         let sx = sums[start + lag] - sums[start], sy = sums[start + 2 * lag] - sums[start + lag]
         let sxx = squares[start + lag] - squares[start], syy = squares[start + 2 * lag] - squares[start + lag]
-        let sxy = Double(VectorMath.dot(segment + start, segment + start + lag, lag))
         return (sxy - sx * sy / n) / ((sxx - sx * sx / n) * (syy - sy * sy / n)).squareRoot()
     }
 

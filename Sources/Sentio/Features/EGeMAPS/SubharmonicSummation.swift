@@ -49,6 +49,7 @@ final class SubharmonicSummation {
     // The batch's smoothed spectra and the spline's second derivatives, by knot, frame f in lane f.
     private let smoothedLanes: UnsafeMutablePointer<SIMD4<Double>>
     private let curvatureLanes: UnsafeMutablePointer<SIMD4<Double>>
+    private let octaveLanes: UnsafeMutablePointer<SIMD4<Float>>
     // The batch's octave-scale spectra, frame f from `octave + f · octaveStride`, each followed by zeros.
     private let octave: UnsafeMutablePointer<Float>, octaveStride: Int
     private let sum: UnsafeMutablePointer<Float>
@@ -137,6 +138,7 @@ final class SubharmonicSummation {
         peakFlags.initialize(repeating: 0, count: n + 4)
         smoothedLanes = .allocate(capacity: n)
         curvatureLanes = .allocate(capacity: n)
+        octaveLanes = .allocate(capacity: n)
         // Zeros after the last point, for the sum spectrum's highest harmonics.
         octaveStride = n + shifts[harmonics] + 8
         octave = .allocate(capacity: Self.batchSize * octaveStride)
@@ -146,7 +148,7 @@ final class SubharmonicSummation {
 
     deinit {
         enhanced.deallocate(); peakFlags.deallocate()
-        smoothedLanes.deallocate(); curvatureLanes.deallocate()
+        smoothedLanes.deallocate(); curvatureLanes.deallocate(); octaveLanes.deallocate()
         for p in [inverseSpan1, inverseSpan2, slopeGain, carry, decay, weightLow, curvatureLow, curvatureHigh,
                   auditoryWeight] { p.deallocate() }
         knot.deallocate(); harmonicShifts.deallocate(); harmonicWeights.deallocate()
@@ -331,11 +333,15 @@ final class SubharmonicSummation {
             let positive = unsafeBitCast(value .> 0, to: SIMD4<UInt32>.self)
             return unsafeBitCast(unsafeBitCast(weighted, to: SIMD4<UInt32>.self) & positive, to: SIMD4<Float>.self)
         }
-        // Out of lanes, four points of the four frames at a time (a spare lane's row is written and not read).
+        // Kept in lanes, then out of them four points of the four frames at a time (a spare lane's row is
+        // written and not read): extracting lanes straight from the arithmetic made the compiler do all of it
+        // lane by lane.
+        let lanes = octaveLanes
+        for t in 0..<n { lanes[t] = spline(t) }
         let o0 = octave, o1 = octave + octaveStride, o2 = octave + 2 * octaveStride, o3 = octave + 3 * octaveStride
         var t = 0
         while t + 4 <= n {
-            let y0 = spline(t), y1 = spline(t + 1), y2 = spline(t + 2), y3 = spline(t + 3)
+            let y0 = lanes[t], y1 = lanes[t + 1], y2 = lanes[t + 2], y3 = lanes[t + 3]
             store4(SIMD4(y0[0], y1[0], y2[0], y3[0]), o0, t)
             store4(SIMD4(y0[1], y1[1], y2[1], y3[1]), o1, t)
             store4(SIMD4(y0[2], y1[2], y2[2], y3[2]), o2, t)
@@ -343,7 +349,7 @@ final class SubharmonicSummation {
             t += 4
         }
         while t < n {
-            let y = spline(t)
+            let y = lanes[t]
             o0[t] = y[0]; o1[t] = y[1]; o2[t] = y[2]; o3[t] = y[3]
             t += 1
         }
