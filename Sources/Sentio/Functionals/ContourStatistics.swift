@@ -26,11 +26,107 @@ enum Percentiles {
         arrangeRanks(&values, nil)
     }
 
-    /// Rearranges `values` so that each position in `ranks` holds the value an ascending sort puts there, for
-    /// ``value(_:sorted:)`` at those ranks only: the introsort recurses only into the parts that hold a wanted
-    /// rank (a multiple quickselect), a fraction of a full sort for the few ranks of a set of percentiles.
+    /// Puts at each position in `ranks` the value an ascending sort of `values` puts there, for
+    /// ``value(_:sorted:)`` at those ranks only; the other positions keep values of `values`, in no order and
+    /// not necessarily each once.
+    ///
+    /// The values are counted into buckets of equal width between their minimum and maximum; only the few
+    /// buckets that hold a wanted rank are gathered and ordered, by the introsort below recursing only into
+    /// the parts that hold a wanted rank. Three branch-free passes and a few small sorts cost a fraction of a
+    /// quickselect over the whole contour, whose every comparison is a coin toss for the branch predictor.
+    /// Equal values share a bucket, so the values at the ranks are those of a full sort (up to the sign of
+    /// zero, as ``sort(_:)``).
     static func arrange(_ values: inout [Float], ranks: [Int]) {
-        arrangeRanks(&values, Array(Set(ranks.map { min(max($0, 0), values.count - 1) })).sorted())
+        let ranks = Array(Set(ranks.map { min(max($0, 0), values.count - 1) })).sorted()
+        if values.count >= 32 && selectByBuckets(&values, ranks) { return }
+        arrangeRanks(&values, ranks)
+    }
+
+    /// ``arrange(_:ranks:)`` by buckets; false, leaving `values` unchanged, when they include NaN or their
+    /// spread cannot be divided into buckets (all equal, or a range beyond Float's).
+    private static func selectByBuckets(_ values: inout [Float], _ ranks: [Int]) -> Bool {
+        let n = values.count, bucketCount = 64
+        return values.withUnsafeMutableBufferPointer { buffer -> Bool in
+            let x = buffer.baseAddress!
+            var lo = x[0], hi = x[0], ordered = true
+            for i in 0..<n {
+                let v = x[i]
+                ordered = ordered && v == v
+                lo = v < lo ? v : lo
+                hi = v > hi ? v : hi
+            }
+            let scale = Float(bucketCount) / (hi - lo)
+            guard ordered && scale.isFinite && scale > 0 else { return false }
+            // (x − lo) · scale, truncated, never decreases as x grows: buckets hold consecutive ranks.
+            @inline(__always) func bucket(_ v: Float) -> Int { min(bucketCount - 1, Int((v - lo) * scale)) }
+            return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * bucketCount + 1) { table -> Bool in
+                // Two interleaved tallies, so that a run of values in one bucket is not one chain of increments.
+                let even = table.baseAddress!, odd = even + bucketCount, first = odd + bucketCount
+                even.initialize(repeating: 0, count: 2 * bucketCount)
+                var i = 0
+                while i + 1 < n {
+                    even[bucket(x[i])] += 1
+                    odd[bucket(x[i + 1])] += 1
+                    i += 2
+                }
+                if i < n { even[bucket(x[i])] += 1 }
+                // first[b]: rank of bucket b's smallest value; `even` becomes 1 for the buckets wanted.
+                var total = 0
+                for b in 0..<bucketCount {
+                    first[b] = total
+                    total += even[b] + odd[b]
+                    even[b] = 0
+                }
+                first[bucketCount] = n
+                var wanted = 0
+                for r in ranks {
+                    var b = bucket(hi)
+                    while first[b] > r { b -= 1 }
+                    if even[b] == 0 { even[b] = 1; wanted += first[b + 1] - first[b] }
+                }
+                return withUnsafeTemporaryAllocation(of: Float.self, capacity: wanted + 1) { gathered -> Bool in
+                    // The wanted buckets' values, bucket after bucket: each one's part starts at the number of
+                    // wanted values in the buckets below. The other buckets' values all go to one spare slot
+                    // past the end, whose cursor never moves, so the pass has no branch on the data.
+                    let g = gathered.baseAddress!
+                    var offset = 0
+                    for b in 0..<bucketCount {
+                        if even[b] != 0 {
+                            odd[b] = offset
+                            offset += first[b + 1] - first[b]
+                        } else {
+                            odd[b] = wanted
+                        }
+                    }
+                    for i in 0..<n {
+                        let b = bucket(x[i])
+                        g[odd[b]] = x[i]
+                        odd[b] += even[b]
+                    }
+                    // Ranks within the gathered values, then ordered there as in the whole contour.
+                    var local: [Int] = []
+                    var base = 0
+                    for b in 0..<bucketCount where even[b] != 0 {
+                        for r in ranks where r >= first[b] && r < first[b + 1] { local.append(base + r - first[b]) }
+                        base += first[b + 1] - first[b]
+                    }
+                    local.withUnsafeBufferPointer { l in
+                        introsort(g, 0, wanted - 1, depth: 2 * (Int.bitWidth - wanted.leadingZeroBitCount),
+                                  ranks: l.baseAddress!, l.startIndex, l.endIndex)
+                    }
+                    var k = 0
+                    base = 0
+                    for b in 0..<bucketCount where even[b] != 0 {
+                        while k < ranks.count && ranks[k] < first[b + 1] {
+                            if ranks[k] >= first[b] { x[ranks[k]] = g[base + ranks[k] - first[b]] }
+                            k += 1
+                        }
+                        base += first[b + 1] - first[b]
+                    }
+                    return true
+                }
+            }
+        }
     }
 
     /// The ranks `p (n − 1)` of ``value(_:sorted:)`` reads for percentile `p` of `n` values: below and above.
