@@ -59,9 +59,10 @@ enum Percentiles {
             guard ordered && scale.isFinite && scale > 0 else { return false }
             // (x − lo) · scale, truncated, never decreases as x grows: buckets hold consecutive ranks.
             @inline(__always) func bucket(_ v: Float) -> Int { min(bucketCount - 1, Int((v - lo) * scale)) }
-            return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * bucketCount + 1) { table -> Bool in
+            return withUnsafeTemporaryAllocation(of: Int.self, capacity: 4 * bucketCount + 1 + ranks.count) { table -> Bool in
                 // Two interleaved tallies, so that a run of values in one bucket is not one chain of increments.
                 let even = table.baseAddress!, odd = even + bucketCount, first = odd + bucketCount
+                let base = first + bucketCount + 1, local = base + bucketCount
                 even.initialize(repeating: 0, count: 2 * bucketCount)
                 var i = 0
                 while i + 1 < n {
@@ -70,7 +71,7 @@ enum Percentiles {
                     i += 2
                 }
                 if i < n { even[bucket(x[i])] += 1 }
-                // first[b]: rank of bucket b's smallest value; `even` becomes 1 for the buckets wanted.
+                // first[b]: rank of bucket b's smallest value; `even` becomes 1 for the buckets holding a rank.
                 var total = 0
                 for b in 0..<bucketCount {
                     first[b] = total
@@ -78,51 +79,34 @@ enum Percentiles {
                     even[b] = 0
                 }
                 first[bucketCount] = n
-                var wanted = 0
-                for r in ranks {
-                    var b = bucket(hi)
+                func holder(ofRank r: Int) -> Int {
+                    var b = bucketCount - 1
                     while first[b] > r { b -= 1 }
-                    if even[b] == 0 { even[b] = 1; wanted += first[b + 1] - first[b] }
+                    return b
+                }
+                for r in ranks { even[holder(ofRank: r)] = 1 }
+                // The wanted buckets' values in a row, in contour order; bucket b's lowest value has rank
+                // base[b] among them, so rank r of the contour is rank base[b] + r − first[b] there.
+                var wanted = 0
+                for b in 0..<bucketCount where even[b] != 0 {
+                    base[b] = wanted
+                    wanted += first[b + 1] - first[b]
+                }
+                for (k, r) in ranks.enumerated() {
+                    let b = holder(ofRank: r)
+                    local[k] = base[b] + r - first[b]
                 }
                 return withUnsafeTemporaryAllocation(of: Float.self, capacity: wanted + 1) { gathered -> Bool in
-                    // The wanted buckets' values, bucket after bucket: each one's part starts at the number of
-                    // wanted values in the buckets below. The other buckets' values all go to one spare slot
-                    // past the end, whose cursor never moves, so the pass has no branch on the data.
+                    // One cursor, advanced past a value only when its bucket is wanted: no branch on the data.
                     let g = gathered.baseAddress!
-                    var offset = 0
-                    for b in 0..<bucketCount {
-                        if even[b] != 0 {
-                            odd[b] = offset
-                            offset += first[b + 1] - first[b]
-                        } else {
-                            odd[b] = wanted
-                        }
-                    }
+                    var count = 0
                     for i in 0..<n {
-                        let b = bucket(x[i])
-                        g[odd[b]] = x[i]
-                        odd[b] += even[b]
+                        g[count] = x[i]
+                        count += even[bucket(x[i])]
                     }
-                    // Ranks within the gathered values, then ordered there as in the whole contour.
-                    var local: [Int] = []
-                    var base = 0
-                    for b in 0..<bucketCount where even[b] != 0 {
-                        for r in ranks where r >= first[b] && r < first[b + 1] { local.append(base + r - first[b]) }
-                        base += first[b + 1] - first[b]
-                    }
-                    local.withUnsafeBufferPointer { l in
-                        introsort(g, 0, wanted - 1, depth: 2 * (Int.bitWidth - wanted.leadingZeroBitCount),
-                                  ranks: l.baseAddress!, l.startIndex, l.endIndex)
-                    }
-                    var k = 0
-                    base = 0
-                    for b in 0..<bucketCount where even[b] != 0 {
-                        while k < ranks.count && ranks[k] < first[b + 1] {
-                            if ranks[k] >= first[b] { x[ranks[k]] = g[base + ranks[k] - first[b]] }
-                            k += 1
-                        }
-                        base += first[b + 1] - first[b]
-                    }
+                    introsort(g, 0, wanted - 1, depth: 2 * (Int.bitWidth - wanted.leadingZeroBitCount),
+                              ranks: local, 0, ranks.count)
+                    for (k, r) in ranks.enumerated() { x[r] = g[local[k]] }
                     return true
                 }
             }
