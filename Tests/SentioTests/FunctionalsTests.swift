@@ -63,7 +63,8 @@ import Testing
             cases += [random(n, distinct: 1 << 20), random(n, distinct: 3), (0..<n).map { Float($0) },
                       (0..<n).map { Float(n - $0) }, [Float](repeating: 4, count: n)]
             // For the bucket selection: nearly all values in one bucket beside one far outlier; zeros of both
-            // signs among negatives; a spread beyond Float's range; the smallest normal steps.
+            // signs among negatives. For its fallback to the quickselect: a spread beyond Float's range; steps
+            // of the smallest normal (a spread too small to divide).
             cases.append((0..<n).map { i -> Float in i == n / 2 ? 1e30 : Float(i % 7) })
             cases.append((0..<n).map { i -> Float in
                 switch i % 3 {

@@ -43,7 +43,8 @@ enum Percentiles {
     }
 
     /// ``arrange(_:ranks:)`` by buckets; false, leaving `values` unchanged, when they include NaN or their
-    /// spread cannot be divided into buckets (all equal, or a range beyond Float's).
+    /// spread cannot be divided into buckets: all values equal, an infinite value, a range beyond Float's, or
+    /// one so small (below about 2e-37) that 64 buckets over it overflow the scale.
     private static func selectByBuckets(_ values: inout [Float], _ ranks: [Int]) -> Bool {
         let n = values.count, bucketCount = 64
         return values.withUnsafeMutableBufferPointer { buffer -> Bool in

@@ -309,8 +309,9 @@ final class SubharmonicSummation {
             centre = right
         }
         // Natural cubic spline through (log₂ f_k, b_k): second derivatives by the tridiagonal recursion, with
-        // the factors that depend only on the knots precomputed; the same operations as openSMILE's scalar
-        // loop, lane by lane.
+        // the factors that depend only on the knots precomputed; its right-hand side as openSMILE's scalar
+        // loop forms it and its two recursions by ``ChunkedRecurrence`` (equal to the sequential ones to
+        // rounding), the same operations in every lane as for one frame alone.
         let u = curvatureLanes
         u[0] = .zero
         for i in 1..<(n - 1) {
