@@ -105,8 +105,7 @@ enum Percentiles {
                         g[count] = x[i]
                         count += even[bucket(x[i])]
                     }
-                    introsort(g, 0, wanted - 1, depth: 2 * (Int.bitWidth - wanted.leadingZeroBitCount),
-                              ranks: local, 0, ranks.count)
+                    introsort(g, 0, wanted - 1, depth: depthLimit(wanted), ranks: local, 0, ranks.count)
                     for (k, r) in ranks.enumerated() { x[r] = g[local[k]] }
                     return true
                 }
@@ -128,7 +127,7 @@ enum Percentiles {
         }
         let n = values.count
         values.withUnsafeMutableBufferPointer { buffer in
-            let depth = 2 * (Int.bitWidth - n.leadingZeroBitCount)
+            let depth = depthLimit(n)
             if let ranks {
                 ranks.withUnsafeBufferPointer { r in
                     introsort(buffer.baseAddress!, 0, n - 1, depth: depth, ranks: r.baseAddress!, r.startIndex, r.endIndex)
@@ -138,6 +137,10 @@ enum Percentiles {
             }
         }
     }
+
+    /// Partitioning rounds ``introsort(_:_:_:depth:ranks:_:_:)`` takes over `n` values before it hands the
+    /// rest to heapsort: twice the bits of `n`, about 2 log₂ n.
+    private static func depthLimit(_ n: Int) -> Int { 2 * (Int.bitWidth - n.leadingZeroBitCount) }
 
     /// Sorts `a[first...last]`, or with `ranks` (ascending, `ranks[r0..<r1]` all within first...last) only
     /// as far as putting those ranks' values in place.
