@@ -33,7 +33,7 @@ final class SegmentFunctionals {
     private lazy var percentilePoints: [Int: [Double]] = {
         var points: [Int: [Double]] = [:]
         for (s, spec) in specs.enumerated() {
-            let key = 2 * specDescriptor[s] + (spec.selection == .all ? 0 : 1)
+            let key = cacheKey(s)
             switch spec.functional {
             case .percentile(let p): points[key, default: []].append(p)
             case .percentileRange(let lo, let hi): points[key, default: []] += [lo, hi]
@@ -43,6 +43,9 @@ final class SegmentFunctionals {
         return points
     }()
     private var peakCache: [Int: ContourPeaks.Summary] = [:]
+
+    /// The key of spec `s`'s (descriptor, selection) in the per-segment caches.
+    private func cacheKey(_ s: Int) -> Int { 2 * specDescriptor[s] + (specs[s].selection == .all ? 0 : 1) }
 
     /// - Parameters:
     ///   - specs: the output columns, in order.
@@ -128,7 +131,7 @@ final class SegmentFunctionals {
             let d = descriptors[specDescriptor[s]]
             let moments = spec.selection == .all ? d.all : d.nonZero
             if moments.count < spec.functional.minimumCount { shortCount += 1 }
-            let key = 2 * specDescriptor[s] + (spec.selection == .all ? 0 : 1)
+            let key = cacheKey(s)
             out[s] = Float(value(spec, d, moments, key: key, frameStep: frameStep, duration: duration))
         }
         return shortCount
