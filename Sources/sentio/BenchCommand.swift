@@ -32,7 +32,7 @@ struct BenchCommand: ParsableCommand {
             egemaps (88 functionals per file), score.
 
             JSON (--format json), one object: sentio (version), date (UTC, ISO 8601), machine {cpu, \
-            logical_cores, load_average [1, 5, 15 min]}, workload {builtin (bool), files, audio_seconds, \
+            logical_cores, load_average [1, 5, 15 min], fft_wisdom (bool: Sentio's stored FFT plans accepted)}, workload {builtin (bool), files, audio_seconds, \
             frames (25 ms / 10 ms analysis frames), paths}, preset, jobs, warmup_runs, repeat, min_seconds, \
             stages [{stage, description, runs, wall_seconds, cpu_seconds (medians of one run over all the \
             files), audio_seconds, frames, x_real_time_per_core (audio s / CPU s), x_real_time (audio s / \

@@ -18,7 +18,7 @@ struct MergeCommand: ParsableCommand {
     @Argument(help: "The shard outputs (files, or npy folders).")
     var parts: [String]
 
-    @Option(name: .shortAndLong, help: "Merged output file (or folder for npy parts).")
+    @Option(name: .shortAndLong, help: "Merged output file (or folder for npy, textgrid, audacity or report parts).")
     var output: String
 
     func validate() throws {

@@ -26,7 +26,7 @@ struct ScoreCommand: AsyncParsableCommand {
 
     @OptionGroup var segments: SegmentationArguments
 
-    @Option(help: "files (one row per file) or segments (default when --segment or --vad is given; --vad otherwise).")
+    @Option(help: "files (one row per file; the default without --segment or --vad) or segments (the default with --segment or --vad; alone it implies --vad).")
     var level: ScoreLevel?
 
     @Option(help: "For speaker-normalised models: CSV with columns file,speaker naming each input's speaker.")

@@ -10,7 +10,8 @@ struct TrainCommand: ParsableCommand {
             The regularisation strength is chosen by a 5-fold cross-validation over speakers (or recordings \
             when there are no speaker ids), then the model is refitted on everything. Training is \
             deterministic: the same corpus, options and --seed give a byte-identical file. The bundled model \
-            is `sentio train --corpus ../shared/corpora/emodb -o Sources/Sentio/Resources/emotion-model.json` \
+            is `sentio train --corpus ../shared/corpora/emodb --normalize none -o \
+            Sources/Sentio/Resources/emotion-model.json` \
             (Scripts/train-default-model.sh).
             """
     )

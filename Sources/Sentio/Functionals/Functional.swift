@@ -75,7 +75,8 @@ public enum Functional: Sendable, Hashable {
         }
     }
 
-    /// openSMILE's name suffix, e.g. `amean`, `percentile20.0`, `pctlrange0-2`.
+    /// openSMILE-style name suffix, e.g. `amean`, `percentile20.0`, `pctlrange20.0-80.0` (the eGeMAPS description
+    /// names its 20–80 range `pctlrange0-2`, as openSMILE does; the generic sets use their own names).
     public var suffix: String {
         switch self {
         case .mean: return "amean"
