@@ -157,6 +157,11 @@ inf_s = sine(440, 16000, 1600)
 for i in range(200, 205):
     inf_s[i] = float("inf")
 write_wav(B("inf.wav"), inf_s, 16000, 1, "f32")
+# Finite float samples far beyond full scale (3e29 at frames 300-304): not audio, and their squares overflow.
+huge_s = sine(440, 16000, 1600)
+for i in range(300, 305):
+    huge_s[i] = 3e29
+write_wav(B("huge.wav"), huge_s, 16000, 1, "f32")
 
 # Channel count 0 (block align 0, byte rate 0) followed by 3200 data bytes.
 write(B("zero-channels.wav"),

@@ -94,19 +94,29 @@ struct BenchCommand: ParsableCommand {
 
         let machine = MachineDescription.current()
         let date = utcNow()
-        let (workload, failures) = BenchmarkWorkload.load(paths: paths, preset: preset)
+        var (workload, failures) = BenchmarkWorkload.load(paths: paths, preset: preset)
         for failure in failures { reportError(failure) }
         guard !workload.paths.isEmpty else { throw ExitCode(ExitStatus.someInputsFailed) }
 
+        // A file that fails in some stage leaves the workload, and every stage is measured again without it,
+        // so that all stages describe the same files.
         var measured: [StageMeasurement] = []
-        for stage in stages.stages {
-            do {
-                measured.append(try measureStage(stage, workload: workload, jobs: jobs, preset: preset,
-                                                 minimumRuns: repeatCount, minimumSeconds: seconds))
-            } catch {
-                reportError(error.message)
-                throw ExitCode(ExitStatus.someInputsFailed)
+        measuring: while true {
+            measured = []
+            for stage in stages.stages {
+                do {
+                    measured.append(try measureStage(stage, workload: workload, jobs: jobs, preset: preset,
+                                                     minimumRuns: repeatCount, minimumSeconds: seconds))
+                } catch {
+                    reportError(error.message)
+                    failures.append(error.message)
+                    guard let path = error.path else { throw ExitCode(ExitStatus.someInputsFailed) }
+                    workload.remove(path: path)
+                    guard !workload.paths.isEmpty else { throw ExitCode(ExitStatus.someInputsFailed) }
+                    continue measuring
+                }
             }
+            break
         }
         let report = BenchReport(date: date, machine: machine, workload: workload, builtIn: builtIn, preset: preset,
                                  jobs: jobs, repeatCount: repeatCount, seconds: seconds, stages: measured)

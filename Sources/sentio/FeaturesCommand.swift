@@ -138,8 +138,15 @@ final class FeatureWorker: BatchWorker {
                 if summary.shortFunctionals > 0 {
                     result.warnings.append("\(item.path): \(summary.shortFunctionals) functional values over \(summary.segments) segments had too few frames and were set to their documented empty value")
                 }
+                if summary.segments == 0 {
+                    result.warnings.append("\(item.path): no segment (no speech region found): no rows")
+                }
             } else {
-                result = BatchFileResult(audioSeconds: try frames!.process(path: item.path, emit: emit).info.duration)
+                let summary = try frames!.process(path: item.path, emit: emit)
+                result = BatchFileResult(audioSeconds: summary.info.duration)
+                if summary.frames == 0 {
+                    result.warnings.append("\(item.path): shorter than one analysis frame (\(summary.samples) samples): no rows")
+                }
             }
             try encoder.finish()
             return result

@@ -80,17 +80,21 @@ struct ScoreCommand: AsyncParsableCommand {
             guard batch.shard == nil else {
                 throw ValidationError("--shard cannot split a speaker-normalised run: each speaker's statistics need all of the speaker's files")
             }
-            let speakerOf = try readSpeakers(speakers, paths: paths)
-            scored = scoreTogether(paths: paths, model: model, groupOf: { speakerOf[$0]! },
-                                   segmentation: segmentation, jobs: batch.workerCount)
+            let speakerOf = try readSpeakers(speakers)
+            scored = scoreTogether(paths: paths, model: model, groupOf: { speakerOf[$0] },
+                                   ungrouped: "no speaker for it in \(speakers)", segmentation: segmentation,
+                                   jobs: batch.workerCount)
         case .corpus:
             guard batch.shard == nil else {
                 throw ValidationError("--shard cannot split a corpus-normalised run: the statistics come from all inputs together")
             }
-            scored = scoreTogether(paths: paths, model: model, groupOf: { _ in "" }, segmentation: segmentation,
-                                   jobs: batch.workerCount)
+            scored = scoreTogether(paths: paths, model: model, groupOf: { _ in "" }, ungrouped: "",
+                                   segmentation: segmentation, jobs: batch.workerCount)
         case .none, .file:
             break
+        }
+        if let speakers, model.normalization != .speaker {
+            reportWarning("--speakers \(speakers) is ignored: the model is not speaker-normalised (--normalize \(model.normalization.rawValue))")
         }
         let request = BatchRequest(
             command: "score",
@@ -103,35 +107,35 @@ struct ScoreCommand: AsyncParsableCommand {
         }
     }
 
-    /// Reads `file,speaker` and checks that every input has a speaker.
-    private func readSpeakers(_ path: String, paths: [String]) throws -> [String: String] {
-        let table: LabelledCorpus.SpeakerTable
-        do { table = try LabelledCorpus.SpeakerTable.load(path: path) } catch {
+    /// Reads `file,speaker`. An input it does not name fails on its own (``scoreTogether``), as a bad file does.
+    private func readSpeakers(_ path: String) throws -> [String: String] {
+        do { return try LabelledCorpus.SpeakerTable.load(path: path).speakers } catch {
             throw ValidationError("\(error)")
         }
-        if let missing = paths.first(where: { table.speakers[$0] == nil }) {
-            throw ValidationError("\(path): no speaker for input \(missing)")
-        }
-        return table.speakers
     }
 
     /// Scores every file with the statistics of its group (its speaker, or the whole batch): all files are
-    /// extracted first, then each group's segments are normalised together.
-    private func scoreTogether(paths: [String], model: EmotionModel, groupOf: (String) -> String,
+    /// extracted first, then each group's segments are normalised together. A file without a group fails
+    /// with the cause `ungrouped`.
+    private func scoreTogether(paths: [String], model: EmotionModel, groupOf: (String) -> String?, ungrouped: String,
                                segmentation: Segmentation, jobs: Int) -> [String: Result<ScoredFile, ScoringError>] {
-        let tables = parallelMap(count: paths.count, jobs: jobs, makeState: { EmotionScorer(model: model, segmentation: segmentation) }) { scorer, i in
-            Result { () throws(ScoringError) in try scorer.extract(path: paths[i]) }
-        }
         var results: [String: Result<ScoredFile, ScoringError>] = [:]
+        for path in paths where groupOf(path) == nil {
+            results[path] = .failure(ScoringError(message: "\(path): \(ungrouped)"))
+        }
+        let grouped = paths.filter { groupOf($0) != nil }
+        let tables = parallelMap(count: grouped.count, jobs: jobs, makeState: { EmotionScorer(model: model, segmentation: segmentation) }) { scorer, i in
+            Result { () throws(ScoringError) in try scorer.extract(path: grouped[i]) }
+        }
         var good: [(String, SegmentTable)] = []
-        for (path, table) in zip(paths, tables) {
+        for (path, table) in zip(grouped, tables) {
             switch table {
             case .success(let table): good.append((path, table))
             case .failure(let error): results[path] = .failure(error)
             }
         }
-        let ids = Array(Set(good.map { groupOf($0.0) })).sorted()
-        let scores = model.score(tables: good.map(\.1), groups: good.map { ids.firstIndex(of: groupOf($0.0))! })
+        let ids = Array(Set(good.map { groupOf($0.0)! })).sorted()
+        let scores = model.score(tables: good.map(\.1), groups: good.map { ids.firstIndex(of: groupOf($0.0)!)! })
         for ((path, table), score) in zip(good, scores) { results[path] = .success(ScoredFile(scores: score, seconds: table.audioSeconds)) }
         return results
     }

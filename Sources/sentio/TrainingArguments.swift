@@ -102,6 +102,10 @@ struct SegmentationArguments: ParsableArguments {
             guard length > 0, length.isFinite, (hop ?? length) > 0, (hop ?? length).isFinite else {
                 throw ValidationError("--segment and --hop must be positive numbers of seconds")
             }
+            let minimum = Segmentation.minimumWindowSeconds
+            guard length >= minimum, (hop ?? length) >= minimum else {
+                throw ValidationError("--segment and --hop must be at least \(minimum) s (one 10 ms frame step)")
+            }
         }
     }
 

@@ -17,6 +17,7 @@ import Testing
         .init(file: "text.wav", kind: .notAudio),
         .init(file: "nan.wav", kind: .nonFiniteSample(frame: 100)),
         .init(file: "inf.wav", kind: .nonFiniteSample(frame: 200)),
+        .init(file: "huge.wav", kind: .sampleOutOfRange(frame: 300, value: 3e29)),
         .init(file: "zero-channels.wav", kind: .zeroChannels),
         .init(file: "rate-500.wav", kind: .sampleRateOutOfRange(500)),
         .init(file: "rate-1M.wav", kind: .sampleRateOutOfRange(1_000_000)),
@@ -62,6 +63,21 @@ import Testing
         #expect(samples.allSatisfy { $0.isFinite })
         #expect(samples[100..<110].allSatisfy { $0 == 0 })
         #expect(samples[99] != 0 || samples[110] != 0)
+        let huge = try AudioStream.readAll(
+            path: Fixture.bad("huge.wav"), options: AudioReadOptions(sampleRate: nil, nonFinite: .replaceWithZero))
+        #expect(huge[300..<305].allSatisfy { $0 == 0 })
+        #expect(huge.allSatisfy { abs($0) <= 1 })
+    }
+
+    @Test("a float file on the int16 scale (±32768) is accepted: only samples beyond ±2²⁰ are refused")
+    func int16ScaledFloatAccepted() throws {
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("int16-scale.wav").path
+        let samples = (0..<1600).map { Float(32767 * sin(Double($0) * 0.17)) }
+        try Fixture.writeFloatWAV(samples, sampleRate: 16000, to: path)
+        let read = try AudioStream.readAll(path: path, options: AudioReadOptions(sampleRate: nil))
+        #expect(read == samples)
     }
 
     @Test("error messages are one line naming the file and the cause")

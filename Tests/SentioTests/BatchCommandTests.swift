@@ -214,5 +214,35 @@ struct BatchCommandTests {
         }
         let r = try SentioCLI.run(["features", Fixture.audio("tone-440-16k.wav"), "-o", "/nonexistent/dir/out.csv"])
         #expect(r.status == 1 && r.stderrLines.count == 1 && r.stderr.contains("/nonexistent/dir/out.csv"))
+        for args in [["--segment", "0.001"], ["--segment", "1", "--hop", "0.00001"]] {
+            let r = try SentioCLI.run(["features", Fixture.audio("tone-440-16k.wav"), "--level", "segments"] + args)
+            #expect(r.status == 2 && r.stderr.contains("at least 0.01 s"), "\(args): \(r.stderr)")
+        }
+    }
+
+    @Test("-o that the write-and-rename would destroy is refused (an input, a pipe, a device, a folder); a symbolic link is written through")
+    func destructiveOutputs() throws {
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        let input = path("input.wav")
+        try FileManager.default.copyItem(atPath: Fixture.audio("tone-440-16k.wav"), toPath: input)
+        let before = try Data(contentsOf: URL(fileURLWithPath: input))
+        #expect(mkfifo(path("pipe"), 0o644) == 0)
+        try FileManager.default.createSymbolicLink(atPath: path("link.csv"), withDestinationPath: path("target.csv"))
+        try Data("old\n".utf8).write(to: URL(fileURLWithPath: path("target.csv")))
+        for (output, cause) in [(input, "is also an input"), (path("pipe"), "not a regular file"),
+                                ("/dev/null", "not a regular file"), (dir.path, "is a folder")] {
+            let r = try SentioCLI.run(["features", input, "-o", output])
+            #expect(r.status == 1 && r.stderrLines.count == 1 && r.stderr.contains(cause), "\(output): \(r.stderr)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: input)) == before, "the input is untouched")
+        var st = stat()
+        #expect(lstat(path("pipe"), &st) == 0 && (st.st_mode & S_IFMT) == S_IFIFO && lstat("/dev/null", &st) == 0
+                && (st.st_mode & S_IFMT) == S_IFCHR)
+        let linked = try SentioCLI.run(["features", input, "-o", path("link.csv")])
+        #expect(linked.status == 0, "\(linked.stderr)")
+        #expect(lstat(path("link.csv"), &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK, "the link stays a link")
+        #expect(try String(contentsOfFile: path("target.csv"), encoding: .utf8).hasPrefix("file,start,end,"))
     }
 }

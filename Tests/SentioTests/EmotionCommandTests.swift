@@ -44,6 +44,11 @@ import Testing
         #expect(lines[1].hasPrefix(Fixture.audio("speech-en.wav") + ",0.0,"))
         #expect(lines[1].split(separator: ",")[3] == "spoken")
         #expect(lines[3].hasSuffix(",no_speech,,"))
+
+        // With --vad silence has no speech region at all: still one row, so that no input vanishes.
+        let regions = try SentioCLI.run(["score", "--model", a, "--vad", Fixture.audio("silence-16k.wav")])
+        #expect(regions.status == 0 && regions.stdoutLines.count == 2, "\(regions.stdout)")
+        #expect(regions.stdoutLines.last == "\(Fixture.audio("silence-16k.wav")),0.0,1.0,no_speech,,")
     }
 
     @Test("evaluate: JSON report with UAR, WAR, recall and confusion; tones and speech are told apart")

@@ -93,6 +93,20 @@ import Testing
         #expect(!result.stdout.contains("nan"))
     }
 
+    @Test("a file without rows says so: shorter than a frame (frames level), no speech region (--vad)")
+    func noRowsWarning() throws {
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let short = dir.appendingPathComponent("10ms.wav").path
+        try Fixture.writeFloatWAV((0..<160).map { Float(sin(Double($0) * 0.3)) / 2 }, sampleRate: 16000, to: short)
+        let frames = try SentioCLI.run(["features", short])
+        #expect(frames.status == 0 && frames.stdoutLines.count == 1)
+        #expect(frames.stderrLines.count == 1 && frames.stderr.contains("\(short): shorter than one analysis frame"))
+        let vad = try SentioCLI.run(["features", "--vad", "--level", "segments", Fixture.audio("silence-16k.wav")])
+        #expect(vad.status == 0 && vad.stdoutLines.count == 1)
+        #expect(vad.stderrLines.count == 1 && vad.stderr.contains("no speech region"))
+    }
+
     @Test("an impossible pitch range is a usage error", arguments: [["--pitch-floor", "0"], ["--pitch-floor", "300", "--pitch-ceiling", "200"]])
     func badPitchRange(arguments: [String]) throws {
         let result = try SentioCLI.run(["features", Fixture.audio("speech-en.wav"), "--set", "pitch"] + arguments)

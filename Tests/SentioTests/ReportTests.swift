@@ -51,6 +51,9 @@ struct ReportTests {
         #expect(timeTicks(0...4.69, count: 10) == niceTicks(0...4.69, count: 10))
         #expect([0, 0.05, 0.1].map { tickLabel($0, step: 0.05) } == ["0.00", "0.05", "0.10"])
         #expect(tickLabel(-0.5, step: 0.5) == "-0.5" && tickLabel(200, step: 100) == "200" && tickLabel(-0.0001, step: 0.5) == "0.0")
+        // Labels beyond an Int's range, or of non-finite values, fall back to Swift's form instead of trapping.
+        #expect(tickLabel(3e29, step: 1e29) == "3e+29" && tickLabel(.infinity, step: 1) == "inf")
+        #expect(tickLabel(.nan, step: .nan) == "nan" && tickLabel(1e-300, step: 1e-300) == "0.000000000000")
         #expect(timeLabel(125, span: 600) == "2:05" && timeLabel(2.5, span: 4) == "2.5")
         #expect(escapeHTML("<a href=\"x\">&'") == "&lt;a href=&quot;x&quot;&gt;&amp;&#39;")
     }

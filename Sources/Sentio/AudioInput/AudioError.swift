@@ -25,6 +25,9 @@ public struct AudioError: Error, Equatable, Sendable, CustomStringConvertible {
         case sampleRateOutOfRange(Double)
         /// A NaN or infinite sample at the given sample frame (0-based, at the file's own rate).
         case nonFiniteSample(frame: Int64)
+        /// A finite sample beyond ±``AudioLimits/maximumSampleMagnitude`` (full scale is ±1) at the given
+        /// sample frame: a float file whose data is not audio, and whose squares would overflow Float.
+        case sampleOutOfRange(frame: Int64, value: Float)
         /// The format is recognised but this build of libsndfile cannot decode it.
         case unsupportedEncoding
         /// An operating-system read error while decoding.
@@ -60,6 +63,8 @@ public struct AudioError: Error, Equatable, Sendable, CustomStringConvertible {
             base = "sample rate \(formatRate(rate)) Hz is outside the supported range "
                 + "\(formatRate(AudioLimits.sampleRateRange.lowerBound))..\(formatRate(AudioLimits.sampleRateRange.upperBound)) Hz"
         case .nonFiniteSample(let frame): base = "non-finite sample (NaN or Inf) at frame \(frame)"
+        case .sampleOutOfRange(let frame, let value):
+            base = "sample \(value) at frame \(frame) is beyond ±\(Int(AudioLimits.maximumSampleMagnitude)) (full scale is ±1)"
         case .unsupportedEncoding: base = "unsupported encoding"
         case .readFailed: base = "read error"
         }
@@ -76,6 +81,10 @@ public enum AudioLimits {
     public static let sampleRateRange: ClosedRange<Double> = 1_000...384_000
     /// Most channels Sentio accepts (libsndfile's own limit is 1024).
     public static let maxChannels = 1024
+    /// Largest sample magnitude Sentio accepts, full scale being 1: 2²⁰ (120 dB above full scale). Float files
+    /// written on the int16 scale (±32768) pass; beyond this a float file holds no audio, and the power
+    /// spectra of such samples overflow Float to infinity.
+    public static let maximumSampleMagnitude: Float = 1_048_576
 }
 
 private func formatRate(_ rate: Double) -> String {

@@ -1,11 +1,13 @@
 /// Options for reading audio as an analysis stream.
 public struct AudioReadOptions: Sendable, Hashable {
-    /// What to do with NaN or infinite samples (possible only in float-encoded files).
+    /// What to do with NaN, infinite or out-of-range samples (beyond ±``AudioLimits/maximumSampleMagnitude``;
+    /// possible only in float-encoded files).
     public enum NonFinitePolicy: Sendable, Hashable {
-        /// Stop with ``AudioError/Kind/nonFiniteSample(frame:)``. The default: a NaN usually means a broken
-        /// upstream tool, and passing it on would poison every feature of the file.
+        /// Stop with ``AudioError/Kind/nonFiniteSample(frame:)`` or
+        /// ``AudioError/Kind/sampleOutOfRange(frame:value:)``. The default: such a sample usually means a
+        /// broken upstream tool, and passing it on would poison every feature of the file.
         case error
-        /// Replace each non-finite sample with 0 and go on.
+        /// Replace each such sample with 0 and go on.
         case replaceWithZero
     }
 
@@ -16,7 +18,7 @@ public struct AudioReadOptions: Sendable, Hashable {
     public var chunkFrames: Int
     /// Resampler quality. Default ``Resampler/Quality/high``.
     public var resampleQuality: Resampler.Quality
-    /// Policy for NaN/Inf samples. Default ``NonFinitePolicy/error``.
+    /// Policy for NaN, infinite and out-of-range samples. Default ``NonFinitePolicy/error``.
     public var nonFinite: NonFinitePolicy
 
     public init(sampleRate: Double? = 16_000, chunkFrames: Int = 16_384,
@@ -157,17 +159,21 @@ public final class AudioStream {
         return all
     }
 
-    /// Applies the non-finite policy to `count` decoded samples.
+    /// Applies the non-finite policy to `count` decoded samples: NaN, infinite and out-of-range ones.
     private func checkFinite(_ samples: UnsafeMutablePointer<Float>, count: Int) throws {
-        // A branch-free scan (exponent all ones = NaN or Inf) that vectorises; the slow path runs only on a hit.
+        // A branch-free scan that vectorises: an exponent field of at least that of 2²⁰ marks a sample of
+        // magnitude 2²⁰ or more, NaN or Inf (all ones); the slow path runs only on a hit.
+        let limit = AudioLimits.maximumSampleMagnitude
+        let exponentOfLimit = limit.bitPattern & 0x7F80_0000
         var hit: UInt32 = 0
-        for i in 0..<count { hit |= (samples[i].bitPattern & 0x7F80_0000) == 0x7F80_0000 ? 1 : 0 }
+        for i in 0..<count { hit |= (samples[i].bitPattern & 0x7F80_0000) >= exponentOfLimit ? 1 : 0 }
         guard hit != 0 else { return }
-        for i in 0..<count where !samples[i].isFinite {
+        for i in 0..<count where !(abs(samples[i]) <= limit) {
             switch options.nonFinite {
             case .error:
-                throw AudioError(path: info.path,
-                                 kind: .nonFiniteSample(frame: framesDecoded + Int64(i / info.channels)))
+                let frame = framesDecoded + Int64(i / info.channels)
+                throw AudioError(path: info.path, kind: samples[i].isFinite
+                                 ? .sampleOutOfRange(frame: frame, value: samples[i]) : .nonFiniteSample(frame: frame))
             case .replaceWithZero:
                 samples[i] = 0
             }

@@ -240,7 +240,8 @@ public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchPro
     case .memory:
         collectedBuffer = ResultBuffer(spillThreshold: Int.max)
         try collectedBuffer!.write(request.header)
-    case .file(let path, let errors):
+    case .file(let requested, let errors):
+        let path = try replaceableOutputPath(requested, inputs: request.inputs)
         let header = RunJournal.Header(command: request.command, settings: request.settings, inputs: request.inputs.count,
                                        inputsHash: RunJournal.hash(inputs: request.inputs),
                                        shard: request.shard.map(\.description), headerBytes: request.header.utf8.count)

@@ -31,6 +31,8 @@ public enum ShardMerge {
         let streams = parts.map { perInputFiles ? joinPath($0, "index.csv") : $0 }
         var journals: [RunJournal] = []
         for (part, stream) in zip(parts, streams) {
+            var exists = stat()
+            guard stat(part, &exists) == 0 else { throw JournalError(path: part, cause: String(cString: strerror(errno))) }
             guard let journal = try RunJournal.read(path: RunJournal.path(for: stream)) else {
                 throw JournalError(path: part, cause: "no journal (\(RunJournal.path(for: stream))): not the output of a sentio batch")
             }
@@ -102,7 +104,7 @@ public enum ShardMerge {
                 try file.commit()
             }
         } else {
-            stream = output
+            stream = try replaceableOutputPath(output, inputs: streams)
         }
         var merged = first
         merged.shard = nil

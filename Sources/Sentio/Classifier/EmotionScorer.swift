@@ -68,7 +68,8 @@ extension EmotionModel {
     /// Scores several files' segments together: files with the same group (speaker) are normalised with
     /// their joint statistics when the model is speaker-normalised, all files together (towards the
     /// training corpus's statistics) when it is corpus-normalised, each file on its own when it is
-    /// file-normalised; otherwise `groups` is ignored.
+    /// file-normalised; otherwise `groups` is ignored. A file without any segment (voice activity found no
+    /// speech region) gets one `no_speech` score spanning it.
     public func score(tables: [SegmentTable], groups: [Int]) -> [[SegmentScore]] {
         var joined = FeatureMatrix(rows: 0, columns: classifier.standardizer.mean.count)
         var rowGroups: [Int] = []
@@ -95,6 +96,12 @@ extension EmotionModel {
                                            probabilities: scored,
                                            emotion: scored.map { classes[argmax($0)] } ?? EmotionScorer.noSpeech))
                 r += 1
+            }
+            if table.matrix.rows == 0 && table.audioSeconds > 0 {
+                // No segment at all (voice activity found no speech region): one row for the whole file, so
+                // that no input vanishes from the output.
+                scores.append(SegmentScore(start: 0, end: table.audioSeconds, voicedSeconds: 0, probabilities: nil,
+                                           emotion: EmotionScorer.noSpeech))
             }
             results.append(scores)
         }

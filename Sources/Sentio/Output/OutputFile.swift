@@ -13,10 +13,12 @@ public final class OutputFile {
     public let sink: TextSink
     private var done = false
 
-    /// Creates the temporary file next to `path`.
-    /// - Throws: ``OutputError`` naming `path` when its folder is missing or not writable.
+    /// Creates the temporary file next to `path` (next to its target when `path` is a symbolic link).
+    /// - Throws: ``OutputError`` naming `path` when its folder is missing or not writable, or when `path` is
+    ///   not a regular file (see ``replaceableOutputPath(_:inputs:)``).
     public convenience init(path: String) throws {
-        try self.init(path: path, temporaryPath: "\(path).partial-\(getpid())")
+        let target = try replaceableOutputPath(path)
+        try self.init(path: target, temporaryPath: "\(target).partial-\(getpid())")
     }
 
     /// Creates (or truncates) `temporaryPath` for `path`: a fixed name lets a resumed run overwrite what a
@@ -46,6 +48,39 @@ public final class OutputFile {
         unlink(temporaryPath)
         done = true
     }
+}
+
+/// The file an output for `path` is written to, beside it and then renamed onto it: `path` itself when nothing
+/// is there yet or it is a regular file, the file it points to when it is a symbolic link. The rename would
+/// replace a device, a pipe or the link itself with a regular file, and silently overwrite an input.
+/// - Parameter inputs: files the same run reads; the output must be none of them.
+/// - Throws: ``OutputError`` naming `path` when it is (or points to) a folder, a device or a pipe, a
+///   symbolic link to nothing, or one of `inputs`.
+public func replaceableOutputPath(_ path: String, inputs: [String] = []) throws -> String {
+    var st = stat()
+    guard lstat(path, &st) == 0 else { return path }  // nothing there: a new file
+    var target = path
+    if (st.st_mode & S_IFMT) == S_IFLNK {
+        guard let resolved = realpath(path, nil) else {
+            throw OutputError(path: path, cause: "a symbolic link to a missing file")
+        }
+        target = String(cString: resolved)
+        free(resolved)
+        guard stat(target, &st) == 0 else { throw OutputError(path: path, cause: String(cString: strerror(errno))) }
+    }
+    switch st.st_mode & S_IFMT {
+    case S_IFREG: break
+    case S_IFDIR: throw OutputError(path: path, cause: "is a folder (this format writes one file)")
+    default:
+        throw OutputError(path: path, cause: "not a regular file (a device or pipe); leave out -o to write to standard output")
+    }
+    for input in inputs {
+        var other = stat()
+        if stat(input, &other) == 0 && other.st_dev == st.st_dev && other.st_ino == st.st_ino {
+            throw OutputError(path: path, cause: "is also an input (\(input)); it would be overwritten")
+        }
+    }
+    return target
 }
 
 /// File names for one output file per input in a folder (npy matrices, TextGrids, label tracks): each input's

@@ -63,6 +63,14 @@ public struct BenchmarkWorkload: Sendable {
 
     /// Total audio in seconds.
     public var audioSeconds: Double { durations.reduce(0, +) }
+
+    /// Leaves `path` out of the workload (a file that failed in some stage).
+    public mutating func remove(path: String) {
+        guard let i = paths.firstIndex(of: path) else { return }
+        paths.remove(at: i)
+        durations.remove(at: i)
+        frames.remove(at: i)
+    }
     /// Total analysis frames.
     public var totalFrames: Int { frames.reduce(0, +) }
 
@@ -178,6 +186,8 @@ public struct StageMeasurement: Sendable {
 public struct BenchmarkError: Error, Sendable, CustomStringConvertible {
     /// `<file>: <cause>`.
     public var message: String
+    /// The file that failed; nil when the stage could not start (a bundled model that does not load).
+    public var path: String?
     public var description: String { message }
 }
 
@@ -273,7 +283,7 @@ public func measureStage(_ stage: BenchmarkStage, workload: BenchmarkWorkload, j
                 return message.hasPrefix(paths[i]) ? message : "\(paths[i]): \(message)"
             }
         }
-        if let failure = results.first(where: { $0 != nil }) { throw BenchmarkError(message: failure!) }
+        if let i = results.firstIndex(where: { $0 != nil }) { throw BenchmarkError(message: results[i]!, path: paths[i]) }
     }
     try pass()
     var walls: [Double] = [], cpus: [Double] = []

@@ -164,7 +164,9 @@ public func niceTicks(_ range: ClosedRange<Double>, count: Int) -> [Double] {
 /// A tick label for `value` on an axis whose ticks are `step` apart: as many decimals as the step needs
 /// (0.05 apart: two), so neighbouring labels never read the same.
 public func tickLabel(_ value: Double, step: Double) -> String {
-    let decimals = step > 0 && step.isFinite ? max(0, Int((-log10(step) + 1e-9).rounded(.up))) : 0
+    let decimals = step > 0 && step.isFinite ? Int(min(max(0, (-log10(step) + 1e-9).rounded(.up)), 12)) : 0
+    // Values a fixed-point Int cannot hold (a contour of absurd or non-finite values): Swift's own form.
+    guard value.isFinite, abs(value) * pow(10, Double(decimals)) < 1e15 else { return "\(value)" }
     if decimals == 0 { return "\(Int(value.rounded()))" }
     let scale = pow(10, Double(decimals))
     let scaled = Int((abs(value) * scale).rounded())
