@@ -91,6 +91,20 @@ import Testing
         }
     }
 
+    @Test("a contour buffer gives back its values in order, all or the non-zero ones, across blocks and after reuse")
+    func contourBuffer() {
+        let buffer = ContourBuffer()
+        for length in [0, 1, 4095, 4096, 4097, 70_000, 3] {  // the 70 000 span 18 blocks, more than are kept
+            buffer.removeAll()
+            let values = (0..<length).map { $0 % 7 == 0 ? 0 : Float($0) * 0.5 }
+            values.forEach(buffer.append)
+            var all: [Float] = [1, 2], nonZero: [Float] = []
+            buffer.copy(into: &all, nonZeroOnly: false)
+            buffer.copy(into: &nonZero, nonZeroOnly: true)
+            #expect(buffer.count == length && all == values && nonZero == values.filter { $0 != 0 }, "\(length)")
+        }
+    }
+
     @Test("rising and falling slopes of a triangle wave, in units per second, and its peaks per second")
     func triangleSlopes() {
         // Rises 0 -> 10 over 10 frames, falls back over 20 frames; 5 periods of 0.3 s, then the start of a

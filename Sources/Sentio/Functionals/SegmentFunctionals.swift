@@ -18,7 +18,7 @@ final class SegmentFunctionals {
         var nonZero = RunningMoments()
         var voiced = SegmentLengths()
         var unvoiced = SegmentLengths()
-        var contour: [Float] = []
+        let contour = ContourBuffer()
     }
 
     let specs: [FunctionalSpec]
@@ -27,8 +27,11 @@ final class SegmentFunctionals {
     private var frames = 0
     private var scratch: [Float] = []
     private var peaks = ContourPeaks()
-    /// Per (descriptor, selection), computed once per segment however many functionals read them.
-    private var sortedCache: [Int: [Float]] = [:]
+    /// The selected values of the (descriptor, selection) `arrangedKey` arranged for its percentiles, kept
+    /// while consecutive specs read them (one such copy at a time, not one per descriptor: an hour's
+    /// contours are held once).
+    private var arranged: [Float] = []
+    private var arrangedKey = -1
     /// The percentile points (0…1) the specs read from each sorted-contour key, gathered on first use.
     private lazy var percentilePoints: [Int: [Double]] = {
         var points: [Int: [Double]] = [:]
@@ -91,7 +94,7 @@ final class SegmentFunctionals {
             descriptors[d].nonZero = RunningMoments()
             descriptors[d].voiced = SegmentLengths()
             descriptors[d].unvoiced = SegmentLengths()
-            descriptors[d].contour.removeAll(keepingCapacity: true)
+            descriptors[d].contour.removeAll()
         }
     }
 
@@ -123,7 +126,7 @@ final class SegmentFunctionals {
             descriptors[d].voiced.finish()
             descriptors[d].unvoiced.finish()
         }
-        sortedCache.removeAll(keepingCapacity: true)
+        arrangedKey = -1
         peakCache.removeAll(keepingCapacity: true)
         var shortCount = 0
         let duration = Double(frames) * frameStep
@@ -191,24 +194,23 @@ final class SegmentFunctionals {
     /// Calls `body` with the selected values of `d` in frame order (zeros dropped for `.nonZero`).
     private func withSelected<R>(_ d: Descriptor, _ selection: FrameSelection,
                                  _ body: (UnsafeBufferPointer<Float>) -> R) -> R {
-        if selection == .all { return d.contour.withUnsafeBufferPointer(body) }
-        scratch.removeAll(keepingCapacity: true)
-        for x in d.contour where x != 0 { scratch.append(x) }
+        d.contour.copy(into: &scratch, nonZeroOnly: selection != .all)
         return scratch.withUnsafeBufferPointer(body)
     }
 
-    /// The selected values of `d`, arranged once per segment so that the ranks all the percentiles of `key`
-    /// read hold their sorted values (a full sort would give the same percentiles, at several times the cost).
+    /// The selected values of `d`, arranged so that the ranks all the percentiles of `key` read hold their
+    /// sorted values (a full sort would give the same percentiles, at several times the cost); once for the
+    /// consecutive specs that read them.
     private func sorted(_ d: Descriptor, _ selection: FrameSelection, key: Int) -> [Float] {
-        if let cached = sortedCache[key] { return cached }
-        var values = d.contour.filter { selection == .all || $0 != 0 }
+        if key == arrangedKey { return arranged }
+        d.contour.copy(into: &arranged, nonZeroOnly: selection != .all)
         var ranks: [Int] = []
         for p in percentilePoints[key] ?? [] {
-            let (lower, upper) = Percentiles.ranks(p, count: values.count)
+            let (lower, upper) = Percentiles.ranks(p, count: arranged.count)
             ranks += [lower, upper]
         }
-        Percentiles.arrange(&values, ranks: ranks)
-        sortedCache[key] = values
-        return values
+        Percentiles.arrange(&arranged, ranks: ranks)
+        arrangedKey = key
+        return arranged
     }
 }
