@@ -93,11 +93,12 @@ import Testing
 
     @Test("a contour buffer gives back its values in order, all or the non-zero ones, across blocks and after reuse")
     func contourBuffer() {
-        let buffer = ContourBuffer()
+        var buffer = ContourBuffer()
+        defer { buffer.deallocate() }
         for length in [0, 1, 4095, 4096, 4097, 70_000, 3] {  // the 70 000 span 18 blocks, more than are kept
             buffer.removeAll()
             let values = (0..<length).map { $0 % 7 == 0 ? 0 : Float($0) * 0.5 }
-            values.forEach(buffer.append)
+            for x in values { buffer.append(x) }
             var all: [Float] = [1, 2], nonZero: [Float] = []
             buffer.copy(into: &all, nonZeroOnly: false)
             buffer.copy(into: &nonZero, nonZeroOnly: true)

@@ -2,46 +2,90 @@
 /// peaks and slopes), in blocks of 4096: it grows without copying what it holds and without reserving up to
 /// twice its size, as a growing array does, so that a whole-file summary of an hour of 10 ms frames takes
 /// 4 bytes per value and descriptor (1.4 MB) however the hour arrives.
-final class ContourBuffer {
-    private static let blockShift = 12
-    private static let blockSize = 1 << blockShift
+///
+/// A plain value of pointers, so that the per-frame ``append(_:)`` in a descriptor table costs no reference
+/// counting: copies share the blocks, only one of them may append, and the owner calls ``deallocate()``.
+struct ContourBuffer {
+    private static let blockSize = 4096
     /// Blocks kept for the next segment after ``removeAll()``: what a segment of up to ~10 min needs.
     private static let blocksKept = 16
-    private var blocks: [UnsafeMutablePointer<Float>] = []
-    /// Values held.
-    private(set) var count = 0
+    private var blocks: UnsafeMutablePointer<UnsafeMutablePointer<Float>>? = nil
+    private var allocated = 0, capacity = 0
+    // Where the next value goes and the end of its block (equal when the next value needs a block).
+    private var cursor: UnsafeMutablePointer<Float>? = nil, end: UnsafeMutablePointer<Float>? = nil
+    private var full = 0  // blocks before the cursor's, all full
 
-    deinit { blocks.forEach { $0.deallocate() } }
+    /// Values held.
+    var count: Int {
+        guard let cursor, let end else { return 0 }
+        return full * Self.blockSize + Self.blockSize - (end - cursor)
+    }
 
     /// Appends `x` after the values held.
     @inline(__always)
-    func append(_ x: Float) {
-        let block = count >> Self.blockShift
-        if block == blocks.count { blocks.append(.allocate(capacity: Self.blockSize)) }
-        blocks[block][count & (Self.blockSize - 1)] = x
-        count += 1
+    mutating func append(_ x: Float) {
+        if cursor == end { nextBlock() }
+        cursor.unsafelyUnwrapped.pointee = x
+        cursor = cursor.unsafelyUnwrapped + 1
+    }
+
+    @inline(never)
+    private mutating func nextBlock() {
+        if cursor != nil { full += 1 }
+        if full == allocated {
+            if allocated == capacity {
+                capacity = max(16, 2 * capacity)
+                let grown = UnsafeMutablePointer<UnsafeMutablePointer<Float>>.allocate(capacity: capacity)
+                if let blocks {
+                    grown.moveInitialize(from: blocks, count: allocated)
+                    blocks.deallocate()
+                }
+                blocks = grown
+            }
+            (blocks.unsafelyUnwrapped + allocated).initialize(to: .allocate(capacity: Self.blockSize))
+            allocated += 1
+        }
+        cursor = blocks.unsafelyUnwrapped[full]
+        end = cursor.unsafelyUnwrapped + Self.blockSize
     }
 
     /// Forgets the values, keeping the first blocks for the next segment.
-    func removeAll() {
-        count = 0
-        while blocks.count > Self.blocksKept { blocks.removeLast().deallocate() }
+    mutating func removeAll() {
+        cursor = nil
+        end = nil
+        full = 0
+        while allocated > Self.blocksKept {
+            allocated -= 1
+            blocks.unsafelyUnwrapped[allocated].deallocate()
+        }
+    }
+
+    /// Frees the blocks; the buffer is empty afterwards.
+    mutating func deallocate() {
+        removeAll()
+        for b in 0..<allocated { blocks.unsafelyUnwrapped[b].deallocate() }
+        blocks?.deallocate()
+        blocks = nil
+        allocated = 0
+        capacity = 0
     }
 
     /// Replaces `out` with the values in order, or with the non-zero ones only.
     func copy(into out: inout [Float], nonZeroOnly: Bool) {
+        let total = count
         out.removeAll(keepingCapacity: true)
-        out.reserveCapacity(count)
-        var left = count
-        for block in blocks where left > 0 {
+        out.reserveCapacity(total)
+        var left = total, b = 0
+        while left > 0 {
             let n = min(left, Self.blockSize)
-            let values = UnsafeBufferPointer(start: block, count: n)
+            let values = UnsafeBufferPointer(start: blocks.unsafelyUnwrapped[b], count: n)
             if nonZeroOnly {
                 for x in values where x != 0 { out.append(x) }
             } else {
                 out.append(contentsOf: values)
             }
             left -= n
+            b += 1
         }
     }
 }

@@ -18,7 +18,7 @@ final class SegmentFunctionals {
         var nonZero = RunningMoments()
         var voiced = SegmentLengths()
         var unvoiced = SegmentLengths()
-        let contour = ContourBuffer()
+        var contour = ContourBuffer()  // filled when keepsContour
     }
 
     let specs: [FunctionalSpec]
@@ -47,7 +47,8 @@ final class SegmentFunctionals {
     }()
     private var peakCache: [Int: ContourPeaks.Summary] = [:]
 
-    /// The key of spec `s`'s (descriptor, selection) in the per-segment caches.
+    /// The key of spec `s`'s (descriptor, selection) in the per-segment caches: 2 × descriptor index + (0 for
+    /// all frames, 1 for the non-zero ones), so that the descriptor of key k is k / 2.
     private func cacheKey(_ s: Int) -> Int { 2 * specDescriptor[s] + (specs[s].selection == .all ? 0 : 1) }
 
     /// - Parameters:
@@ -84,6 +85,10 @@ final class SegmentFunctionals {
             if spec.selection == .all { descriptors[d].needsAll = true } else { descriptors[d].needsNonZero = true }
             specDescriptor.append(d)
         }
+    }
+
+    deinit {
+        for d in descriptors.indices { descriptors[d].contour.deallocate() }
     }
 
     /// Forgets the segment's frames.
@@ -168,9 +173,9 @@ final class SegmentFunctionals {
         case .zeroRunLengthStddev:
             return d.unvoiced.lengthStddev * frameStep
         case .percentile(let p):
-            return sorted(d, spec.selection, key: key).withUnsafeBufferPointer { Percentiles.value(p, sorted: $0) }
+            return sorted(spec.selection, key: key).withUnsafeBufferPointer { Percentiles.value(p, sorted: $0) }
         case .percentileRange(let lo, let hi):
-            return sorted(d, spec.selection, key: key).withUnsafeBufferPointer {
+            return sorted(spec.selection, key: key).withUnsafeBufferPointer {
                 abs(Percentiles.value(hi, sorted: $0) - Percentiles.value(lo, sorted: $0))
             }
         case .peaksPerSecond, .meanRisingSlope, .stddevRisingSlope, .meanFallingSlope, .stddevFallingSlope:
@@ -178,7 +183,7 @@ final class SegmentFunctionals {
             if let cached = peakCache[key] {
                 summary = cached
             } else {
-                summary = withSelected(d, spec.selection) { peaks.analyse($0, frameStep: frameStep) }
+                summary = withSelected(key: key, spec.selection) { peaks.analyse($0, frameStep: frameStep) }
                 peakCache[key] = summary
             }
             switch spec.functional {
@@ -191,19 +196,20 @@ final class SegmentFunctionals {
         }
     }
 
-    /// Calls `body` with the selected values of `d` in frame order (zeros dropped for `.nonZero`).
-    private func withSelected<R>(_ d: Descriptor, _ selection: FrameSelection,
+    /// Calls `body` with the selected values of the descriptor of `key` in frame order (zeros dropped for
+    /// `.nonZero`).
+    private func withSelected<R>(key: Int, _ selection: FrameSelection,
                                  _ body: (UnsafeBufferPointer<Float>) -> R) -> R {
-        d.contour.copy(into: &scratch, nonZeroOnly: selection != .all)
+        descriptors[key / 2].contour.copy(into: &scratch, nonZeroOnly: selection != .all)
         return scratch.withUnsafeBufferPointer(body)
     }
 
-    /// The selected values of `d`, arranged so that the ranks all the percentiles of `key` read hold their
-    /// sorted values (a full sort would give the same percentiles, at several times the cost); once for the
-    /// consecutive specs that read them.
-    private func sorted(_ d: Descriptor, _ selection: FrameSelection, key: Int) -> [Float] {
+    /// The selected values of the descriptor of `key`, arranged so that the ranks all the percentiles of `key`
+    /// read hold their sorted values (a full sort would give the same percentiles, at several times the cost);
+    /// once for the consecutive specs that read them.
+    private func sorted(_ selection: FrameSelection, key: Int) -> [Float] {
         if key == arrangedKey { return arranged }
-        d.contour.copy(into: &arranged, nonZeroOnly: selection != .all)
+        descriptors[key / 2].contour.copy(into: &arranged, nonZeroOnly: selection != .all)
         var ranks: [Int] = []
         for p in percentilePoints[key] ?? [] {
             let (lower, upper) = Percentiles.ranks(p, count: arranged.count)
