@@ -29,12 +29,15 @@ struct InputArguments: ParsableArguments {
             extensions = Set(ext.split(separator: ",").map { $0.trimmingPrefix(".").lowercased() })
         }
         let paths: [String]
+        var empty: [String] = []
         do {
-            paths = try BatchInputs(arguments: inputs, manifests: manifest, extensions: extensions).collect()
+            paths = try BatchInputs(arguments: inputs, manifests: manifest, extensions: extensions)
+                .collect(emptyFolder: { empty.append($0) })
         } catch {
             throw ValidationError("\(error)")
         }
         guard !paths.isEmpty else { throw ValidationError("no audio files found in \((inputs + manifest).joined(separator: ", "))") }
+        for folder in empty { reportWarning("\(folder): no audio files in this folder") }
         return paths
     }
 }

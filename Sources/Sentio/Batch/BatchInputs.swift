@@ -38,9 +38,13 @@ public struct BatchInputs: Sendable {
     }
 
     /// The ordered, de-duplicated paths.
-    /// - Parameter readStandardInput: supplies the text of standard input for `-` (read at most once).
+    /// - Parameters:
+    ///   - readStandardInput: supplies the text of standard input for `-` (read at most once).
+    ///   - emptyFolder: called with each folder argument that holds no audio file (so that the caller can say
+    ///     so rather than drop it in silence).
     /// - Throws: ``InputListError`` for an unreadable folder or manifest, or a manifest without a `file` column.
-    public func collect(readStandardInput: () throws -> String = { try readStandardInputText() }) throws -> [String] {
+    public func collect(readStandardInput: () throws -> String = { try readStandardInputText() },
+                        emptyFolder: (String) -> Void = { _ in }) throws -> [String] {
         var paths: [String] = []
         var seen: Set<String> = []
         func add(_ path: String) {
@@ -56,7 +60,9 @@ public struct BatchInputs: Sendable {
                     if !path.isEmpty { add(path) }
                 }
             } else if isDirectory(argument) {
+                let before = paths.count
                 try walk(argument, add)
+                if paths.count == before { emptyFolder(argument) }
             } else {
                 add(argument)
             }

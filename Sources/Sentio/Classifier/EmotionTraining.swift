@@ -70,7 +70,7 @@ public enum EmotionTraining {
         switch `protocol` {
         case .leaveOneSpeakerOut:
             guard let speakers = data.speakers else {
-                throw CorpusError(path: "corpus", message: "leave-one-speaker-out needs a 'speaker' column in the labels")
+                throw CorpusError(path: corpus.source, message: "leave-one-speaker-out needs a 'speaker' column in the labels")
             }
             folds = CrossValidation.leaveOneGroupOut(groups: speakers)
         case .kFold(let k):
@@ -153,7 +153,7 @@ struct LabelledRows: Sendable {
          classes given: [String]? = nil) throws(CorpusError) {
         // Re-check the class sizes without the failed files.
         let usable = corpus.items.indices.filter { table.failures[$0] == nil }
-        let remaining = try LabelledCorpus(items: usable.map { corpus.items[$0] }, source: "corpus (after \(table.failures.count) failed files)")
+        let remaining = try LabelledCorpus(items: usable.map { corpus.items[$0] }, source: "\(corpus.source) (after \(table.failures.count) failed files)")
         classes = given ?? remaining.classes
         let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
         matrix = table.matrix
@@ -169,7 +169,7 @@ struct LabelledRows: Sendable {
         case .none: break
         case .speaker:
             guard let speakers else {
-                throw CorpusError(path: "corpus", message: "speaker normalisation needs a 'speaker' column in the labels")
+                throw CorpusError(path: corpus.source, message: "speaker normalisation needs a 'speaker' column in the labels")
             }
             normalizeByGroup(&matrix, groups: speakers)
         case .file:

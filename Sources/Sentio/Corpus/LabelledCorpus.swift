@@ -27,6 +27,8 @@ public struct LabelledCorpus: Sendable, Equatable {
     public var classes: [String]
     /// Whether every item has a speaker id.
     public var hasSpeakers: Bool { items.allSatisfy { $0.speaker != nil } }
+    /// Where the items come from (the labels table's path, or what the caller named), for error messages.
+    public var source: String
 
     /// A corpus from items (for callers that build one in code).
     /// - Throws: ``CorpusError`` when a class has fewer than `minimumPerClass` items or there are fewer than two classes.
@@ -42,6 +44,7 @@ public struct LabelledCorpus: Sendable, Equatable {
             throw CorpusError(path: source, message: "classes with fewer than \(minimumPerClass) examples: \(list)")
         }
         self.items = items
+        self.source = source
         classes = counts.keys.sorted()
     }
 
@@ -50,7 +53,8 @@ public struct LabelledCorpus: Sendable, Equatable {
 
     /// The corpus without the items whose class is not in `keep` (e.g. the classes two corpora share).
     /// - Throws: ``CorpusError`` when a class in `keep` has no items, or too few remain.
-    public func restricted(to keep: [String], source: String = "corpus") throws(CorpusError) -> LabelledCorpus {
+    public func restricted(to keep: [String], source: String? = nil) throws(CorpusError) -> LabelledCorpus {
+        let source = source ?? self.source
         let absent = keep.filter { !classes.contains($0) }
         guard absent.isEmpty else {
             throw CorpusError(path: source, message: "no items of class \(absent.joined(separator: ", ")) (classes: \(classes.joined(separator: ", ")))")
