@@ -109,7 +109,7 @@ import Testing
 
         let loso = try SentioCLI.run(["evaluate", "--labels", csv, "--audio-root", audioRoot, "--features", "mfcc"])
         #expect(loso.status == 1)
-        #expect(loso.stderrLines == ["sentio: corpus: leave-one-speaker-out needs a 'speaker' column in the labels"])
+        #expect(loso.stderrLines == ["sentio: \(csv): leave-one-speaker-out needs a 'speaker' column in the labels"])
 
         let file = try SentioCLI.run(["train", "--labels", csv, "--audio-root", audioRoot, "--normalize", "file", "-o", broken])
         #expect(file.status == 2)
