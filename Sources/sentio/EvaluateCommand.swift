@@ -162,11 +162,13 @@ struct EvaluationSummary {
         func pad(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }
         out += pad("recall", width + 8) + "\n"
         for (name, recall) in zip(r.classes, r.perClassRecall) { out += pad(name, width) + pad(percent(recall), 8) + "\n" }
+        // Columns as wide as the longest name (plus a space), so that no two read the same.
+        let column = max(8, (r.classes.map(\.count).max() ?? 0) + 1)
         out += "\nconfusion (rows: true class, columns: predicted)\n" + pad("", width)
-        for name in r.classes { out += pad(String(name.prefix(7)), 8) }
+        for name in r.classes { out += pad(name, column) }
         out += "\n"
         for (name, row) in zip(r.classes, r.confusion) {
-            out += pad(name, width) + row.map { pad(String($0), 8) }.joined() + "\n"
+            out += pad(name, width) + row.map { pad(String($0), column) }.joined() + "\n"
         }
         return out
     }

@@ -272,16 +272,34 @@ struct BatchInputTests {
         #expect(paths == ["\(root)/B.ogg", "\(root)/a.wav", "\(root)/b/a.flac", "\(root)/b/z.WAV", "./x.wav", "y.wav"])
         let onlyWav = try BatchInputs(arguments: [root], extensions: ["wav"]).collect()
         #expect(onlyWav == ["\(root)/a.wav", "\(root)/b/z.WAV"])
+        // A line is trimmed unless, as it is, it names an existing file (whose name ends in a space).
+        try Data().write(to: dir.appendingPathComponent("trail.wav "))
+        let spaced = try BatchInputs(arguments: ["-"]).collect(readStandardInput: { "\(root)/trail.wav \n\(root)/a.wav \n" })
+        #expect(spaced == ["\(root)/trail.wav ", "\(root)/a.wav"])
+        var empty: [String] = []
+        try fm.createDirectory(at: dir.appendingPathComponent("none"), withIntermediateDirectories: true)
+        _ = try BatchInputs(arguments: ["\(root)/none", "\(root)/a.wav"]).collect(emptyFolder: { empty.append($0) })
+        #expect(empty == ["\(root)/none"])
+    }
+
+    @Test("per-input file names: one per input, -2, -3 for repeated names, long names cut to fit a file name with .partial")
+    func perInputNames() {
+        let long = String(repeating: "é", count: 150)  // 300 bytes
+        let names = perInputFileNames(["a/x.wav", "b/x.flac", "x.WAV", "\(long).wav", "c/\(long).wav"], extension: ".TextGrid")
+        #expect(names[0...2] == ["x.TextGrid", "x-2.TextGrid", "x-3.TextGrid"])
+        #expect(names[3] == String(repeating: "é", count: 100) + ".TextGrid" && names[4] == String(repeating: "é", count: 100) + "-2.TextGrid")
+        #expect(names.allSatisfy { ($0 + ".partial").utf8.count <= 255 })
     }
 
     @Test("manifests: a list relative to its folder (comments skipped) and a CSV table's file column")
     func manifests() throws {
         let dir = try Fixture.temporaryDirectory()
-        try "# corpus\none.wav\n\n/abs/two.wav\n".write(to: dir.appendingPathComponent("list.txt"), atomically: true, encoding: .utf8)
+        try Data().write(to: dir.appendingPathComponent("five.wav "))
+        try "# corpus\none.wav\n\n/abs/two.wav\nfive.wav \n".write(to: dir.appendingPathComponent("list.txt"), atomically: true, encoding: .utf8)
         try "file,emotion\nthree.wav,anger\n\"fo,ur.wav\",joy\n".write(to: dir.appendingPathComponent("labels.csv"), atomically: true, encoding: .utf8)
         let paths = try BatchInputs(arguments: [], manifests: [dir.appendingPathComponent("list.txt").path,
                                                                dir.appendingPathComponent("labels.csv").path]).collect()
-        #expect(paths == ["\(dir.path)/one.wav", "/abs/two.wav", "\(dir.path)/three.wav", "\(dir.path)/fo,ur.wav"])
+        #expect(paths == ["\(dir.path)/one.wav", "/abs/two.wav", "\(dir.path)/five.wav ", "\(dir.path)/three.wav", "\(dir.path)/fo,ur.wav"])
         try "name\nx.wav\n".write(to: dir.appendingPathComponent("bad.csv"), atomically: true, encoding: .utf8)
         #expect(throws: InputListError.self) { try BatchInputs.readManifest(dir.appendingPathComponent("bad.csv").path) }
         #expect(throws: InputListError.self) { try BatchInputs.readManifest(dir.appendingPathComponent("missing.txt").path) }

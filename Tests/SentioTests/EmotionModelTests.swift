@@ -70,6 +70,7 @@ import Testing
         expectError(json.replacingOccurrences(of: fingerprint, with: "0123456789abcdef"),
                     containing: "different feature configuration")
         expectError(json.replacingOccurrences(of: "\"sad\"", with: "\"angry\""), containing: "distinct")
+        expectError(json.replacingOccurrences(of: "\"sad\"", with: "\"file\""), containing: "class name file is reserved")
     }
 
     @Test("NaN or infinite weights never load: JSON cannot spell them, so they arrive as malformed JSON")
@@ -160,6 +161,12 @@ import Testing
                 == "classes with fewer than 5 examples: angry (1), sad (1)")
         #expect(throws: CorpusError(path: "/nonexistent", message: "no such folder")) {
             try LabelledCorpus.load(directory: "/nonexistent")
+        }
+        // Class names that would collide with score's fixed columns or its no-speech label.
+        #expect(try message("file,emotion\nspeech-en.wav,file\nspeech-en-2.wav,sad\n").hasPrefix("class name file is reserved"))
+        let items = ["a", "b", "c", "d", "e"].flatMap { n in ["no_speech", "emotion"].map { LabelledCorpus.Item(path: n + $0, label: $0) } }
+        #expect(throws: CorpusError(path: "x.csv", message: "class names emotion, no_speech are reserved (score's output has the columns file, start, end and emotion, and the label no_speech)")) {
+            try LabelledCorpus(items: items, source: "x.csv")
         }
     }
 }

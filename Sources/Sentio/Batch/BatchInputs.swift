@@ -56,7 +56,7 @@ public struct BatchInputs: Sendable {
                 guard !stdinRead else { continue }
                 stdinRead = true
                 for line in try readStandardInput().split(whereSeparator: \.isNewline) {
-                    let path = String(line).trimmingSpaces
+                    let path = Self.path(line: line) { $0 }
                     if !path.isEmpty { add(path) }
                 }
             } else if isDirectory(argument) {
@@ -122,9 +122,16 @@ public struct BatchInputs: Sendable {
             let root = isDirectory(wav) ? wav : folder
             return table.rows.map { $0[column].trimmingSpaces }.filter { !$0.isEmpty }.map { resolve($0, against: root) }
         }
-        return text.split(whereSeparator: \.isNewline).map { String($0).trimmingSpaces }
-            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
-            .map { resolve($0, against: folder) }
+        return text.split(whereSeparator: \.isNewline)
+            .filter { line in let t = String(line).trimmingSpaces; return !t.isEmpty && !t.hasPrefix("#") }
+            .map { line in resolve(Self.path(line: line) { resolve($0, against: folder) }, against: folder) }
+    }
+
+    /// The path a list line names: the line without the spaces and tabs around it, unless the line as it is
+    /// names an existing file (whose name then has them), `resolved` turning a line into the path to test.
+    private static func path(line: Substring, resolved: (String) -> String) -> String {
+        let exact = String(line), trimmed = exact.trimmingSpaces
+        return trimmed != exact && isRegularFile(resolved(exact)) ? exact : trimmed
     }
 }
 

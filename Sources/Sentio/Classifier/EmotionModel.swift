@@ -230,6 +230,9 @@ public struct EmotionModel: Sendable, Hashable {
         guard !file.classes.isEmpty, Set(file.classes).count == file.classes.count, !file.classes.contains("") else {
             throw fail("class names must be distinct and non-empty")
         }
+        if let reserved = file.classes.first(where: LabelledCorpus.reservedClassNames.contains) {
+            throw fail("class name \(reserved) is reserved (a column of score's output, or its no-speech label)")
+        }
         guard file.classes.count >= 2 else { throw fail("a model needs at least two classes") }
         guard file.standardization.mean.count == width, file.standardization.scale.count == width else {
             throw fail("standardization has \(file.standardization.mean.count) means and \(file.standardization.scale.count) scales for \(width) columns")

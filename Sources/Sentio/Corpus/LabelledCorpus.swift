@@ -38,6 +38,11 @@ public struct LabelledCorpus: Sendable, Equatable {
         guard counts.count >= 2 else {
             throw CorpusError(path: source, message: "needs at least two classes, found \(counts.keys.sorted())")
         }
+        let reserved = counts.keys.filter(Self.reservedClassNames.contains).sorted()
+        guard reserved.isEmpty else {
+            let names = reserved.count > 1 ? "class names \(reserved.joined(separator: ", ")) are" : "class name \(reserved[0]) is"
+            throw CorpusError(path: source, message: "\(names) reserved (score's output has the columns file, start, end and emotion, and the label no_speech)")
+        }
         let rare = counts.filter { $0.value < minimumPerClass }.sorted { $0.key < $1.key }
         guard rare.isEmpty else {
             let list = rare.map { "\($0.key) (\($0.value))" }.joined(separator: ", ")
@@ -50,6 +55,10 @@ public struct LabelledCorpus: Sendable, Equatable {
 
     /// Fewest examples a class may have: cross-validation needs a few per fold.
     public static let minimumPerClass = 5
+
+    /// Names a class may not have: the fixed columns of `sentio score`'s output, which the class columns
+    /// follow, and the label of a segment without speech (``EmotionScorer/noSpeech``).
+    public static let reservedClassNames: Set<String> = ["file", "start", "end", "emotion", EmotionScorer.noSpeech]
 
     /// The corpus without the items whose class is not in `keep` (e.g. the classes two corpora share).
     /// - Throws: ``CorpusError`` when a class in `keep` has no items, or too few remain.

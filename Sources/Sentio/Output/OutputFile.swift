@@ -83,14 +83,27 @@ public func replaceableOutputPath(_ path: String, inputs: [String] = []) throws 
     return target
 }
 
+/// Longest stem, in bytes, of the file names ``perInputFileNames(_:extension:)`` gives.
+public let perInputStemBytes = 200
+
 /// File names for one output file per input in a folder (npy matrices, TextGrids, label tracks): each input's
 /// name without its extension, plus `ext`, with `-2`, `-3`, ... added to later inputs with the same name.
 /// Computed over the whole input list, so the shards of a run name every input as a single run would.
+/// Stems longer than ``perInputStemBytes`` are cut (at a character boundary) so that a name, with its `-N`, its
+/// extension and the `.partial` it has while being written, stays within the 255 bytes of a file name.
 public func perInputFileNames(_ paths: [String], extension ext: String) -> [String] {
     var used: Set<String> = []
     return paths.map { path in
         var stem = String(path.split(separator: "/").last ?? "input")
         if let dot = stem.lastIndex(of: "."), dot != stem.startIndex { stem = String(stem[..<dot]) }
+        if stem.utf8.count > perInputStemBytes {
+            var cut = ""
+            for character in stem {
+                if cut.utf8.count + character.utf8.count > perInputStemBytes { break }
+                cut.append(character)
+            }
+            stem = cut
+        }
         var name = stem + ext
         var n = 2
         while used.contains(name) {
