@@ -29,7 +29,7 @@ struct ScoreCommand: AsyncParsableCommand {
     @Option(help: "files (one row per file; the default without --segment or --vad) or segments (the default with --segment or --vad; alone it implies --vad).")
     var level: ScoreLevel?
 
-    @Option(help: "For speaker-normalised models: CSV with columns file,speaker naming each input's speaker.")
+    @Option(help: "For speaker-normalised models: CSV with columns file,speaker naming each input's speaker (paths as given on the command line, or relative to the table's folder or its wav/, as in a corpus's labels.csv).")
     var speakers: String?
 
     @Option(help: "Output format: csv or jsonl (one table), or textgrid (a Praat TextGrid per input) or audacity (an Audacity label track per input) in the folder -o DIR.")
@@ -80,8 +80,8 @@ struct ScoreCommand: AsyncParsableCommand {
             guard batch.shard == nil else {
                 throw ValidationError("--shard cannot split a speaker-normalised run: each speaker's statistics need all of the speaker's files")
             }
-            let speakerOf = try readSpeakers(speakers)
-            scored = scoreTogether(paths: paths, model: model, groupOf: { speakerOf[$0] },
+            let table = try readSpeakers(speakers)
+            scored = scoreTogether(paths: paths, model: model, groupOf: { table.speaker(of: $0) },
                                    ungrouped: "no speaker for it in \(speakers)", segmentation: segmentation,
                                    jobs: batch.workerCount)
         case .corpus:
@@ -108,8 +108,8 @@ struct ScoreCommand: AsyncParsableCommand {
     }
 
     /// Reads `file,speaker`. An input it does not name fails on its own (``scoreTogether``), as a bad file does.
-    private func readSpeakers(_ path: String) throws -> [String: String] {
-        do { return try LabelledCorpus.SpeakerTable.load(path: path).speakers } catch {
+    private func readSpeakers(_ path: String) throws -> LabelledCorpus.SpeakerTable {
+        do { return try LabelledCorpus.SpeakerTable.load(path: path) } catch {
             throw ValidationError("\(error)")
         }
     }

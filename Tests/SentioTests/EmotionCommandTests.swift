@@ -93,6 +93,23 @@ import Testing
         let emotions = scored.stdoutLines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[3] }
         #expect(emotions.count == 6)
         #expect(emotions.prefix(3).allSatisfy { $0 == "spoken" }, "\(scored.stdout)")
+
+        // A table whose paths are relative to its own folder's wav/ (a corpus's layout; here links to the
+        // fixtures) names the same files; an input it does not name fails alone.
+        let wav = dir.appendingPathComponent("wav")
+        try FileManager.default.createDirectory(at: wav, withIntermediateDirectories: true)
+        for input in inputs {
+            try FileManager.default.createSymbolicLink(atPath: wav.appendingPathComponent((input as NSString).lastPathComponent).path,
+                                                       withDestinationPath: input)
+        }
+        let local = dir.appendingPathComponent("labels-local.csv").path
+        try ("file,speaker\n" + inputs.dropLast().enumerated().map { "\(($1 as NSString).lastPathComponent),p\($0 % 2)" }
+            .joined(separator: "\n")).write(toFile: local, atomically: true, encoding: .utf8)
+        let relative = try SentioCLI.run(["score", "--model", model, "--speakers", local] + inputs)
+        #expect(relative.status == 1 && relative.stderrLines == ["sentio: \(inputs.last!): no speaker for it in \(local)"])
+        let rows = relative.stdoutLines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(rows.map { String($0[0]) } == Array(inputs.dropLast()), "\(relative.stdout)")
+        #expect(rows.prefix(3).allSatisfy { $0[3] == "spoken" }, "\(relative.stdout)")
     }
 
     @Test("errors: a corrupted model, leave-one-speaker-out without speakers, file normalisation without segments")

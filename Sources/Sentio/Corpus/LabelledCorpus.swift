@@ -137,10 +137,21 @@ public func joinPath(_ directory: String, _ name: String) -> String {
 }
 
 extension LabelledCorpus {
-    /// A `file,speaker` table naming the speaker of each audio path (as written on the command line).
+    /// A `file,speaker` table naming the speaker of each audio file: by the path as written on the command
+    /// line, or by a path relative to the table's folder (or its `wav/` subfolder, a corpus's layout), as a
+    /// corpus's `labels.csv` has them.
     public struct SpeakerTable: Sendable {
-        /// Speaker of each path.
+        /// Speaker of each path, as the table writes it.
         public var speakers: [String: String]
+        /// Speaker of each file the table's paths name, by its canonical path (symbolic links resolved).
+        private var byFile: [String: String] = [:]
+
+        public init(speakers: [String: String]) { self.speakers = speakers }
+
+        /// The speaker of the input `path`, or nil when the table does not name it.
+        public func speaker(of path: String) -> String? {
+            speakers[path] ?? canonicalPath(path).flatMap { byFile[$0] }
+        }
 
         /// Reads the table at `path`.
         /// - Throws: ``CorpusError`` for an unreadable table, missing columns or an empty speaker.
@@ -155,7 +166,16 @@ extension LabelledCorpus {
                 guard !s.isEmpty else { throw CorpusError(path: path, message: "line \(line): empty speaker") }
                 speakers[row[file].trimmingSpaces] = s
             }
-            return SpeakerTable(speakers: speakers)
+            var result = SpeakerTable(speakers: speakers)
+            let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+            for (entry, s) in speakers.sorted(by: { $0.key < $1.key }) {
+                let candidates = entry.hasPrefix("/") ? [entry]
+                    : [entry, joinPath(folder, entry), joinPath(joinPath(folder, "wav"), entry)]
+                for candidate in candidates {
+                    if let file = canonicalPath(candidate), result.byFile[file] == nil { result.byFile[file] = s }
+                }
+            }
+            return result
         }
     }
 }

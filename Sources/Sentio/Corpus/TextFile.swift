@@ -42,6 +42,13 @@ public struct TextFileError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String { "\(path): \(cause)" }
 }
 
+/// The absolute path of the existing file or folder `path`, symbolic links resolved; nil when there is none.
+func canonicalPath(_ path: String) -> String? {
+    guard let resolved = realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(cString: resolved)
+}
+
 /// Whether `path` names an existing regular file (following links).
 func isRegularFile(_ path: String) -> Bool {
     var st = stat()
