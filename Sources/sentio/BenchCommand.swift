@@ -98,7 +98,7 @@ struct BenchCommand: ParsableCommand {
         for failure in failures { reportError(failure) }
         guard !workload.paths.isEmpty else { throw ExitCode(ExitStatus.someInputsFailed) }
 
-        // A file that fails in some stage leaves the workload, and every stage is measured again without it,
+        // Files that fail in some stage leave the workload, and every stage is measured again without them,
         // so that all stages describe the same files.
         var measured: [StageMeasurement] = []
         measuring: while true {
@@ -108,10 +108,10 @@ struct BenchCommand: ParsableCommand {
                     measured.append(try measureStage(stage, workload: workload, jobs: jobs, preset: preset,
                                                      minimumRuns: repeatCount, minimumSeconds: seconds))
                 } catch {
-                    reportError(error.message)
+                    for line in error.message.split(separator: "\n") { reportError(String(line)) }
                     failures.append(error.message)
-                    guard let path = error.path else { throw ExitCode(ExitStatus.someInputsFailed) }
-                    workload.remove(path: path)
+                    guard !error.paths.isEmpty else { throw ExitCode(ExitStatus.someInputsFailed) }
+                    error.paths.forEach { workload.remove(path: $0) }
                     guard !workload.paths.isEmpty else { throw ExitCode(ExitStatus.someInputsFailed) }
                     continue measuring
                 }

@@ -47,7 +47,10 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let file = try output.map(openOutput)
+        var tables = [corpus.labelsTable]
+        if let labels = testCorpus.labels { tables.append(labels) }
+        if let folder = testCorpus.corpus { tables.append(joinPath(folder, "labels.csv")) }
+        let file = try output.map { try openOutput($0, reading: tables) }
         let page = try reportFolder.map { folder in
             do { try prepareOutputFolder(folder) } catch {
                 reportError("\(error)")

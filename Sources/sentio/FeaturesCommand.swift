@@ -7,7 +7,9 @@ struct FeaturesCommand: AsyncParsableCommand {
         commandName: "features",
         abstract: "Extract features (MFCC, deltas, energy, spectral, pitch, voice quality, eGeMAPS) per frame, segment or file.",
         discussion: """
-            Input of any rate and channel count is analysed as one channel at 16 kHz: the channels are             averaged and the result resampled with libsoxr (high quality). openSMILE instead reads channel 0 at             the file's own rate, so compare with it on 16 kHz mono files (or on the same signal).
+            Input of any rate and channel count is analysed as one channel at 16 kHz: the channels are \
+            averaged and the result resampled with libsoxr (high quality). openSMILE instead reads channel 0 at \
+            the file's own rate, so compare with it on 16 kHz mono files (or on the same signal).
 
             Rows carry `file,start,end` then the feature columns. start/end (seconds) are the span of the \
             analysis window, clipped to the signal: Kaldi frames cover [k*0.01, k*0.01 + 0.025); librosa's \
@@ -93,12 +95,13 @@ struct FeaturesCommand: AsyncParsableCommand {
             destination = batchDestination(output: output)
         }
         let npyNames = format == .npy ? perInputFileNames(paths, extension: ".npy") : []
-        let request = BatchRequest(
+        var request = BatchRequest(
             command: "features",
             settings: "sets=\(sets.sets.map(\.rawValue)) preset=\(preset) pitch=\(pitchFloor)-\(pitchCeiling) level=\(level) "
                 + "segmentation=\(segmentation.map { "\($0)" } ?? "frames") format=\(format) sentio=\(SentioVersion.string)",
             inputs: paths, shard: batch.shard, jobs: batch.workerCount, failFast: batch.failFast, resume: batch.resume,
             destination: destination, header: encoder.header)
+        request.reads = input.manifest
         let folder = output, extraction = options
         _ = try await runBatchCommand(request, options: batch) {
             FeatureWorker(encoder: FeatureRowEncoder(format: format, columns: columns, directory: folder), npyNames: npyNames,
@@ -147,7 +150,7 @@ final class FeatureWorker: BatchWorker {
                 let summary = try frames!.process(path: item.path, emit: emit)
                 result = BatchFileResult(audioSeconds: summary.info.duration)
                 if summary.frames == 0 {
-                    result.warnings.append("\(item.path): shorter than one analysis frame (\(summary.samples) samples): no rows")
+                    result.warnings.append("\(item.path): shorter than one analysis frame (\(Int((summary.info.duration * 1000).rounded())) ms): no rows")
                 }
             }
             try encoder.finish()

@@ -43,10 +43,11 @@ struct InfoCommand: AsyncParsableCommand {
         // A table is aligned over all rows, so it is built from CSV rows collected in memory.
         let rowFormat: TabularFormat = format == .table ? .csv : format
         let formatter = TabularFormatter(columns: columns, format: rowFormat)
-        let request = BatchRequest(
+        var request = BatchRequest(
             command: "info", settings: "format=\(rowFormat) header-only=\(headerOnly) sentio=\(SentioVersion.string)",
             inputs: paths, shard: batch.shard, jobs: batch.workerCount, failFast: batch.failFast, resume: batch.resume,
             destination: format == .table ? .memory : batchDestination(output: output), header: formatter.header)
+        request.reads = input.manifest
         let decode = !headerOnly
         var failure: Error? = nil
         var summary: BatchSummary? = nil

@@ -96,11 +96,12 @@ struct ScoreCommand: AsyncParsableCommand {
         if let speakers, model.normalization != .speaker {
             reportWarning("--speakers \(speakers) is ignored: the model is not speaker-normalised (--normalize \(model.normalization.rawValue))")
         }
-        let request = BatchRequest(
+        var request = BatchRequest(
             command: "score",
             settings: "model=\(model.checksum) segmentation=\(segmentation) format=\(format) sentio=\(SentioVersion.string)",
             inputs: paths, shard: batch.shard, jobs: batch.workerCount, failFast: batch.failFast, resume: batch.resume,
             destination: destination, header: header)
+        request.reads = input.manifest + (speakers.map { [$0] } ?? [])
         let precomputed = scored, annotations = annotation
         _ = try await runBatchCommand(request, options: batch) {
             ScoreWorker(model: model, segmentation: segmentation, formatter: formatter, annotation: annotations, precomputed: precomputed)

@@ -23,7 +23,7 @@ struct TrainCommand: ParsableCommand {
     var output: String
 
     func run() throws {
-        let file = try openOutput(output)
+        let file = try openOutput(output, reading: [corpus.labelsTable])
         let (labelled, table) = try training.extract(corpus)
         let model: EmotionModel
         do {

@@ -27,6 +27,9 @@ struct CorpusArguments: ParsableArguments {
     /// The corpus name recorded in a model's provenance.
     var name: String { corpus ?? labels! }
 
+    /// The labels table read, which no output may replace.
+    var labelsTable: String { labels ?? joinPath(corpus!, "labels.csv") }
+
     func load() throws(CorpusError) -> LabelledCorpus {
         try loadCorpus(directory: corpus, labels: labels, audioRoot: audioRoot, classes: classes, name: name)
     }
@@ -75,10 +78,14 @@ private func loadCorpus(directory: String?, labels: String?, audioRoot: String?,
     return try all.restricted(to: classes.split(separator: ",").map { String($0.filter { $0 != " " }) }, source: name)
 }
 
-/// Opens `path` for a result that takes long to compute, so that an unwritable destination fails at once
-/// (one error line, exit status 1) rather than after the work.
-func openOutput(_ path: String) throws -> OutputFile {
-    do { return try OutputFile(path: path) } catch {
+/// Opens `path` for a result that takes long to compute, so that an unwritable destination, or one that is
+/// among the files the command reads (`reading`), fails at once (one error line, exit status 1) rather than
+/// after the work.
+func openOutput(_ path: String, reading: [String] = []) throws -> OutputFile {
+    do {
+        _ = try replaceableOutputPath(path, inputs: reading)
+        return try OutputFile(path: path)
+    } catch {
         reportError("\(error)")
         throw ExitCode(ExitStatus.someInputsFailed)
     }

@@ -231,12 +231,17 @@ struct BatchCommandTests {
         #expect(mkfifo(path("pipe"), 0o644) == 0)
         try FileManager.default.createSymbolicLink(atPath: path("link.csv"), withDestinationPath: path("target.csv"))
         try Data("old\n".utf8).write(to: URL(fileURLWithPath: path("target.csv")))
+        try FileManager.default.createSymbolicLink(atPath: path("out.csv"), withDestinationPath: "/dev/stdout")
         for (output, cause) in [(input, "is also an input"), (path("pipe"), "not a regular file"),
-                                ("/dev/null", "not a regular file"), (dir.path, "is a folder")] {
+                                ("/dev/null", "not a regular file"), ("/dev/stdout", "not a regular file"),
+                                (path("out.csv"), "not a regular file"), (dir.path, "is a folder")] {
             let r = try SentioCLI.run(["features", input, "-o", output])
             #expect(r.status == 1 && r.stderrLines.count == 1 && r.stderr.contains(cause), "\(output): \(r.stderr)")
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: input)) == before, "the input is untouched")
+        try "\(input)\n".write(toFile: path("list.txt"), atomically: true, encoding: .utf8)
+        let manifest = try SentioCLI.run(["features", "--manifest", path("list.txt"), "-o", path("list.txt")])
+        #expect(manifest.status == 1 && manifest.stderr.contains("is also an input"), "\(manifest.stderr)")
         var st = stat()
         #expect(lstat(path("pipe"), &st) == 0 && (st.st_mode & S_IFMT) == S_IFIFO && lstat("/dev/null", &st) == 0
                 && (st.st_mode & S_IFMT) == S_IFCHR)

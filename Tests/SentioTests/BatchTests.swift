@@ -280,6 +280,9 @@ struct BatchInputTests {
         try fm.createDirectory(at: dir.appendingPathComponent("none"), withIntermediateDirectories: true)
         _ = try BatchInputs(arguments: ["\(root)/none", "\(root)/a.wav"]).collect(emptyFolder: { empty.append($0) })
         #expect(empty == ["\(root)/none"])
+        empty = []
+        _ = try BatchInputs(arguments: ["\(root)/a.wav", root, root]).collect(emptyFolder: { empty.append($0) })
+        #expect(empty.isEmpty, "a folder whose files were named before is not empty")
     }
 
     @Test("per-input file names: one per input, -2, -3 for repeated names, long names cut to fit a file name with .partial")

@@ -95,7 +95,7 @@ import Testing
     func contourBuffer() {
         var buffer = ContourBuffer()
         defer { buffer.deallocate() }
-        for length in [0, 1, 4095, 4096, 4097, 70_000, 3] {  // the 70 000 span 18 blocks, more than are kept
+        for length in [0, 1, 255, 256, 257, 4352, 4353, 70_000, 3] {  // 70 000 span 19 blocks, more than the 16 kept
             buffer.removeAll()
             let values = (0..<length).map { $0 % 7 == 0 ? 0 : Float($0) * 0.5 }
             for x in values { buffer.append(x) }

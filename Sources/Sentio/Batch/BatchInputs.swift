@@ -60,9 +60,7 @@ public struct BatchInputs: Sendable {
                     if !path.isEmpty { add(path) }
                 }
             } else if isDirectory(argument) {
-                let before = paths.count
-                try walk(argument, add)
-                if paths.count == before { emptyFolder(argument) }
+                if try walk(argument, add) == 0 { emptyFolder(argument) }
             } else {
                 add(argument)
             }
@@ -73,7 +71,9 @@ public struct BatchInputs: Sendable {
         return paths
     }
 
-    private func walk(_ directory: String, _ add: (String) -> Void) throws {
+    /// Adds the audio files below `directory`; returns how many there are (duplicates of earlier inputs included).
+    @discardableResult
+    private func walk(_ directory: String, _ add: (String) -> Void) throws -> Int {
         guard let dir = opendir(directory) else {
             throw InputListError(path: directory, cause: String(cString: strerror(errno)))
         }
@@ -87,6 +87,7 @@ public struct BatchInputs: Sendable {
         closedir(dir)
         // Byte order of the UTF-8 names, not the locale's collation, so every machine lists the same order.
         names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        var found = 0
         for name in names {
             let path = joinPath(directory, name)
             var st = stat()
@@ -94,14 +95,16 @@ public struct BatchInputs: Sendable {
             let isLink = (st.st_mode & S_IFMT) == S_IFLNK
             if isLink && stat(path, &st) != 0 { continue }
             switch st.st_mode & S_IFMT {
-            case S_IFDIR where !isLink: try walk(path, add)
+            case S_IFDIR where !isLink: found += try walk(path, add)
             case S_IFREG:
                 if let dot = name.lastIndex(of: "."), extensions.contains(name[name.index(after: dot)...].lowercased()) {
                     add(path)
+                    found += 1
                 }
             default: break
             }
         }
+        return found
     }
 
     /// The paths listed in a manifest (see the type's documentation for the two forms).

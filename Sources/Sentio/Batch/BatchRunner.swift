@@ -101,6 +101,8 @@ public struct BatchRequest: Sendable {
     public var destination: BatchDestination
     /// Bytes before the first input's rows (a CSV header).
     public var header: String
+    /// Other files the run reads (manifests, tables), which the output must not replace.
+    public var reads: [String] = []
 
     public init(command: String, settings: String, inputs: [String], shard: Shard? = nil, jobs: Int,
                 failFast: Bool = false, resume: Bool = false, destination: BatchDestination, header: String) {
@@ -241,7 +243,7 @@ public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchPro
         collectedBuffer = ResultBuffer(spillThreshold: Int.max)
         try collectedBuffer!.write(request.header)
     case .file(let requested, let errors):
-        let path = try replaceableOutputPath(requested, inputs: request.inputs)
+        let path = try replaceableOutputPath(requested, inputs: request.inputs + request.reads)
         let header = RunJournal.Header(command: request.command, settings: request.settings, inputs: request.inputs.count,
                                        inputsHash: RunJournal.hash(inputs: request.inputs),
                                        shard: request.shard.map(\.description), headerBytes: request.header.utf8.count)

@@ -1,13 +1,19 @@
 /// The values of one descriptor over a segment, kept for the functionals that need all of them (percentiles,
-/// peaks and slopes), in blocks of 4096: it grows without copying what it holds and without reserving up to
-/// twice its size, as a growing array does, so that a whole-file summary of an hour of 10 ms frames takes
-/// 4 bytes per value and descriptor (1.4 MB) however the hour arrives.
+/// peaks and slopes), in blocks: 256 values, then 4096 at a time. It grows without copying what it holds and
+/// without reserving up to twice its size, as a growing array does, so that a whole-file summary of an hour
+/// of 10 ms frames takes 4 bytes per value and descriptor (1.4 MB) however the hour arrives; and the many
+/// short windows of `--segment 1 --hop 0.01` take one small block each.
 ///
 /// A plain value of pointers, so that the per-frame ``append(_:)`` in a descriptor table costs no reference
 /// counting: copies share the blocks, only one of them may append, and the owner calls ``deallocate()``.
 struct ContourBuffer {
-    private static let blockSize = 4096
+    private static let firstBlockSize = 256, blockSize = 4096
+    @inline(__always) private static func size(_ block: Int) -> Int { block == 0 ? firstBlockSize : blockSize }
+    @inline(__always) private static func start(_ block: Int) -> Int {
+        block == 0 ? 0 : firstBlockSize + (block - 1) * blockSize
+    }
     /// Blocks kept for the next segment after ``removeAll()``: what a segment of up to ~10 min needs.
+    /// (Blocks keep their sizes when reused: block b always holds ``size(_:)`` values.)
     private static let blocksKept = 16
     private var blocks: UnsafeMutablePointer<UnsafeMutablePointer<Float>>? = nil
     private var allocated = 0, capacity = 0
@@ -18,7 +24,7 @@ struct ContourBuffer {
     /// Values held.
     var count: Int {
         guard let cursor, let end else { return 0 }
-        return full * Self.blockSize + Self.blockSize - (end - cursor)
+        return Self.start(full) + Self.size(full) - (end - cursor)
     }
 
     /// Appends `x` after the values held.
@@ -42,11 +48,11 @@ struct ContourBuffer {
                 }
                 blocks = grown
             }
-            (blocks.unsafelyUnwrapped + allocated).initialize(to: .allocate(capacity: Self.blockSize))
+            (blocks.unsafelyUnwrapped + allocated).initialize(to: .allocate(capacity: Self.size(allocated)))
             allocated += 1
         }
         cursor = blocks.unsafelyUnwrapped[full]
-        end = cursor.unsafelyUnwrapped + Self.blockSize
+        end = cursor.unsafelyUnwrapped + Self.size(full)
     }
 
     /// Forgets the values, keeping the first blocks for the next segment.
@@ -77,7 +83,7 @@ struct ContourBuffer {
         out.reserveCapacity(total)
         var left = total, b = 0
         while left > 0 {
-            let n = min(left, Self.blockSize)
+            let n = min(left, Self.size(b))
             let values = UnsafeBufferPointer(start: blocks.unsafelyUnwrapped[b], count: n)
             if nonZeroOnly {
                 for x in values where x != 0 { out.append(x) }

@@ -18,7 +18,9 @@ final class SegmentFunctionals {
         var nonZero = RunningMoments()
         var voiced = SegmentLengths()
         var unvoiced = SegmentLengths()
-        var contour = ContourBuffer()  // filled when keepsContour
+        // Filled when keepsContour. A copy of a Descriptor shares these blocks: only the one in `descriptors`
+        // may append, and deinit frees them.
+        var contour = ContourBuffer()
     }
 
     let specs: [FunctionalSpec]

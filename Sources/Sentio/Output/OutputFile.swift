@@ -57,22 +57,32 @@ public final class OutputFile {
 /// - Throws: ``OutputError`` naming `path` when it is (or points to) a folder, a device or a pipe, a
 ///   symbolic link to nothing, or one of `inputs`.
 public func replaceableOutputPath(_ path: String, inputs: [String] = []) throws -> String {
+    let notRegular = "not a regular file (a device, pipe or standard stream); leave out -o to write to standard output"
+    // The standard streams' names (/dev/stdout, /proc/self/fd/1) lead to a pipe, a terminal or a file the
+    // shell opened for them (`>> log`), which a rename would replace.
+    if path.hasPrefix("/dev/") || path.hasPrefix("/proc/") { throw OutputError(path: path, cause: notRegular) }
     var st = stat()
     guard lstat(path, &st) == 0 else { return path }  // nothing there: a new file
     var target = path
     if (st.st_mode & S_IFMT) == S_IFLNK {
+        var link = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink(path, &link, Int(PATH_MAX))
+        if length > 0 {
+            let next = String(decoding: link[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if next.hasPrefix("/dev/") || next.hasPrefix("/proc/") { throw OutputError(path: path, cause: notRegular) }
+        }
         guard let resolved = realpath(path, nil) else {
-            throw OutputError(path: path, cause: "a symbolic link to a missing file")
+            throw OutputError(path: path, cause: errno == ENOENT ? "a symbolic link to a missing file" : String(cString: strerror(errno)))
         }
         target = String(cString: resolved)
         free(resolved)
+        if target.hasPrefix("/proc/") || target.hasPrefix("/dev/") { throw OutputError(path: path, cause: notRegular) }
         guard stat(target, &st) == 0 else { throw OutputError(path: path, cause: String(cString: strerror(errno))) }
     }
     switch st.st_mode & S_IFMT {
     case S_IFREG: break
     case S_IFDIR: throw OutputError(path: path, cause: "is a folder (this format writes one file)")
-    default:
-        throw OutputError(path: path, cause: "not a regular file (a device or pipe); leave out -o to write to standard output")
+    default: throw OutputError(path: path, cause: notRegular)
     }
     for input in inputs {
         var other = stat()

@@ -184,10 +184,11 @@ public struct StageMeasurement: Sendable {
 
 /// A file that failed during a benchmark run (after it had decoded fine once).
 public struct BenchmarkError: Error, Sendable, CustomStringConvertible {
-    /// `<file>: <cause>`.
+    /// `<file>: <cause>`, one line per file that failed.
     public var message: String
-    /// The file that failed; nil when the stage could not start (a bundled model that does not load).
-    public var path: String?
+    /// The files that failed, in workload order; empty when the stage could not start (a bundled model that
+    /// does not load).
+    public var paths: [String] = []
     public var description: String { message }
 }
 
@@ -261,7 +262,8 @@ final class StageRunner {
 /// warm-up run).
 /// - Parameter model: the classifier of ``BenchmarkStage/score`` (default: the bundled model; ignored by the
 ///   other stages).
-/// - Throws: ``BenchmarkError`` for the first file that fails, or a bundled model that does not load.
+/// - Throws: ``BenchmarkError`` naming the files that fail in the warm-up or a timed run, or a bundled model
+///   that does not load.
 public func measureStage(_ stage: BenchmarkStage, workload: BenchmarkWorkload, jobs: Int, preset: FeaturePreset = .kaldi,
                          model given: EmotionModel? = nil, minimumRuns: Int = 3, minimumSeconds: Double = 0,
                          maximumRuns: Int = 10_000) throws(BenchmarkError) -> StageMeasurement {
@@ -283,7 +285,10 @@ public func measureStage(_ stage: BenchmarkStage, workload: BenchmarkWorkload, j
                 return message.hasPrefix(paths[i]) ? message : "\(paths[i]): \(message)"
             }
         }
-        if let i = results.firstIndex(where: { $0 != nil }) { throw BenchmarkError(message: results[i]!, path: paths[i]) }
+        let failed = results.indices.filter { results[$0] != nil }
+        if !failed.isEmpty {
+            throw BenchmarkError(message: failed.map { results[$0]! }.joined(separator: "\n"), paths: failed.map { paths[$0] })
+        }
     }
     try pass()
     var walls: [Double] = [], cpus: [Double] = []

@@ -162,7 +162,7 @@ public func niceTicks(_ range: ClosedRange<Double>, count: Int) -> [Double] {
 }
 
 /// A tick label for `value` on an axis whose ticks are `step` apart: as many decimals as the step needs
-/// (0.05 apart: two), so neighbouring labels never read the same.
+/// (0.05 apart: two; at most twelve), so neighbouring labels never read the same for steps down to 1e-12.
 public func tickLabel(_ value: Double, step: Double) -> String {
     let decimals = step > 0 && step.isFinite ? Int(min(max(0, (-log10(step) + 1e-9).rounded(.up)), 12)) : 0
     // Values a fixed-point Int cannot hold (a contour of absurd or non-finite values): Swift's own form.
