@@ -239,6 +239,13 @@ struct BatchCommandTests {
             #expect(r.status == 1 && r.stderrLines.count == 1 && r.stderr.contains(cause), "\(output): \(r.stderr)")
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: input)) == before, "the input is untouched")
+        // Only the standard streams' names are refused, not every path under /dev (a RAM disk is /dev/shm).
+        if access("/dev/shm", W_OK) == 0 {
+            let shm = "/dev/shm/sentio-test-\(UUID().uuidString).csv"
+            defer { unlink(shm); unlink(shm + ".journal") }
+            let r = try SentioCLI.run(["features", input, "-o", shm])
+            #expect(r.status == 0 && FileManager.default.fileExists(atPath: shm), "\(r.stderr)")
+        }
         try "\(input)\n".write(toFile: path("list.txt"), atomically: true, encoding: .utf8)
         let manifest = try SentioCLI.run(["features", "--manifest", path("list.txt"), "-o", path("list.txt")])
         #expect(manifest.status == 1 && manifest.stderr.contains("is also an input"), "\(manifest.stderr)")

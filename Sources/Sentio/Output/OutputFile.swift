@@ -58,9 +58,12 @@ public final class OutputFile {
 ///   symbolic link to nothing, or one of `inputs`.
 public func replaceableOutputPath(_ path: String, inputs: [String] = []) throws -> String {
     let notRegular = "not a regular file (a device, pipe or standard stream); leave out -o to write to standard output"
-    // The standard streams' names (/dev/stdout, /proc/self/fd/1) lead to a pipe, a terminal or a file the
-    // shell opened for them (`>> log`), which a rename would replace.
-    if path.hasPrefix("/dev/") || path.hasPrefix("/proc/") { throw OutputError(path: path, cause: notRegular) }
+    // The standard streams' names (/dev/stdout, /dev/fd/1, /proc/self/fd/1) lead to a pipe, a terminal or a
+    // file the shell opened for them (`>> log`), which a rename would replace.
+    func isStreamName(_ p: String) -> Bool {
+        ["/dev/stdout", "/dev/stderr", "/dev/stdin"].contains(p) || p.hasPrefix("/dev/fd/") || p.hasPrefix("/proc/")
+    }
+    if isStreamName(path) { throw OutputError(path: path, cause: notRegular) }
     var st = stat()
     guard lstat(path, &st) == 0 else { return path }  // nothing there: a new file
     var target = path
@@ -69,14 +72,14 @@ public func replaceableOutputPath(_ path: String, inputs: [String] = []) throws 
         let length = readlink(path, &link, Int(PATH_MAX))
         if length > 0 {
             let next = String(decoding: link[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            if next.hasPrefix("/dev/") || next.hasPrefix("/proc/") { throw OutputError(path: path, cause: notRegular) }
+            if isStreamName(next) { throw OutputError(path: path, cause: notRegular) }
         }
         guard let resolved = realpath(path, nil) else {
             throw OutputError(path: path, cause: errno == ENOENT ? "a symbolic link to a missing file" : String(cString: strerror(errno)))
         }
         target = String(cString: resolved)
         free(resolved)
-        if target.hasPrefix("/proc/") || target.hasPrefix("/dev/") { throw OutputError(path: path, cause: notRegular) }
+        if isStreamName(target) { throw OutputError(path: path, cause: notRegular) }
         guard stat(target, &st) == 0 else { throw OutputError(path: path, cause: String(cString: strerror(errno))) }
     }
     switch st.st_mode & S_IFMT {
