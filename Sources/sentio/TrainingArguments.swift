@@ -93,10 +93,11 @@ func openOutput(_ path: String, reading: [String] = []) throws -> OutputFile {
 
 /// `--segment S [--hop S] | --vad`: how files are divided into segments (default: whole files).
 struct SegmentationArguments: ParsableArguments {
-    @Option(name: .customLong("segment"), help: "Fixed windows of this many seconds instead of whole files.")
+    // `.unconditional`: `--segment -1` is a value to refuse with its reason, not a missing value.
+    @Option(name: .customLong("segment"), parsing: .unconditional, help: "Fixed windows of this many seconds instead of whole files.")
     var segmentLength: Double?
 
-    @Option(help: "With --segment: seconds between window starts (default: the window length).")
+    @Option(parsing: .unconditional, help: "With --segment: seconds between window starts (default: the window length).")
     var hop: Double?
 
     @Flag(help: "One segment per speech region (voicing and energy) instead of fixed windows.")

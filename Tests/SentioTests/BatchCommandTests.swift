@@ -214,9 +214,9 @@ struct BatchCommandTests {
         }
         let r = try SentioCLI.run(["features", Fixture.audio("tone-440-16k.wav"), "-o", "/nonexistent/dir/out.csv"])
         #expect(r.status == 1 && r.stderrLines.count == 1 && r.stderr.contains("/nonexistent/dir/out.csv"))
-        for args in [["--segment", "0.001"], ["--segment", "1", "--hop", "0.00001"]] {
+        for args in [["--segment", "0.001"], ["--segment", "1", "--hop", "0.00001"]] + [["--segment", "-1"], ["--segment", "1", "--hop", "-2"]] {
             let r = try SentioCLI.run(["features", Fixture.audio("tone-440-16k.wav"), "--level", "segments"] + args)
-            #expect(r.status == 2 && r.stderr.contains("at least 0.01 s"), "\(args): \(r.stderr)")
+            #expect(r.status == 2 && (r.stderr.contains("at least 0.01 s") || r.stderr.contains("must be positive")), "\(args): \(r.stderr)")
         }
     }
 
