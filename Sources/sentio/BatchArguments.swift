@@ -34,9 +34,9 @@ struct InputArguments: ParsableArguments {
             paths = try BatchInputs(arguments: inputs, manifests: manifest, extensions: extensions)
                 .collect(emptyFolder: { empty.append($0) })
         } catch {
-            throw ValidationError("\(error)")
+            throw inputListError("\(error)")
         }
-        guard !paths.isEmpty else { throw ValidationError("no audio files found in \((inputs + manifest).joined(separator: ", "))") }
+        guard !paths.isEmpty else { throw inputListError("no audio files found in \((inputs + manifest).joined(separator: ", "))") }
         for folder in empty { reportWarning("\(folder): no audio files in this folder") }
         return paths
     }

@@ -87,9 +87,9 @@ struct BenchCommand: ParsableCommand {
             do {
                 paths = try BatchInputs(arguments: inputs, manifests: [], extensions: BatchInputs.audioExtensions).collect()
             } catch {
-                throw ValidationError("\(error)")
+                throw inputListError("\(error)")
             }
-            guard !paths.isEmpty else { throw ValidationError("no audio files found in \(inputs.joined(separator: ", "))") }
+            guard !paths.isEmpty else { throw inputListError("no audio files found in \(inputs.joined(separator: ", "))") }
         }
 
         let machine = MachineDescription.current()

@@ -111,7 +111,7 @@ struct ScoreCommand: AsyncParsableCommand {
     /// Reads `file,speaker`. An input it does not name fails on its own (``scoreTogether``), as a bad file does.
     private func readSpeakers(_ path: String) throws -> LabelledCorpus.SpeakerTable {
         do { return try LabelledCorpus.SpeakerTable.load(path: path) } catch {
-            throw ValidationError("\(error)")
+            throw inputListError("\(error)")
         }
     }
 

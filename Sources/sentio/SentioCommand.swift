@@ -53,6 +53,13 @@ func reportError(_ message: String) {
     try? TextSink.standardError().write("sentio: \(message)\n")
 }
 
+/// Reports a bad input list, manifest or table found while running (one line `sentio: <message>`, as a bad
+/// file is reported) and returns the exit of a usage error: ArgumentParser would add the root command's usage.
+func inputListError(_ message: String) -> ExitCode {
+    reportError(message)
+    return ExitCode(ExitStatus.usage)
+}
+
 /// Writes `sentio: warning: <message>` to standard error.
 func reportWarning(_ message: String) {
     try? TextSink.standardError().write("sentio: warning: \(message)\n")

@@ -185,7 +185,7 @@ struct BatchCommandTests {
         #expect(files == [Fixture.audio("speech-en-22k05.flac"), Fixture.audio("speech-en.ogg"), Fixture.audio("chirp-16k.wav"),
                           Fixture.path("audio") + "/../audio/tone-440-16k.wav", Fixture.audio("tone-440-16k.wav")])
         let empty = try SentioCLI.run(["info", "--ext", "xyz", Fixture.path("audio")])
-        #expect(empty.status == 2 && empty.stderr.contains("no audio files found"))
+        #expect(empty.status == 2 && empty.stderrLines.count == 1 && empty.stderr.contains("no audio files found"))
     }
 
     @Test("progress: never prints nothing but errors; always ends with a one-line summary")
