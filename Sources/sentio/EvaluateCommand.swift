@@ -136,7 +136,7 @@ struct EvaluationSummary {
     var json: String {
         let r = result.report
         func number(_ x: Double) -> String { String((x * 1e6).rounded() / 1e6) }
-        let recall = zip(r.classes, r.perClassRecall).map { "\(jsonQuoted($0)):\(number($1))" }.joined(separator: ",")
+        let recall = zip(r.classes, r.recallOfPresentClasses).map { "\(jsonQuoted($0)):\($1.map(number) ?? "null")" }.joined(separator: ",")
         let confusion = r.confusion.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }.joined(separator: ",")
         return "{\"uar\":\(number(r.uar)),\"war\":\(number(r.war)),"
             + "\"classes\":[\(r.classes.map(jsonQuoted).joined(separator: ","))],"
@@ -164,7 +164,9 @@ struct EvaluationSummary {
         let width = max(9, (r.classes.map(\.count).max() ?? 0) + 2)
         func pad(_ s: String, _ w: Int) -> String { String(repeating: " ", count: max(0, w - s.count)) + s }
         out += pad("recall", width + 8) + "\n"
-        for (name, recall) in zip(r.classes, r.perClassRecall) { out += pad(name, width) + pad(percent(recall), 8) + "\n" }
+        for (name, recall) in zip(r.classes, r.recallOfPresentClasses) {
+            out += pad(name, width) + pad(recall.map(percent) ?? "n/a", 8) + (recall == nil ? "   (no examples)" : "") + "\n"
+        }
         // Columns as wide as the longest name (plus a space), so that no two read the same.
         let column = max(8, (r.classes.map(\.count).max() ?? 0) + 1)
         out += "\nconfusion (rows: true class, columns: predicted)\n" + pad("", width)

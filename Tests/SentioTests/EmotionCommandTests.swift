@@ -128,6 +128,19 @@ import Testing
         #expect(loso.status == 1)
         #expect(loso.stderrLines == ["sentio: \(csv): leave-one-speaker-out needs a 'speaker' column in the labels"])
 
+        // Leave-one-speaker-out over one speaker would train the only fold on nothing.
+        let (oneDir, oneCSV) = try labels()
+        defer { try? FileManager.default.removeItem(at: oneDir) }
+        let text = try String(contentsOfFile: oneCSV, encoding: .utf8).replacingOccurrences(of: ",s1\n", with: ",s0\n")
+            .replacingOccurrences(of: ",s2\n", with: ",s0\n")
+        try text.write(toFile: oneCSV, atomically: true, encoding: .utf8)
+        let one = try SentioCLI.run(["evaluate", "--labels", oneCSV, "--audio-root", audioRoot, "--features", "mfcc"])
+        #expect(one.status == 1 && one.stderrLines == ["sentio: \(oneCSV): leave-one-speaker-out needs at least 2 speakers, found 1 (use --protocol kfold)"])
+        // Per-file normalisation of a file's only segment gives all zeros: refused, not a constant model.
+        let single = try SentioCLI.run(["train", "--labels", csv, "--audio-root", audioRoot, "--features", "mfcc",
+                                        "--normalize", "file", "--segment", "30", "-o", broken + ".x"])
+        #expect(single.status == 1 && single.stderr.contains("needs at least 2 segments per file"), "\(single.stderr)")
+
         let file = try SentioCLI.run(["train", "--labels", csv, "--audio-root", audioRoot, "--normalize", "file", "-o", broken])
         #expect(file.status == 2)
         #expect(file.stderr.contains("--normalize file"))

@@ -156,6 +156,7 @@ import Testing
         #expect(try message("name,mood\n").hasPrefix("missing column 'file' and 'emotion'"))
         #expect(try message("file,emotion\nnope.wav,sad\n") .hasPrefix("line 2: unknown file nope.wav"))
         #expect(try message("file,emotion\nspeech-en.wav,sad\nspeech-en.wav,sad\n") == "line 3: speech-en.wav is listed twice")
+        #expect(try message("file,emotion\nspeech-en.wav,sad\n./speech-en.wav,sad\n") == "line 3: ./speech-en.wav is listed twice")
         #expect(try message("file,emotion\nspeech-en.wav,sad\nspeech-en-2.wav,\n") == "line 3: speech-en-2.wav has no emotion label")
         #expect(try message("file,emotion\nspeech-en.wav,sad\nspeech-en-2.wav,angry\n")
                 == "classes with fewer than 5 examples: angry (1), sad (1)")

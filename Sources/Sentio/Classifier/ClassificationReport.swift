@@ -25,6 +25,12 @@ public struct ClassificationReport: Sendable, Equatable {
         }
     }
 
+    /// Recall of each class, nil for a class without examples (a test corpus may lack some of the model's
+    /// classes): what UAR averages.
+    public var recallOfPresentClasses: [Double?] {
+        zip(confusion, perClassRecall).map { row, recall in row.reduce(0, +) > 0 ? recall : nil }
+    }
+
     /// Unweighted average recall, in [0, 1], over the classes that have examples.
     public var uar: Double {
         let present = confusion.indices.filter { confusion[$0].reduce(0, +) > 0 }

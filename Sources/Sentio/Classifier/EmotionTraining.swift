@@ -72,6 +72,10 @@ public enum EmotionTraining {
             guard let speakers = data.speakers else {
                 throw CorpusError(path: corpus.source, message: "leave-one-speaker-out needs a 'speaker' column in the labels")
             }
+            let distinct = Set(speakers).count
+            guard distinct >= 2 else {
+                throw CorpusError(path: corpus.source, message: "leave-one-speaker-out needs at least 2 speakers, found \(distinct) (use --protocol kfold)")
+            }
             folds = CrossValidation.leaveOneGroupOut(groups: speakers)
         case .kFold(let k):
             folds = CrossValidation.stratifiedKFold(labels: data.labels, recordings: data.recordings,
@@ -173,6 +177,13 @@ struct LabelledRows: Sendable {
             }
             normalizeByGroup(&matrix, groups: speakers)
         case .file:
+            // A file's only segment z-scores to all zeros: the classifier would learn nothing from it.
+            var segments: [Int: Int] = [:]
+            for f in recordings { segments[f, default: 0] += 1 }
+            let single = segments.values.count { $0 < 2 }
+            guard single == 0 else {
+                throw CorpusError(path: corpus.source, message: "per-file normalisation needs at least 2 segments per file; \(single) of \(segments.count) files have one (use a shorter --segment or --hop)")
+            }
             normalizeByGroup(&matrix, groups: recordings)
         case .corpus:
             let statistics = Standardizer(fitting: matrix)

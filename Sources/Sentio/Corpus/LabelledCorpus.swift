@@ -96,7 +96,8 @@ public struct LabelledCorpus: Sendable, Equatable {
             guard !file.isEmpty else { throw CorpusError(path: labels, message: "line \(line): empty file name") }
             guard !label.isEmpty else { throw CorpusError(path: labels, message: "line \(line): \(file) has no emotion label") }
             let path = file.hasPrefix("/") ? file : joinPath(audioRoot, file)
-            guard seen.insert(path).inserted else {
+            // The same recording spelled twice (`a.wav`, `./a.wav`) would be trained and tested on.
+            guard seen.insert(normalizedPath(path)).inserted else {
                 throw CorpusError(path: labels, message: "line \(line): \(file) is listed twice")
             }
             guard isRegularFile(path) else {

@@ -46,10 +46,12 @@ public func evaluationPage(_ report: ClassificationReport, settings: [(label: St
     body += "<figcaption>Each row is one true class; a cell counts its examples predicted as the column's class. The diagonal holds the correct predictions.</figcaption></figure>"
 
     // Recall bars.
-    let recall = report.perClassRecall
+    let recall = report.perClassRecall, present = report.recallOfPresentClasses.map { $0 != nil }
     let colours = ReportPalette.colours(for: report.classes)
     let references = [(report.uar, "UAR", "6 3")] + (k > 0 ? [(1 / Double(k), "chance", "2 3")] : [])
-    let bars = horizontalBars(report.classes.indices.map { (report.classes[$0], recall[$0], colours[$0], percentText(recall[$0])) },
+    let bars = horizontalBars(report.classes.indices.map {
+                                  (report.classes[$0], recall[$0], colours[$0], present[$0] ? percentText(recall[$0]) : "no examples")
+                              },
                               maximum: 1, axisLabel: "recall", title: "Recall per class, with UAR and chance",
                               tick: percentTick, references: references)
     body += "<h2>Recall per class</h2><figure>\(bars)<figcaption>Share of each class's examples recognised; dashed: UAR (their mean); dotted: chance (1/\(k)).</figcaption></figure>"
@@ -58,7 +60,7 @@ public func evaluationPage(_ report: ClassificationReport, settings: [(label: St
     body += "<th class=\"num\">recall</th></tr></thead><tbody>"
     for (t, row) in report.confusion.enumerated() {
         body += "<tr><th>\(escapeHTML(report.classes[t]))</th>" + row.map { "<td class=\"num\">\($0)</td>" }.joined()
-        body += "<td class=\"num\">\(percentText(recall[t]))</td></tr>"
+        body += "<td class=\"num\">\(present[t] ? percentText(recall[t]) : "–")</td></tr>"
     }
     body += "</tbody></table>"
     return htmlPage(title: "Sentio evaluation", body: body)
