@@ -140,6 +140,12 @@ import Testing
         let single = try SentioCLI.run(["train", "--labels", csv, "--audio-root", audioRoot, "--features", "mfcc",
                                         "--normalize", "file", "--segment", "30", "-o", broken + ".x"])
         #expect(single.status == 1 && single.stderr.contains("needs at least 2 segments per file"), "\(single.stderr)")
+        let perFile = broken + ".file"
+        let trained = try SentioCLI.run(["train", "--labels", csv, "--audio-root", audioRoot, "--features", "mfcc",
+                                         "--normalize", "file", "--segment", "0.5", "-o", perFile])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let scoredOnce = try SentioCLI.run(["score", "--model", perFile, "--segment", "30", Fixture.audio("speech-en.wav")])
+        #expect(scoredOnce.status == 1 && scoredOnce.stderrLines.count == 1 && scoredOnce.stderr.contains("needs at least 2 segments"))
 
         let file = try SentioCLI.run(["train", "--labels", csv, "--audio-root", audioRoot, "--normalize", "file", "-o", broken])
         #expect(file.status == 2)

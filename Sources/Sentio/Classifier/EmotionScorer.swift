@@ -49,6 +49,10 @@ public final class EmotionScorer {
         switch SegmentTable.extractRows(path: path, extractor: extractor, width: width, frames: frames) {
         case .failure(let failure): throw ScoringError(message: failure.message)
         case .success(let file):
+            // Z-scored over itself, a file's only segment is all zeros: every such file would get the same scores.
+            if model.normalization == .file && file.rows.count == 1 {
+                throw ScoringError(message: "\(path): the model normalises per file, which needs at least 2 segments; this file has 1 (use a shorter --segment or --hop)")
+            }
             var table = SegmentTable(columns: width)
             table.append(file, index: 0)
             return table
