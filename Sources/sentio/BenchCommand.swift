@@ -108,8 +108,8 @@ struct BenchCommand: ParsableCommand {
                     measured.append(try measureStage(stage, workload: workload, jobs: jobs, preset: preset,
                                                      minimumRuns: repeatCount, minimumSeconds: seconds))
                 } catch {
-                    for line in error.message.split(separator: "\n") { reportError(String(line)) }
-                    failures.append(error.message)
+                    error.messages.forEach(reportError)
+                    failures += error.messages
                     guard !error.paths.isEmpty else { throw ExitCode(ExitStatus.someInputsFailed) }
                     error.paths.forEach { workload.remove(path: $0) }
                     guard !workload.paths.isEmpty else { throw ExitCode(ExitStatus.someInputsFailed) }

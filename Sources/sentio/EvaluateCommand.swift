@@ -47,9 +47,7 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        var tables = [corpus.labelsTable]
-        if let labels = testCorpus.labels { tables.append(labels) }
-        if let folder = testCorpus.corpus { tables.append(joinPath(folder, "labels.csv")) }
+        let tables = [corpus.labelsTable] + (testCorpus.labelsTable.map { [$0] } ?? [])
         let file = try output.map { try openOutput($0, reading: tables) }
         let page = try reportFolder.map { folder in
             do { try prepareOutputFolder(folder) } catch {

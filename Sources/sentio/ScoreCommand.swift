@@ -121,10 +121,11 @@ struct ScoreCommand: AsyncParsableCommand {
     private func scoreTogether(paths: [String], model: EmotionModel, groupOf: (String) -> String?, ungrouped: String,
                                segmentation: Segmentation, jobs: Int) -> [String: Result<ScoredFile, ScoringError>] {
         var results: [String: Result<ScoredFile, ScoringError>] = [:]
-        for path in paths where groupOf(path) == nil {
-            results[path] = .failure(ScoringError(message: "\(path): \(ungrouped)"))
+        var group: [String: String] = [:]  // looked up once: a speaker table may resolve paths on disk
+        for path in paths {
+            if let g = groupOf(path) { group[path] = g } else { results[path] = .failure(ScoringError(message: "\(path): \(ungrouped)")) }
         }
-        let grouped = paths.filter { groupOf($0) != nil }
+        let grouped = paths.filter { group[$0] != nil }
         let tables = parallelMap(count: grouped.count, jobs: jobs, makeState: { EmotionScorer(model: model, segmentation: segmentation) }) { scorer, i in
             Result { () throws(ScoringError) in try scorer.extract(path: grouped[i]) }
         }
@@ -135,8 +136,8 @@ struct ScoreCommand: AsyncParsableCommand {
             case .failure(let error): results[path] = .failure(error)
             }
         }
-        let ids = Array(Set(good.map { groupOf($0.0)! })).sorted()
-        let scores = model.score(tables: good.map(\.1), groups: good.map { ids.firstIndex(of: groupOf($0.0)!)! })
+        let ids = Array(Set(good.map { group[$0.0]! })).sorted()
+        let scores = model.score(tables: good.map(\.1), groups: good.map { ids.firstIndex(of: group[$0.0]!)! })
         for ((path, table), score) in zip(good, scores) { results[path] = .success(ScoredFile(scores: score, seconds: table.audioSeconds)) }
         return results
     }

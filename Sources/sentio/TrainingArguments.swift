@@ -59,6 +59,9 @@ struct TestCorpusArguments: ParsableArguments {
     /// Whether a test corpus was given.
     var isGiven: Bool { corpus != nil || labels != nil }
 
+    /// The labels table read, when given, which no output may replace.
+    var labelsTable: String? { labels ?? corpus.map { joinPath($0, "labels.csv") } }
+
     /// The test corpus's name in reports.
     var name: String { corpus ?? labels ?? "" }
 
@@ -82,10 +85,7 @@ private func loadCorpus(directory: String?, labels: String?, audioRoot: String?,
 /// among the files the command reads (`reading`), fails at once (one error line, exit status 1) rather than
 /// after the work.
 func openOutput(_ path: String, reading: [String] = []) throws -> OutputFile {
-    do {
-        _ = try replaceableOutputPath(path, inputs: reading)
-        return try OutputFile(path: path)
-    } catch {
+    do { return try OutputFile(path: path, reading: reading) } catch {
         reportError("\(error)")
         throw ExitCode(ExitStatus.someInputsFailed)
     }

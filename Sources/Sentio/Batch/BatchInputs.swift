@@ -111,7 +111,7 @@ public struct BatchInputs: Sendable {
     public static func readManifest(_ path: String) throws(InputListError) -> [String] {
         let text: String
         do { text = try readTextFile(path) } catch { throw InputListError(path: path, cause: error.cause) }
-        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        let folder = parentFolder(of: path)
         func resolve(_ file: String, against root: String) -> String {
             file.hasPrefix("/") || root == "." ? file : joinPath(root, file)
         }

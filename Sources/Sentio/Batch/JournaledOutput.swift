@@ -200,8 +200,7 @@ final class JournaledOutput {
 
 /// Syncs the folder holding `path`, so that a rename into it survives a power loss.
 func syncFolder(of path: String) {
-    let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
-    let fd = open(folder.isEmpty ? "/" : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    let fd = open(parentFolder(of: path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     if fd >= 0 {
         fsync(fd)
         close(fd)

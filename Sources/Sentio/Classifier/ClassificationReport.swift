@@ -33,10 +33,8 @@ public struct ClassificationReport: Sendable, Equatable {
 
     /// Unweighted average recall, in [0, 1], over the classes that have examples.
     public var uar: Double {
-        let present = confusion.indices.filter { confusion[$0].reduce(0, +) > 0 }
-        guard !present.isEmpty else { return 0 }
-        let recall = perClassRecall
-        return present.map { recall[$0] }.reduce(0, +) / Double(present.count)
+        let present = recallOfPresentClasses.compactMap { $0 }
+        return present.isEmpty ? 0 : present.reduce(0, +) / Double(present.count)
     }
 
     /// Weighted average recall (accuracy), in [0, 1].

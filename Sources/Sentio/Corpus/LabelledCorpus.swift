@@ -132,6 +132,12 @@ public struct CorpusError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(path): \(message)" }
 }
 
+/// The folder holding `path`: `.` for a bare name, `/` for a file at the root.
+func parentFolder(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
+}
+
 /// `directory/name`, without doubling a trailing slash.
 public func joinPath(_ directory: String, _ name: String) -> String {
     directory.hasSuffix("/") ? directory + name : directory + "/" + name
@@ -168,7 +174,7 @@ extension LabelledCorpus {
                 speakers[row[file].trimmingSpaces] = s
             }
             var result = SpeakerTable(speakers: speakers)
-            let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+            let folder = parentFolder(of: path)
             for (entry, s) in speakers.sorted(by: { $0.key < $1.key }) {
                 let candidates = entry.hasPrefix("/") ? [entry]
                     : [entry, joinPath(folder, entry), joinPath(joinPath(folder, "wav"), entry)]

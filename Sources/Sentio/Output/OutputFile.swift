@@ -14,10 +14,11 @@ public final class OutputFile {
     private var done = false
 
     /// Creates the temporary file next to `path` (next to its target when `path` is a symbolic link).
+    /// - Parameter reading: files the command reads, which `path` must not be.
     /// - Throws: ``OutputError`` naming `path` when its folder is missing or not writable, or when `path` is
-    ///   not a regular file (see ``replaceableOutputPath(_:inputs:)``).
-    public convenience init(path: String) throws {
-        let target = try replaceableOutputPath(path)
+    ///   not a regular file or is one of `reading` (see ``replaceableOutputPath(_:inputs:)``).
+    public convenience init(path: String, reading: [String] = []) throws {
+        let target = try replaceableOutputPath(path, inputs: reading)
         try self.init(path: target, temporaryPath: "\(target).partial-\(getpid())")
     }
 
@@ -68,17 +69,15 @@ public func replaceableOutputPath(_ path: String, inputs: [String] = []) throws 
     guard lstat(path, &st) == 0 else { return path }  // nothing there: a new file
     var target = path
     if (st.st_mode & S_IFMT) == S_IFLNK {
-        var link = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let length = readlink(path, &link, Int(PATH_MAX))
-        if length > 0 {
-            let next = String(decoding: link[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            if isStreamName(next) { throw OutputError(path: path, cause: notRegular) }
+        // The link's own target first: /dev/stdout to a pipe resolves to nothing.
+        var link = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)  // readlink leaves the last one 0
+        if readlink(path, &link, Int(PATH_MAX)) > 0 && isStreamName(String(cString: link)) {
+            throw OutputError(path: path, cause: notRegular)
         }
-        guard let resolved = realpath(path, nil) else {
+        guard let resolved = canonicalPath(path) else {
             throw OutputError(path: path, cause: errno == ENOENT ? "a symbolic link to a missing file" : String(cString: strerror(errno)))
         }
-        target = String(cString: resolved)
-        free(resolved)
+        target = resolved
         if isStreamName(target) { throw OutputError(path: path, cause: notRegular) }
         guard stat(target, &st) == 0 else { throw OutputError(path: path, cause: String(cString: strerror(errno))) }
     }

@@ -182,13 +182,15 @@ public struct StageMeasurement: Sendable {
     public var framesPerSecond: Double { wallSeconds > 0 ? Double(frames) / wallSeconds : .infinity }
 }
 
-/// A file that failed during a benchmark run (after it had decoded fine once).
+/// Files that failed during a benchmark run (after they had decoded fine once), or a stage that could not start.
 public struct BenchmarkError: Error, Sendable, CustomStringConvertible {
-    /// `<file>: <cause>`, one line per file that failed.
-    public var message: String
+    /// `<file>: <cause>`, one per file that failed (or the reason the stage could not start).
+    public var messages: [String]
     /// The files that failed, in workload order; empty when the stage could not start (a bundled model that
     /// does not load).
     public var paths: [String] = []
+    /// The messages, one per line.
+    public var message: String { messages.joined(separator: "\n") }
     public var description: String { message }
 }
 
@@ -270,7 +272,7 @@ public func measureStage(_ stage: BenchmarkStage, workload: BenchmarkWorkload, j
     let paths = workload.paths
     let model: EmotionModel?
     if stage == .score && given == nil {
-        do { model = try EmotionModel.bundled() } catch { throw BenchmarkError(message: "\(error)") }
+        do { model = try EmotionModel.bundled() } catch { throw BenchmarkError(messages: ["\(error)"]) }
     } else {
         model = given
     }
@@ -287,7 +289,7 @@ public func measureStage(_ stage: BenchmarkStage, workload: BenchmarkWorkload, j
         }
         let failed = results.indices.filter { results[$0] != nil }
         if !failed.isEmpty {
-            throw BenchmarkError(message: failed.map { results[$0]! }.joined(separator: "\n"), paths: failed.map { paths[$0] })
+            throw BenchmarkError(messages: failed.map { results[$0]! }, paths: failed.map { paths[$0] })
         }
     }
     try pass()
