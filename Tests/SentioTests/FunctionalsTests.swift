@@ -170,6 +170,28 @@ import Testing
         #expect(abs(Self.evaluate(ramp, [.regressionSlope]).values[0] - 50) < 1e-3)
     }
 
+    @Test("a frame mask leaves its 0 frames out of the masked descriptor only: its values, durations and runs are those of the unmasked frames alone")
+    func frameMask() {
+        // Column 0: the descriptor; column 1: the mask, 0 in the 4 trailing unvoiced frames.
+        let x: [Float] = [0, 0, 0, 5, 6, 5, 7, 0, 0, 0, 4, 5, 6, 0, 0, 0, 0, 0, 0, 0]
+        let kept = 16
+        let functionals: [Functional] = [.nonZeroRunsPerSecond, .zeroRunLengthMean, .mean, .percentile(0.5),
+                                         .peaksPerSecond, .regressionSlope]
+        var specs = functionals.map { FunctionalSpec(name: "m_" + $0.suffix, descriptor: "x", functional: $0, frameMask: "mask") }
+        specs += functionals.map { FunctionalSpec(name: $0.suffix, descriptor: "x", functional: $0) }
+        let f = SegmentFunctionals(specs: specs, columnIndex: ["x": 0, "mask": 1])
+        for (i, v) in x.enumerated() { [v, i < kept ? 1 : 0].withUnsafeBufferPointer { f.add($0.baseAddress!) } }
+        var out = [Float](repeating: .nan, count: specs.count)
+        _ = out.withUnsafeMutableBufferPointer { f.finish(frameStep: 0.01, into: $0.baseAddress!) }
+        let n = functionals.count
+        let truncated = Self.evaluate(Array(x.prefix(kept)), functionals).values
+        let whole = Self.evaluate(x, functionals).values
+        #expect(out[0..<n].map(Double.init) == truncated.map { Double(Float($0)) })
+        #expect(out[n...].map(Double.init) == whole.map { Double(Float($0)) })
+        // Each of these moves when the trailing unvoiced frames count.
+        for i in [0, 1, 2, 4] { #expect(truncated[i] != whole[i], "\(functionals[i])") }
+    }
+
     @Test("a segment too short for a functional gets its documented empty value and counts a warning")
     func tooShort() {
         let (v, short) = Self.evaluate([], [.mean, .stddevNorm, .percentile(0.5), .meanRisingSlope, .equivalentSoundLevel])

@@ -120,11 +120,17 @@ public struct FunctionalSpec: Sendable, Hashable {
     public var selection: FrameSelection
     /// The statistic.
     public var functional: Functional
+    /// A column that is 0 in the frames this descriptor does not have, or nil when it has every frame of the
+    /// segment. Frames so marked are left out of every functional, durations included (eGeMAPS marks the
+    /// grid's rows after openSMILE's last one); frame times stay the segment's frame indices.
+    public var frameMask: String?
 
-    public init(name: String, descriptor: String, selection: FrameSelection = .all, functional: Functional) {
+    public init(name: String, descriptor: String, selection: FrameSelection = .all, functional: Functional,
+                frameMask: String? = nil) {
         self.name = name
         self.descriptor = descriptor
         self.selection = selection
         self.functional = functional
+        self.frameMask = frameMask
     }
 }

@@ -11,7 +11,11 @@ import Glibc
 final class SegmentFunctionals {
     private struct Descriptor {
         let column: Int
+        /// Column of the spec's ``FunctionalSpec/frameMask``, or -1.
+        let mask: Int
         var keepsContour: Bool
+        /// Frames of the segment this descriptor has (all of them without a mask).
+        var frames = 0
         // Which accumulators some spec reads: the others are skipped (half the columns read only one).
         var needsAll = false, needsNonZero = false, needsVoiced = false, needsUnvoiced = false
         var all = RunningMoments()
@@ -58,18 +62,26 @@ final class SegmentFunctionals {
     ///   - columnIndex: position of each descriptor in the rows passed to ``add(_:)``.
     init(specs: [FunctionalSpec], columnIndex: [String: Int]) {
         self.specs = specs
-        var byName: [String: Int] = [:]
+        var byName: [String: Int] = [:]  // by descriptor and mask
         for spec in specs {
             guard let column = columnIndex[spec.descriptor] else {
                 preconditionFailure("functional \(spec.name) reads unknown descriptor \(spec.descriptor)")
             }
+            var mask = -1
+            if let name = spec.frameMask {
+                guard let m = columnIndex[name] else {
+                    preconditionFailure("functional \(spec.name) reads unknown frame mask \(name)")
+                }
+                mask = m
+            }
+            let key = spec.descriptor + "\u{0}" + (spec.frameMask ?? "")
             let d: Int
-            if let existing = byName[spec.descriptor] {
+            if let existing = byName[key] {
                 d = existing
             } else {
                 d = descriptors.count
-                byName[spec.descriptor] = d
-                descriptors.append(Descriptor(column: column, keepsContour: false))
+                byName[key] = d
+                descriptors.append(Descriptor(column: column, mask: mask, keepsContour: false))
             }
             descriptors[d].keepsContour = descriptors[d].keepsContour || spec.functional.needsContour
             switch spec.functional {
@@ -97,6 +109,7 @@ final class SegmentFunctionals {
     func reset() {
         frames = 0
         for d in descriptors.indices {
+            descriptors[d].frames = 0
             descriptors[d].all = RunningMoments()
             descriptors[d].nonZero = RunningMoments()
             descriptors[d].voiced = SegmentLengths()
@@ -114,6 +127,8 @@ final class SegmentFunctionals {
         // Through a buffer pointer: indexing the stored array re-checks exclusivity on every element access.
         descriptors.withUnsafeMutableBufferPointer { all in
             for d in all.indices {
+                if all[d].mask >= 0 && row[all[d].mask] == 0 { continue }
+                all[d].frames += 1
                 let x = row[all[d].column]
                 if all[d].needsAll { all[d].all.add(Double(x), time: t) }
                 if all[d].needsNonZero && x != 0 { all[d].nonZero.add(Double(x), time: t) }
@@ -127,7 +142,8 @@ final class SegmentFunctionals {
 
     /// Writes one value per spec to `out` and returns how many specs had too few frames (their value is the
     /// functional's documented empty value).
-    /// - Parameter frameStep: seconds between frames; per-second rates divide by `frameCount * frameStep`.
+    /// - Parameter frameStep: seconds between frames; per-second rates divide by the descriptor's frames times
+    ///   `frameStep`.
     func finish(frameStep: Double, into out: UnsafeMutablePointer<Float>) -> Int {
         for d in descriptors.indices {
             descriptors[d].voiced.finish()
@@ -136,9 +152,9 @@ final class SegmentFunctionals {
         arrangedKey = -1
         peakCache.removeAll(keepingCapacity: true)
         var shortCount = 0
-        let duration = Double(frames) * frameStep
         for (s, spec) in specs.enumerated() {
             let d = descriptors[specDescriptor[s]]
+            let duration = Double(d.frames) * frameStep
             let moments = spec.selection == .all ? d.all : d.nonZero
             if moments.count < spec.functional.minimumCount { shortCount += 1 }
             let key = cacheKey(s)

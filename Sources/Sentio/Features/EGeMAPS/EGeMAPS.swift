@@ -42,12 +42,15 @@ public enum EGeMAPS {
     /// The 88 eGeMAPSv02 functionals, in openSMILE's order (`--set egemaps --level files|segments`).
     public static let functionals: [FunctionalSpec] = {
         var specs: [FunctionalSpec] = []
+        // The voice-frame descriptors (and the spectral ones gated by voicing) end with openSMILE's voice rows;
+        // the energy descriptors have every 20 ms frame, as openSMILE's do.
+        func mask(_ descriptor: String) -> String? { descriptor.hasSuffix("nz") ? EGeMAPSFeature.rowColumn : nil }
         func add(_ name: String, _ descriptor: String, _ selection: FrameSelection, _ functionals: [Functional]) {
             for f in functionals {
                 // openSMILE names the range by the indices of its percentiles in the list (0 and 2).
                 let suffix = f == .percentileRange(0.2, 0.8) ? "pctlrange0-2" : f.suffix
                 specs.append(FunctionalSpec(name: name + "_" + suffix, descriptor: descriptor, selection: selection,
-                                            functional: f))
+                                            functional: f, frameMask: mask(descriptor)))
             }
         }
         let contour: [Functional] = [.mean, .stddevNorm, .percentile(0.2), .percentile(0.5), .percentile(0.8),
@@ -68,7 +71,8 @@ public enum EGeMAPS {
             add(name, "_" + name, .nonZero, [.mean])
         }
         func single(_ name: String, _ descriptor: String, _ f: Functional) {
-            specs.append(FunctionalSpec(name: name, descriptor: descriptor, selection: .all, functional: f))
+            specs.append(FunctionalSpec(name: name, descriptor: descriptor, selection: .all, functional: f,
+                                        frameMask: mask(descriptor)))
         }
         single("loudnessPeaksPerSec", "Loudness_sma3", .peaksPerSecond)
         single("VoicedSegmentsPerSec", f0, .nonZeroRunsPerSecond)

@@ -35,6 +35,15 @@ public struct EGeMAPSOptions: Sendable, Hashable {
     /// Candidates whose subharmonic-summation voicing is below this are penalised as unlikely voiced. Default
     /// 0.70, openSMILE's `voicingCutoff`.
     public var voicingThreshold: Float = 0.70
+    /// Whether the voice descriptors end where openSMILE's do. Its functionals of F0, jitter, shimmer, HNR,
+    /// the harmonic differences, the formants and the voicing-gated spectral descriptors read ⌊(N − 960) / 160⌋
+    /// rows of N samples at 16 kHz, one fewer than its complete 60 ms frames (found by matching its functionals
+    /// on EmoDB), while its energy descriptors have every 20 ms frame. Sentio's grid goes on for four to six
+    /// more rows, all unvoiced, which shifted `VoicedSegmentsPerSec` by −2 % and the unvoiced-only means by up
+    /// to 0.12 of a standard deviation across EmoDB's files (≤ 0.01 with this). When true, those rows are left
+    /// out of the voice functionals and of the last voice row's `sma3nz` mean; frame-level output keeps every
+    /// row of the grid. Default true.
+    public var openSMILEVoiceRows = true
 
     public init() {}
 }
@@ -63,10 +72,13 @@ final class EGeMAPSFeature: StreamFeature {
     static let voicingColumn = "_egemaps_F0raw"
     /// Internal column: the mean square of the unwindowed 20 ms frame (full scale 1), for the equivalent sound level.
     static let energyColumn = "_egemaps_energy"
+    /// Internal column: 1 in the rows that have openSMILE's voice descriptors, 0 in the grid's rows after them
+    /// (see ``EGeMAPSOptions/openSMILEVoiceRows``); the voice functionals read only the rows marked 1.
+    static let rowColumn = "_egemaps_row"
     /// Unsmoothed descriptors, in ``EGeMAPS/lowLevelDescriptors`` order.
     static let rawColumns = (EGeMAPS.energyDescriptors + EGeMAPS.voiceDescriptors).map { "_egemaps_raw_" + $0 }
-    /// Every column this feature writes: the raw descriptors, F0 (voicing) and the energy.
-    static let columns = rawColumns + [voicingColumn, energyColumn]
+    /// Every column this feature writes: the raw descriptors, F0 (voicing), the energy and the row mark.
+    static let columns = rawColumns + [voicingColumn, energyColumn, rowColumn]
     private static let raw = (loudness: 0, spectral: 1, mfcc: 6, f0: 10, jitter: 11, shimmer: 12, hnr: 13,
                               h1h2: 14, h1a3: 15, formants: 16)
 
@@ -271,9 +283,10 @@ final class EGeMAPSFeature: StreamFeature {
     }
 
     /// Writes the rows before `end` that are decided or, when `final` (the stream has ended), all of them: rows
-    /// without a complete 60 ms frame are unvoiced.
+    /// without a complete 60 ms frame are unvoiced. Until the end, a row also waits for the next 60 ms frame:
+    /// whether it is one of openSMILE's voice rows (``rowColumn``) is known only then.
     private func write(upTo end: Int, final: Bool, row: (Int) -> UnsafeMutablePointer<Float>) {
-        while written < end && (written < decidedFrames || final) {
+        while written < end && (final || (written < decidedFrames && written + 1 < voiceFrames)) {
             let index = written
             let voice = index < decidedFrames ? decided[index % ring] : (f0: 0, jitter: 0, shimmer: 0)
             writeRow(index, voice, final: final, into: row(index) + offset)
@@ -288,6 +301,7 @@ final class EGeMAPSFeature: StreamFeature {
         let r = Self.raw
         if !(energyStart..<(energyStart + energyCount)).contains(index) { findEnergies(from: index, final: final) }
         out[Self.rawColumns.count + 1] = energies[index - energyStart] / Float(shortLength)
+        out[Self.rawColumns.count + 2] = !options.openSMILEVoiceRows || index + 1 < voiceFrames ? 1 : 0
         spectralDescriptors(start: index * hop, into: out)
         if voice.f0 > 0 {
             out[r.f0] = 12 * logf(voice.f0 / 27.5) / logf(2)

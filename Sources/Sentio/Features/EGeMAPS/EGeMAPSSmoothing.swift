@@ -6,6 +6,8 @@
 /// - `sma3nz`: 0 where the frame's value is 0; elsewhere the mean of the non-zero values among the three
 ///   (a replicated edge frame counts twice).
 ///   Voice descriptors are 0 in unvoiced frames, so their smoothing never mixes in silence.
+/// - The voice rows end where openSMILE's do (``EGeMAPSFeature/rowColumn``): the grid's rows after them do
+///   not enter the last one's `sma3nz` means. The energy descriptors have every 20 ms frame.
 /// - `...V_sma3nz` / `...UV_sma3nz`: a spectral descriptor kept only in voiced / unvoiced frames (0
 ///   elsewhere), then `sma3nz`.
 ///
@@ -17,24 +19,28 @@ final class EGeMAPSSmoothing: RowStage {
     private let offset: Int
     private let rawOffset: Int
     private let voicing: Int
+    private let rowMark: Int
 
     init(offset: Int) {
         self.offset = offset
         rawOffset = offset + EGeMAPS.lowLevelDescriptors.count + EGeMAPS.gatedColumns.count
         voicing = rawOffset + EGeMAPSFeature.rawColumns.count
+        rowMark = voicing + 2
     }
 
     func finish(row t: Int, rows: (Int) -> UnsafeMutablePointer<Float>) {
         // rows() replicates the edge rows, as openSMILE's smoother does: y₀ = (2 x₀ + x₁) / 3.
-        let current = rows(t), before = rows(t - 1), after = rows(t + 1)
+        let current = rows(t), before = rows(t - 1), next = rows(t + 1)
+        let voiceAfter = next[rowMark] == 0 && current[rowMark] != 0 ? current : next
         let energyCount = EGeMAPS.energyDescriptors.count
         for c in 0..<EGeMAPS.lowLevelDescriptors.count {
             let r = rawOffset + c
             current[offset + c] = c < energyCount
-                ? Self.mean(before[r], current[r], after[r])
-                : Self.nonZeroMean(before[r], current[r], after[r])
+                ? Self.mean(before[r], current[r], next[r])
+                : Self.nonZeroMean(before[r], current[r], voiceAfter[r])
         }
         var out = offset + EGeMAPS.lowLevelDescriptors.count
+        let after = voiceAfter
         let voicedBefore = before[voicing] != 0, voicedNow = current[voicing] != 0, voicedAfter = after[voicing] != 0
         for voiced in [true, false] {
             let count = voiced ? EGeMAPS.gatedSpectral.count : EGeMAPS.unvoicedSpectralCount
