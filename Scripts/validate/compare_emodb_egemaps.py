@@ -46,14 +46,6 @@ END = "<!-- END egemaps -->"
 
 # Why a feature may fall below r = 0.8, or be offset: the first pattern that matches a feature's name explains it.
 EXPLANATIONS = [
-    (r"Segment|UV(_|\d)",
-     "openSMILE's voice rows end with its last complete 60 ms frame; Sentio's grid keeps the last three 20 ms "
-     "frames, which are unvoiced: they lengthen the duration and the last unvoiced stretch and add three "
-     "frames to the unvoiced-only means."),
-    (r"^F[123]amplitude",
-     "The formant amplitudes' `nz` functionals include unvoiced rows at openSMILE's floor of -201 dB; "
-     "Sentio's three extra unvoiced rows at the end of each file (see the segment statistics) add three "
-     "such values."),
     (r"^F[123](frequency|bandwidth|amplitude)",
      "Formants follow openSMILE's procedure (docs/opensmile-egemaps/formants.md: the frame resampled to 11 kHz "
      "from its bins below 3.4 kHz, LPC order 11, roots of the sign-flipped polynomial); openSMILE computes it "

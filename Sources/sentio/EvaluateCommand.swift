@@ -27,8 +27,8 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: .customLong("protocol"), help: "loso (leave one speaker out; the default) or kfold, within --corpus. Not with --test-corpus, where the protocol is cross-corpus.")
     var evaluationProtocol: ProtocolName?
 
-    @Option(help: "Folds of --protocol kfold.")
-    var folds: Int = 10
+    @Option(help: "Folds of --protocol kfold (default 10; at most one per recording).")
+    var folds: Int?
 
     @Option(help: "Output format: text or json (keys uar, war, classes, per_class_recall, confusion).")
     var format: ReportFormat = .text
@@ -40,7 +40,10 @@ struct EvaluateCommand: ParsableCommand {
     var reportFolder: String?
 
     func validate() throws {
-        guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
+        if let folds {
+            guard evaluationProtocol == .kfold else { throw ValidationError("--folds applies to --protocol kfold") }
+            guard folds >= 2 else { throw ValidationError("--folds must be at least 2") }
+        }
         if testCorpus.isGiven && evaluationProtocol != nil {
             throw ValidationError("--protocol applies within one corpus; with --test-corpus the model is trained on all of --corpus and tested on the other")
         }
@@ -77,11 +80,12 @@ struct EvaluateCommand: ParsableCommand {
                                                       normalization: training.normalize, classifier: training.classifierOptions,
                                                       jobs: training.workerCount)
             } else {
-                let chosen: EvaluationProtocol = evaluationProtocol == .kfold ? .kFold(folds) : .leaveOneSpeakerOut
-                protocolName = chosen.description
+                let chosen: EvaluationProtocol = evaluationProtocol == .kfold ? .kFold(folds ?? 10) : .leaveOneSpeakerOut
                 result = try EmotionTraining.evaluate(corpus: labelled, table: table, protocol: chosen,
                                                       normalization: training.normalize,
                                                       classifier: training.classifierOptions, jobs: training.workerCount)
+                // More folds than recordings leaves one recording per fold: name the folds that ran.
+                protocolName = evaluationProtocol == .kfold ? EvaluationProtocol.kFold(result.folds).description : chosen.description
             }
         } catch let error as CorpusError {
             reportError(error.description)

@@ -34,6 +34,10 @@ import Testing
         #expect(first.stdout.hasPrefix("\(a): logreg, 2 classes, 14 files"))
         #expect(try SentioCLI.run(common + ["-o", b, "--jobs", "1"]).status == 0)
         #expect(try Data(contentsOf: URL(fileURLWithPath: a)) == Data(contentsOf: URL(fileURLWithPath: b)))
+        // The same table spelled with `.` and a doubled slash: the provenance records the same path.
+        let respelled = ["train", "--labels", dir.path + "//./labels.csv"] + common.dropFirst(3)
+        #expect(try SentioCLI.run(respelled + ["-o", b]).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: a)) == Data(contentsOf: URL(fileURLWithPath: b)))
 
         let scored = try SentioCLI.run(["score", "--model", a, Fixture.audio("speech-en.wav"),
                                         Fixture.audio("tone-440-16k.wav"), Fixture.audio("silence-16k.wav")])
@@ -71,6 +75,15 @@ import Testing
         #expect(loso.status == 0, "\(loso.stderr)")
         #expect(loso.stdout.hasPrefix("protocol loso (3 folds), classifier logreg, normalisation speaker"))
         #expect(loso.stdout.contains("UAR "))
+
+        // More folds than the 14 recordings: one recording per fold, and the report names the folds that ran.
+        let many = try SentioCLI.run(["evaluate", "--labels", csv, "--audio-root", audioRoot, "--features", "energy",
+                                      "--protocol", "kfold", "--folds", "50", "--format", "json"])
+        #expect(many.status == 0, "\(many.stderr)")
+        let manyJSON = try JSONSerialization.jsonObject(with: Data(many.stdout.utf8)) as! [String: Any]
+        #expect(manyJSON["protocol"] as? String == "kfold(14)" && manyJSON["folds"] as? Int == 14, "\(many.stdout)")
+        let stray = try SentioCLI.run(["evaluate", "--labels", csv, "--audio-root", audioRoot, "--folds", "3"])
+        #expect(stray.status == 2 && stray.stderr.contains("--folds applies to --protocol kfold"), "\(stray.stderr)")
     }
 
     @Test("a speaker-normalised model scores with --speakers and refuses to score without")

@@ -4,9 +4,8 @@
 /// deviation, 20/50/80th percentiles, 20–80 range, regression slope) of 13 MFCCs with deltas and
 /// delta-deltas: 361 values per segment. On EmoDB this is what lets a linear model beat the same model on
 /// eGeMAPS alone (docs/validation-emotion.md). Adding the energy, spectral, pitch and voice sets gains nothing
-/// that counts under leave-one-speaker-out (73.8 % UAR with all of them against 73.3 % without, 86.0 %
-/// against 85.8 % with speaker normalisation, 2026-12-01: within the half point by which the optimiser's
-/// stopping point alone moves these figures) and would more than halve scoring throughput.
+/// that counts under leave-one-speaker-out (74.6 % UAR with all of them against 74.5 % without, 85.6 % against
+/// 85.6 % with speaker normalisation, 2026-12-01) and would more than halve scoring throughput.
 public struct EmotionFeatureConfiguration: Sendable, Hashable, Codable {
     /// Feature sets, in column order.
     public var sets: [FeatureSet]

@@ -91,7 +91,8 @@ public struct EmotionModel: Sendable, Hashable {
 
     /// Provenance of a model: not used for scoring, kept so that a model can be traced and reproduced.
     public struct TrainingProvenance: Sendable, Hashable, Codable {
-        /// The training corpus (the path given to `sentio train`).
+        /// The training corpus (the path given to `sentio train`, without `.` components or trailing slashes,
+        /// so that `c4/` and `c4` train the same bytes).
         public var corpus: String
         /// Files trained on.
         public var files: Int

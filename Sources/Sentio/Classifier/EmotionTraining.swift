@@ -50,7 +50,7 @@ public enum EmotionTraining {
             recordings: rows.map { data.recordings[$0] }, speakers: data.speakers.map { s in rows.map { s[$0] } },
             options: classifier, jobs: jobs)
         let provenance = EmotionModel.TrainingProvenance(
-            corpus: corpusName, files: Set(data.recordings).count, rows: rows.count,
+            corpus: normalizedPath(corpusName), files: Set(data.recordings).count, rows: rows.count,
             speakers: data.speakers.map { Set($0).count }, segmentation: segmentation, seed: classifier.seed,
             candidates: classifier.candidates, selectionUAR: trained.selectionUAR)
         return EmotionModel(features: configuration, classes: data.classes, normalization: normalization,
