@@ -151,14 +151,15 @@ def main():
         lines.append(f"| {i} | `{name}`{mark} | {r:.3f} | {rho:.3f} | {ma:.4g} | {mb:.4g} | {shift:+.3f} |")
     offset = sorted((t for t in table if abs(t[5]) >= OFFSET_LISTED), key=lambda t: -abs(t[5]))
     lines += ["", f"## Systematic offsets (|offset| >= {OFFSET_LISTED} SD)", "",
-              f"{len(offset)} features; correlation hides a constant shift, which matters when Sentio's values are "
+              (f"{len(offset)} features" if offset else "None")
+              + "; correlation hides a constant shift, which matters when Sentio's values are "
               "compared with published openSMILE ones rather than with each other.", ""]
     groups = {}
     for t in offset:
         groups.setdefault(explain(t[0]), []).append(f"`{t[0]}` ({t[5]:+.2f})")
     for text, members in groups.items():
         lines.append(f"- {', '.join(members)}: {text}")
-    lines += ["", f"## Features below r = {R_EXPLAIN}", ""]
+    lines += ["", f"## Features below r = {R_EXPLAIN}", ""] + ([] if low else ["None."])
     groups = {}
     for t in low:
         groups.setdefault(explain(t[0]), []).append(t[0])

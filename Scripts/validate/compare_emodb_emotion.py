@@ -341,11 +341,11 @@ def write_report(args, labels, classes, speakers, audio_s, cache, baselines, bes
 
     lines += ["## The bundled model", "",
               "`Sources/Sentio/Resources/emotion-model.json` is trained on all of EmoDB with the default "
-              "options (logistic regression, normalisation `none`, so that it scores any single file); the "
+              "classifier (logistic regression) and `--normalize none`, so that it scores any single file; the "
               "`none` row above estimates how that recipe does on speakers it has not seen. Training is deterministic; reproduce it with "
               "`Scripts/train-default-model.sh`, i.e.", "",
               "```",
-              "swift run -c release sentio train --corpus ../shared/corpora/emodb "
+              "swift run -c release sentio train --corpus ../shared/corpora/emodb --normalize none "
               "-o Sources/Sentio/Resources/emotion-model.json",
               "```", "",
               "## Reproduce this report", "",

@@ -30,7 +30,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Folds of --protocol kfold (default 10; at most one per recording).")
     var folds: Int?
 
-    @Option(help: "Output format: text or json (keys uar, war, classes, per_class_recall, confusion).")
+    @Option(help: "Output format: text or json (keys uar, war, classes, per_class_recall, confusion; then files, folds, protocol, normalization, classifier, features, segmentation and hyperparameters, the one chosen per fold).")
     var format: ReportFormat = .text
 
     @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")

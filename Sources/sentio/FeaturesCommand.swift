@@ -19,6 +19,10 @@ struct FeaturesCommand: AsyncParsableCommand {
             `librosa` reproduces librosa.feature.mfcc(sr=16000, n_fft=512, hop_length=160, win_length=400, \
             n_mels=40).
 
+            --segment S [--hop S] and --vad go with --level segments. --vad finds speech regions from voiced \
+            frames above -50 dBFS: the voicing of eGeMAPS when egemaps is among the sets, else the pitch set's \
+            (so regions can differ by a frame or two between sets).
+
             \(batchDiscussion)
             """
     )
@@ -141,7 +145,7 @@ final class FeatureWorker: BatchWorker {
                 let summary = try segments.process(path: item.path, emit: emit)
                 result = BatchFileResult(audioSeconds: summary.extraction.info.duration)
                 if summary.shortFunctionals > 0 {
-                    result.warnings.append("\(item.path): \(summary.shortFunctionals) functional values over \(summary.segments) segments had too few frames and were set to their documented empty value")
+                    result.warnings.append("\(item.path): \(summary.shortFunctionals) functional values over \(summary.segments) segment\(summary.segments == 1 ? "" : "s") had too few frames and were set to their documented empty value")
                 }
                 if summary.segments == 0 {
                     result.warnings.append("\(item.path): no segment (no speech region found): no rows")

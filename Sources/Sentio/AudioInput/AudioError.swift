@@ -41,6 +41,7 @@ public struct AudioError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Extra detail from the decoder, or empty.
     public let detail: String
 
+    /// Creates an error for `path`; `detail` is extra text from the decoder, empty by default.
     public init(path: String, kind: Kind, detail: String = "") {
         self.path = path
         self.kind = kind

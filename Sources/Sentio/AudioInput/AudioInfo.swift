@@ -16,6 +16,7 @@ public struct AudioInfo: Equatable, Sendable {
     /// Duration in seconds.
     public var duration: Double { sampleRate > 0 ? Double(frames) / sampleRate : 0 }
 
+    /// Creates the header description of one file; see each property for units.
     public init(path: String, container: String, encoding: String, sampleRate: Double, channels: Int, frames: Int64) {
         self.path = path
         self.container = container

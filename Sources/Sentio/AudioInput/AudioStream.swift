@@ -21,6 +21,8 @@ public struct AudioReadOptions: Sendable, Hashable {
     /// Policy for NaN, infinite and out-of-range samples. Default ``NonFinitePolicy/error``.
     public var nonFinite: NonFinitePolicy
 
+    /// Creates options with the given values; see each property for units and defaults. `chunkFrames` is
+    /// raised to at least 1.
     public init(sampleRate: Double? = 16_000, chunkFrames: Int = 16_384,
                 resampleQuality: Resampler.Quality = .high, nonFinite: NonFinitePolicy = .error) {
         self.sampleRate = sampleRate

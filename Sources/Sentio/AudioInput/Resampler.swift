@@ -94,5 +94,6 @@ public final class Resampler {
 public struct ResamplerError: Error, CustomStringConvertible, Sendable {
     /// libsoxr's message.
     public let message: String
+    /// One line: `resampler: ` and libsoxr's message.
     public var description: String { "resampler: \(message)" }
 }

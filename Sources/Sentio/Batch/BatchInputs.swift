@@ -31,6 +31,8 @@ public struct BatchInputs: Sendable {
     /// Extensions taken from folders (lower-case, no dot).
     public var extensions: Set<String>
 
+    /// Creates an input list from `arguments` and `manifests`; `extensions` are lower-cased (default
+    /// ``audioExtensions``).
     public init(arguments: [String], manifests: [String] = [], extensions: Set<String> = BatchInputs.audioExtensions) {
         self.arguments = arguments
         self.manifests = manifests
@@ -169,5 +171,6 @@ public struct InputListError: Error, Sendable, Equatable, CustomStringConvertibl
     public var path: String
     /// What is wrong.
     public var cause: String
+    /// One line: `path: cause`.
     public var description: String { "\(path): \(cause)" }
 }

@@ -18,6 +18,7 @@ public struct BatchFileResult: Sendable {
     /// Warnings to print for this input (one line each, naming the file).
     public var warnings: [String]
 
+    /// Creates a result for `audioSeconds` seconds of audio, with the given warnings (none by default).
     public init(audioSeconds: Double, warnings: [String] = []) {
         self.audioSeconds = audioSeconds
         self.warnings = warnings
@@ -38,6 +39,7 @@ public protocol BatchWorker: AnyObject {
 
 /// Thrown by a worker that gave up an input because the batch is stopping.
 public struct BatchStopped: Error, Sendable {
+    /// Creates the error.
     public init() {}
 }
 
@@ -104,6 +106,7 @@ public struct BatchRequest: Sendable {
     /// Other files the run reads (manifests, tables), which the output must not replace.
     public var reads: [String] = []
 
+    /// Creates a request with the given values; see each property for their meaning. ``reads`` starts empty.
     public init(command: String, settings: String, inputs: [String], shard: Shard? = nil, jobs: Int,
                 failFast: Bool = false, resume: Bool = false, destination: BatchDestination, header: String) {
         self.command = command
@@ -176,6 +179,7 @@ public final class BatchProgress: Sendable {
         public var audioSeconds = 0.0
         /// Input bytes handled by this invocation and in total still to do at its start, for the ETA.
         public var bytesDone: Int64 = 0
+        /// Input bytes still to do when this invocation started (the inputs not done by a resumed run).
         public var bytesToDo: Int64 = 0
         /// When this invocation started (``monotonicSeconds()``).
         public var started = monotonicSeconds()
@@ -196,6 +200,7 @@ public final class BatchProgress: Sendable {
 
     private let state = Mutex(Snapshot())
 
+    /// Creates progress with every count at zero.
     public init() {}
 
     /// The current counts.

@@ -152,5 +152,6 @@ public struct JournalError: Error, Sendable, Equatable, CustomStringConvertible 
     public var path: String
     /// What is wrong.
     public var cause: String
+    /// One line: `path: cause`.
     public var description: String { "\(path): \(cause)" }
 }

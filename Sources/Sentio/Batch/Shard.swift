@@ -11,6 +11,8 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     /// Number of parts.
     public var count: Int
 
+    /// Creates part `index` (from 0) of `count` parts.
+    /// - Precondition: `count` >= 1 and 0 <= `index` < `count`.
     public init(index: Int, count: Int) {
         precondition(count >= 1 && (0..<count).contains(index), "shard index out of range")
         self.index = index
@@ -24,6 +26,7 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
         self.init(index: k, count: n)
     }
 
+    /// `K/N`, as `--shard` spells it (the form ``init(parsing:)`` reads).
     public var description: String { "\(index)/\(count)" }
 
     /// The inputs of this part, as indices into `paths` in increasing order.

@@ -33,6 +33,7 @@ public struct ClassifierOptions: Sendable, Hashable, Codable {
     /// Seed of the MLP's initial weights and batch order, and of the stratified fold shuffles.
     public var seed: UInt64 = 0
 
+    /// Creates options with the defaults the bundled model uses.
     public init() {}
 
     /// The hyper-parameter candidates of ``kind``.

@@ -23,6 +23,8 @@ public struct DenseLayer: Sendable, Hashable, Codable {
     /// The nonlinearity.
     public var activation: Activation
 
+    /// Creates a layer with the given values; `weights` holds `outputs` × `inputs` values, row-major, and
+    /// `bias` holds `outputs` values.
     public init(inputs: Int, outputs: Int, weights: [Double], bias: [Double], activation: Activation) {
         self.inputs = inputs
         self.outputs = outputs
@@ -76,6 +78,7 @@ public struct DenseNetwork: Sendable, Hashable, Codable {
     /// The layers, input first.
     public var layers: [DenseLayer]
 
+    /// Creates a network of `layers`, input first.
     public init(layers: [DenseLayer]) { self.layers = layers }
 
     /// Input size.

@@ -12,6 +12,8 @@ public struct EmotionFeatureConfiguration: Sendable, Hashable, Codable {
     /// Reference preset of the frame-level features.
     public var preset: FeaturePreset
 
+    /// Creates a configuration of `sets` (later repeats of a set dropped) under `preset`, by default
+    /// ``FeaturePreset/kaldi``.
     public init(sets: [FeatureSet], preset: FeaturePreset = .kaldi) {
         var unique: [FeatureSet] = []
         for set in sets where !unique.contains(set) { unique.append(set) }

@@ -44,6 +44,8 @@ public struct EmotionModel: Sendable, Hashable {
     /// ``FeatureNormalization/corpus`` normalisation: one file at the file level counts 1/21, 200 segments 10/11.
     public static let corpusPriorRows = 20.0
 
+    /// Creates a model with the given values; see each property for their meaning.
+    /// - Precondition: `corpusStatistics` is given exactly when `normalization` is ``FeatureNormalization/corpus``.
     public init(features: EmotionFeatureConfiguration, classes: [String], normalization: FeatureNormalization,
                 kind: ClassifierKind, classifier: TrainedClassifier, training: TrainingProvenance,
                 corpusStatistics: Standardizer? = nil) {
@@ -111,6 +113,8 @@ public struct EmotionModel: Sendable, Hashable {
         /// The Sentio version that trained it.
         public var sentioVersion: String
 
+        /// Creates provenance with the given values; see each property for their meaning. `sentioVersion`
+        /// defaults to this build's version.
         public init(corpus: String, files: Int, rows: Int, speakers: Int?, segmentation: String, seed: UInt64,
                     candidates: [Double], selectionUAR: [Double], sentioVersion: String = SentioVersion.string) {
             self.corpus = corpus
@@ -320,5 +324,6 @@ public struct ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     public var path: String
     /// What is wrong.
     public var message: String
+    /// One line: `path: message`.
     public var description: String { "\(path): \(message)" }
 }

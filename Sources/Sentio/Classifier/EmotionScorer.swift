@@ -117,6 +117,8 @@ extension EmotionModel {
 public struct ScoringError: Error, Sendable, CustomStringConvertible {
     /// The message, starting with the file.
     public var message: String
+    /// Creates an error with `message`, which should start with the file.
     public init(message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }

@@ -7,6 +7,7 @@ public enum EvaluationProtocol: Sendable, Hashable, CustomStringConvertible {
     /// may appear on both sides, so figures are optimistic compared with leave-one-speaker-out.
     case kFold(Int)
 
+    /// `loso` or `kfold(k)`, as reports name the protocol.
     public var description: String {
         switch self {
         case .leaveOneSpeakerOut: return "loso"

@@ -88,6 +88,7 @@ public struct Standardizer: Sendable, Hashable, Codable {
     /// Column population standard deviations; 1 for a constant column.
     public var scale: [Double]
 
+    /// Creates a standardiser from column means and scales (one per column, in the same order).
     public init(mean: [Double], scale: [Double]) {
         self.mean = mean
         self.scale = scale

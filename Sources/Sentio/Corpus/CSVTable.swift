@@ -91,6 +91,7 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
     public var line: Int
     /// What is wrong.
     public var message: String
+    /// One line: `line N: message`.
     public var description: String { "line \(line): \(message)" }
 }
 

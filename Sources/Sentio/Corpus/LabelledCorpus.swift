@@ -14,6 +14,7 @@ public struct LabelledCorpus: Sendable, Equatable {
         /// Speaker id, when the table has a `speaker` column.
         public var speaker: String?
 
+        /// Creates an item for the audio file `path` with class `label` and, when known, its `speaker`.
         public init(path: String, label: String, speaker: String? = nil) {
             self.path = path
             self.label = label
@@ -129,6 +130,7 @@ public struct CorpusError: Error, Sendable, Equatable, CustomStringConvertible {
     public var path: String
     /// What is wrong.
     public var message: String
+    /// One line: `path: message`.
     public var description: String { "\(path): \(message)" }
 }
 
@@ -153,6 +155,8 @@ extension LabelledCorpus {
         /// Speaker of each file the table's paths name, by its canonical path (symbolic links resolved).
         private var byFile: [String: String] = [:]
 
+        /// Creates a table from each path's speaker. Paths are then matched only as written; ``load(path:)``
+        /// also matches them by canonical path.
         public init(speakers: [String: String]) { self.speakers = speakers }
 
         /// The speaker of the input `path`, or nil when the table does not name it.

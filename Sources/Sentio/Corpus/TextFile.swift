@@ -39,6 +39,7 @@ public struct TextFileError: Error, Sendable, Equatable, CustomStringConvertible
     public var path: String
     /// Why it could not be read.
     public var cause: String
+    /// One line: `path: cause`.
     public var description: String { "\(path): \(cause)" }
 }
 

@@ -6,7 +6,9 @@
 /// static features with the `k`-fold convolved filter (9 taps for order 2 with `N = 2`), and frames before
 /// the first or after the last are replaced by the first or last frame (edge replication).
 public final class DeltaStage: RowStage {
+    /// Frames after `t` needed to finish row `t`: `window` × `order`.
     public let lookahead: Int?
+    /// Frames before `t` needed to finish row `t`: `window` × `order`.
     public let lookbehind: Int
     private let sourceOffset: Int
     private let width: Int
@@ -43,6 +45,7 @@ public final class DeltaStage: RowStage {
         lookbehind = window * order
     }
 
+    /// Writes the deltas of row `t`, order 1 first, from its neighbours' static columns.
     public func finish(row t: Int, rows: (Int) -> UnsafeMutablePointer<Float>) {
         let out = rows(t)
         for (o, taps) in scales.enumerated() {

@@ -48,6 +48,8 @@ public struct FeatureExtractionOptions: Sendable, Hashable {
     /// eGeMAPS descriptor options (set `egemaps`).
     public var egemaps = EGeMAPSOptions()
 
+    /// Creates options for `sets` (later repeats of a set dropped) with the given configurations; see each
+    /// property for its meaning. ``pitch``, ``voice`` and ``egemaps`` start at their defaults.
     public init(sets: [FeatureSet], mfcc: MFCCOptions, spectralPreprocessing: FramePreprocessingOptions,
                 spectral: SpectralDescriptorOptions = .init(), temporal: TemporalDescriptorOptions = .init()) {
         var unique: [FeatureSet] = []

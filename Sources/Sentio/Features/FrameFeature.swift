@@ -15,7 +15,9 @@ public protocol FrameFeature: AnyObject {
 }
 
 extension FrameFeature {
+    /// Zero padding, ``FrameOptions/PadMode/zero``, unless a feature says otherwise.
     public var padMode: FrameOptions.PadMode { .zero }
+    /// Does nothing: for features without per-file state.
     public func reset() {}
 }
 
@@ -36,6 +38,8 @@ public protocol RowStage: AnyObject {
 }
 
 extension RowStage {
+    /// Does nothing: for stages without running statistics.
     public func observe(_ row: UnsafeMutablePointer<Float>) {}
+    /// Does nothing: for stages without per-file state.
     public func reset() {}
 }

@@ -15,6 +15,8 @@ public final class FrameSpectrum {
     private var currentIndex = -1
     private var magnitudeIndex = -1
 
+    /// Creates the spectrum of frames of `frameLength` samples at `sampleRate` Hz under `preprocessing`, with
+    /// its buffers zeroed until the first ``update(_:index:)``.
     public init(preprocessing: FramePreprocessingOptions, frameLength: Int, sampleRate: Double) {
         preprocessor = FramePreprocessor(options: preprocessing, frameLength: frameLength)
         self.sampleRate = sampleRate

@@ -50,6 +50,8 @@ public struct MFCCOptions: Sendable, Hashable {
     /// Analysis sample rate in Hz.
     public var sampleRate: Double
 
+    /// Creates options with the given values; see each property for units and meaning, and ``kaldi`` and
+    /// ``librosa`` for complete configurations.
     public init(frame: FrameOptions, preprocessing: FramePreprocessingOptions, melBank: MelFilterbankOptions,
                 spectrum: SpectrumKind, compression: LogCompression, coefficientCount: Int, lifter: Double,
                 energyReplacesC0: Bool, sampleRate: Double) {
@@ -96,7 +98,10 @@ public struct MFCCOptions: Sendable, Hashable {
 /// Computes MFCCs frame by frame. When the options need the whole file (librosa `top_db`), the per-frame
 /// step writes the log-mel energies to internal columns and ``MFCCTopDBStage`` finishes the coefficients.
 public final class MFCCFeature: FrameFeature {
+    /// The MFCC configuration.
     public let options: MFCCOptions
+    /// The feature's output columns, in order: the coefficients, then, when deferred, the internal log-mel
+    /// columns (`_mfcc_logmel_*`).
     public let columns: [String]
     private let spectrum: FrameSpectrum
     private let bank: MelFilterbank
@@ -127,6 +132,9 @@ public final class MFCCFeature: FrameFeature {
 
     deinit { mel.deallocate() }
 
+    /// Writes the coefficients of frame `index` to `out`; when the options need the whole file, writes the
+    /// log-mel energies to the internal columns instead and zeros for the coefficients, which
+    /// ``MFCCTopDBStage`` fills in.
     public func compute(frame: UnsafeBufferPointer<Float>, index: Int, into out: UnsafeMutablePointer<Float>) {
         spectrum.update(frame, index: index)
         let source: UnsafeMutablePointer<Float>
@@ -164,7 +172,9 @@ public final class MFCCFeature: FrameFeature {
 /// Whole-file step of librosa-style MFCCs: clips every log-mel value to at least `max - topDB` (max over the
 /// file) and then takes the cepstrum.
 public final class MFCCTopDBStage: RowStage {
+    /// Nil: the floor depends on the maximum over the whole file.
     public let lookahead: Int? = nil
+    /// No frames before `t` are needed.
     public let lookbehind = 0
     private let feature: MFCCFeature
     private let columnOffset: Int
@@ -180,13 +190,17 @@ public final class MFCCTopDBStage: RowStage {
         clipped = [Float](repeating: 0, count: feature.options.melBank.bandCount)
     }
 
+    /// Forgets the file's maximum before the next file.
     public func reset() { maximum = -Float.infinity }
 
+    /// Raises the file's running maximum to the row's largest log-mel value.
     public func observe(_ row: UnsafeMutablePointer<Float>) {
         let logMel = row + columnOffset + feature.logMelOffset!
         for m in 0..<clipped.count { maximum = max(maximum, logMel[m]) }
     }
 
+    /// Clips row `t`'s log-mel values to at least the file's maximum minus `topDB` and writes its
+    /// coefficients.
     public func finish(row t: Int, rows: (Int) -> UnsafeMutablePointer<Float>) {
         let row = rows(t)
         let logMel = row + columnOffset + feature.logMelOffset!

@@ -9,6 +9,7 @@ public struct SpectralDescriptorOptions: Sendable, Hashable {
     /// Floor applied to power values in the flatness measure. Default 1e-10 (librosa `amin`).
     public var flatnessFloor: Float
 
+    /// Creates options with the given values; see each property for meaning and defaults.
     public init(rolloffFraction: Double = 0.85, flatnessFloor: Float = 1e-10) {
         self.rolloffFraction = rolloffFraction
         self.flatnessFloor = flatnessFloor
@@ -30,7 +31,9 @@ public struct SpectralDescriptorOptions: Sendable, Hashable {
 /// Reference: G. Peeters, "A large set of audio features for sound description (similarity and
 /// classification) in the CUIDADO project", IRCAM report, 2004.
 public final class SpectralDescriptors: FrameFeature {
+    /// The descriptor options.
     public let options: SpectralDescriptorOptions
+    /// The feature's output columns, in order (see the table above).
     public let columns = ["spectral_centroid", "spectral_bandwidth", "spectral_rolloff", "spectral_flatness",
                           "spectral_flux", "spectral_entropy", "spectral_slope"]
     private let spectrum: FrameSpectrum
@@ -40,6 +43,7 @@ public final class SpectralDescriptors: FrameFeature {
     private let frequencySum: Double
     private let frequencySquareSum: Double
 
+    /// Creates the descriptors of `spectrum`'s frames, which they share with any other feature reading it.
     public init(options: SpectralDescriptorOptions = SpectralDescriptorOptions(), spectrum: FrameSpectrum) {
         self.options = options
         self.spectrum = spectrum
@@ -54,6 +58,7 @@ public final class SpectralDescriptors: FrameFeature {
 
     deinit { previous.deallocate() }
 
+    /// Writes the seven descriptors of frame `index` to `out`; the flux is 0 at index 0, the start of a file.
     public func compute(frame: UnsafeBufferPointer<Float>, index: Int, into out: UnsafeMutablePointer<Float>) {
         if index == 0 { hasPrevious = false }
         spectrum.update(frame, index: index)

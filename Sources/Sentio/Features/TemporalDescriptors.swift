@@ -11,6 +11,7 @@ public struct TemporalDescriptorOptions: Sendable, Hashable {
     /// Samples with `|x| <=` this count as zero (and positive) for zero crossings. Default 1e-10 (librosa).
     public var zeroCrossingThreshold: Float
 
+    /// Creates options with the given values; see each property for meaning and defaults.
     public init(energyScale: Float = 1, energyRemovesDC: Bool = false, zeroCrossingThreshold: Float = 1e-10) {
         self.energyScale = energyScale
         self.energyRemovesDC = energyRemovesDC
@@ -25,13 +26,17 @@ public struct TemporalDescriptorOptions: Sendable, Hashable {
 /// | `rms` | `sqrt(mean(x^2))` on the [-1, 1) sample scale | librosa `feature.rms(y=...)` |
 /// | `log_energy` | `ln(max(sum (s x - mean)^2, FLT_EPSILON))` with the preset's scale `s` and DC removal | Kaldi raw log energy (MFCC C0 with `use_energy`) |
 public final class EnergyDescriptors: FrameFeature {
+    /// The descriptor options (the energy scale and DC removal apply to `log_energy`).
     public let options: TemporalDescriptorOptions
+    /// The feature's output columns, in order.
     public let columns = ["rms", "log_energy"]
 
+    /// Creates the descriptors with `options` (by default the options' own defaults).
     public init(options: TemporalDescriptorOptions = TemporalDescriptorOptions()) {
         self.options = options
     }
 
+    /// Writes `rms` and `log_energy` of the frame to `out`.
     public func compute(frame: UnsafeBufferPointer<Float>, index: Int, into out: UnsafeMutablePointer<Float>) {
         let x = frame.baseAddress!, n = frame.count
         out[0] = (VectorMath.dot(x, x, n) / Float(n)).squareRoot()
@@ -47,14 +52,19 @@ public final class EnergyDescriptors: FrameFeature {
 /// Matches librosa `feature.zero_crossing_rate` (which pads centred frames with edge values, hence
 /// ``padMode`` is `.edge`).
 public final class ZeroCrossingRate: FrameFeature {
+    /// The descriptor options (only the zero-crossing threshold applies).
     public let options: TemporalDescriptorOptions
+    /// The feature's output column.
     public let columns = ["zcr"]
+    /// Edge padding, ``FrameOptions/PadMode/edge``, as librosa pads for its zero-crossing rate.
     public let padMode: FrameOptions.PadMode = .edge
 
+    /// Creates the feature with `options` (by default the options' own defaults).
     public init(options: TemporalDescriptorOptions = TemporalDescriptorOptions()) {
         self.options = options
     }
 
+    /// Writes the frame's zero-crossing rate to `out`.
     public func compute(frame: UnsafeBufferPointer<Float>, index: Int, into out: UnsafeMutablePointer<Float>) {
         let x = frame.baseAddress!, n = frame.count
         let t = options.zeroCrossingThreshold

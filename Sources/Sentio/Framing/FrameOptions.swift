@@ -34,6 +34,8 @@ public struct FrameOptions: Sendable, Hashable {
     /// Padding values for ``EdgeMode/centered``. Default ``PadMode/zero``.
     public var padMode: PadMode
 
+    /// Creates options with `frameLength` and `hop` in samples; see each property for the defaults.
+    /// - Precondition: `frameLength` and `hop` are positive.
     public init(frameLength: Int, hop: Int, edges: EdgeMode = .snip, padMode: PadMode = .zero) {
         precondition(frameLength > 0 && hop > 0, "frame length and hop must be positive")
         self.frameLength = frameLength

@@ -28,6 +28,7 @@ public struct FramePreprocessingOptions: Sendable, Hashable {
     /// the frame length (Kaldi `round_to_power_of_two`). Default 0.
     public var fftSize: Int
 
+    /// Creates options with the given values; see each property for units and defaults.
     public init(inputScale: Float = 1, dither: Float = 0, ditherSeed: UInt64 = 0, removeDC: Bool = false,
                 preemphasis: Float = 0, window: WindowFunction = .hann(periodic: true), windowLength: Int = 0,
                 fftSize: Int = 0) {
@@ -62,6 +63,7 @@ public struct FramePreprocessor: Sendable {
     private let window: [Float]
     private let windowOffset: Int
 
+    /// Creates a preprocessor of frames of `frameLength` samples, computing the window coefficients once.
     public init(options: FramePreprocessingOptions, frameLength: Int) {
         self.options = options
         self.frameLength = frameLength

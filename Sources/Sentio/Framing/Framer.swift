@@ -27,6 +27,7 @@ public final class Framer {
     private var finished = false
     private var lastSample: Float = 0
 
+    /// Creates a framer with the framing `options`.
     public init(_ options: FrameOptions) {
         self.options = options
         buffer = .allocate(capacity: max(2 * options.frameLength, 4096))

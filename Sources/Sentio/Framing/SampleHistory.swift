@@ -16,6 +16,8 @@ public final class SampleHistory {
     /// Absolute index one past the newest sample.
     public private(set) var end = 0
 
+    /// Creates an empty history with room for `capacity` samples at first (at least 1024; default
+    /// 32 768), grown as needed.
     public init(capacity: Int = 1 << 15) {
         self.capacity = max(capacity, 1024)
         storage = .allocate(capacity: self.capacity)

@@ -125,6 +125,8 @@ public struct FunctionalSpec: Sendable, Hashable {
     /// grid's rows after openSMILE's last one); frame times stay the segment's frame indices.
     public var frameMask: String?
 
+    /// Creates a column with the given values; see each property for their meaning. By default the
+    /// functional sees every frame and has no frame mask.
     public init(name: String, descriptor: String, selection: FrameSelection = .all, functional: Functional,
                 frameMask: String? = nil) {
         self.name = name

@@ -23,6 +23,8 @@ public struct SegmentExtractionOptions: Sendable, Hashable {
     /// Sets computed only for ``extraFunctionals``: they add no columns of their own.
     public var extraSets: [FeatureSet]
 
+    /// Creates options with the given values; see each property for their meaning. Defaults: one segment
+    /// per file, no extra functionals or sets.
     public init(frames: FeatureExtractionOptions, segmentation: Segmentation = .wholeFile,
                 extraFunctionals: [FunctionalSpec] = [], extraSets: [FeatureSet] = []) {
         self.frames = frames
@@ -53,6 +55,7 @@ public final class SegmentFeatureExtractor {
     private var spare: [SegmentFunctionals] = []
     private let speech: SpeechDetector?
 
+    /// Creates an extractor for `options`, with its frame extractor and output buffer.
     public init(options: SegmentExtractionOptions) {
         self.options = options
         var frames = options.frames

@@ -34,5 +34,6 @@ public struct VoiceActivityOptions: Sendable, Hashable {
     /// Longest region: longer ones are cut into pieces of this length. Default 10 s.
     public var maximumLength: Double = 10
 
+    /// Creates options with the defaults above.
     public init() {}
 }

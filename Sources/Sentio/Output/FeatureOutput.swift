@@ -77,6 +77,11 @@ public final class FeatureRowEncoder {
         }
     }
 
+    /// A time in seconds, rounded to 0.1 µs: segment bounds are sums of frame positions and carry the sums'
+    /// rounding (0.007500000000000001 for 0.0075), while every sample boundary at 16 kHz is a multiple of
+    /// 62.5 µs and so prints exactly as before.
+    static func seconds(_ t: Double) -> String { String((t * 1e7).rounded() / 1e7) }
+
     /// Appends one row of the current input.
     public func write(_ row: FrameRow) throws {
         rows += 1
@@ -91,10 +96,10 @@ public final class FeatureRowEncoder {
         line.removeAll(keepingCapacity: true)
         line += filePrefix
         if format == .csv {
-            line += String(row.start) + "," + String(row.end)
+            line += Self.seconds(row.start) + "," + Self.seconds(row.end)
             for v in row.values { line += ","; line += Cell.float(v).plain }
         } else {
-            line += ",\"start\":" + String(row.start) + ",\"end\":" + String(row.end)
+            line += ",\"start\":" + Self.seconds(row.start) + ",\"end\":" + Self.seconds(row.end)
             for (i, v) in row.values.enumerated() { line += ","; line += jsonKeys[i]; line += Cell.float(v).json }
             line += "}"
         }

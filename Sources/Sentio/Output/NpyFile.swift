@@ -12,6 +12,8 @@ public struct NpyMatrix: Equatable, Sendable {
     /// Row-major values, `rows * columns` of them.
     public var values: [Float]
 
+    /// Creates a `rows` × `columns` matrix from its row-major `values`.
+    /// - Precondition: `values.count` is `rows * columns`.
     public init(rows: Int, columns: Int, values: [Float]) {
         precondition(values.count == rows * columns, "matrix shape does not match its values")
         self.rows = rows
@@ -110,8 +112,13 @@ public struct NpyMatrix: Equatable, Sendable {
 
 /// Problems reading a `.npy` file.
 public enum NpyError: Error, Equatable, Sendable {
+    /// The file at the given path cannot be opened for reading.
     case cannotOpen(String)
+    /// The bytes do not start with the `.npy` magic string (or are too short for a header).
     case notNpy
+    /// The file ends before its header or its data does.
     case truncated
+    /// A valid `.npy` file this reader does not handle (Fortran order, a dtype other than `<f4` or `<f8`,
+    /// or an array that is not 1-D or 2-D); the text says which.
     case unsupported(String)
 }

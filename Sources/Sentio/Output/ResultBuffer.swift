@@ -14,6 +14,7 @@ public final class ResultBuffer: @unchecked Sendable {
     private var spillDescriptor: Int32 = -1
     private var spilled = 0
 
+    /// Creates an empty buffer that spills to disk past `spillThreshold` bytes in memory (default 1 MiB).
     public init(spillThreshold: Int = 1 << 20) {
         self.spillThreshold = spillThreshold
     }

@@ -10,9 +10,14 @@ public enum TabularFormat: String, Sendable, CaseIterable {
 
 /// One value in an output row.
 public enum Cell: Sendable, Equatable {
+    /// Text: left-aligned in tables, quoted in CSV only when it holds a comma, quote or line break.
     case text(String)
+    /// A 64-bit integer.
     case integer(Int64)
+    /// A double-precision number (non-finite values are `nan`, `inf` or `-inf` in text, `null` in JSON).
     case real(Double)
+    /// A single-precision number, written in Float's shortest round-trip form (non-finite values as for
+    /// ``real(_:)``).
     case float(Float)
     /// A missing value: empty in CSV and tables, `null` in JSON.
     case missing
@@ -51,6 +56,7 @@ public struct TabularFormatter: Sendable {
     /// Output format.
     public let format: TabularFormat
 
+    /// Creates a formatter of rows under `columns`, in order, in `format`.
     public init(columns: [String], format: TabularFormat) {
         self.columns = columns
         self.format = format

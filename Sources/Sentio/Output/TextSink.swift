@@ -86,5 +86,6 @@ public struct OutputError: Error, CustomStringConvertible, Sendable {
     public let path: String
     /// The operating system's reason.
     public let cause: String
+    /// One line: `path: cannot write output: cause`.
     public var description: String { "\(path): cannot write output: \(cause)" }
 }

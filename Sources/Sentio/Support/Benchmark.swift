@@ -191,6 +191,7 @@ public struct BenchmarkError: Error, Sendable, CustomStringConvertible {
     public var paths: [String] = []
     /// The messages, one per line.
     public var message: String { messages.joined(separator: "\n") }
+    /// The messages, one per line (``message``).
     public var description: String { message }
 }
 

@@ -20,6 +20,7 @@ public final class WorkerThreads: TaskExecutor, @unchecked Sendable {
         }
     }
 
+    /// Queues `job` to run on the next free thread, in the order jobs arrive.
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         queue.withLock { $0.jobs.append(job) }

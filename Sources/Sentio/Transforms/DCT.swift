@@ -15,6 +15,8 @@ public struct DCT: Sendable {
     /// Row-major `outputCount x inputCount` matrix.
     public let matrix: [Float]
 
+    /// Precomputes the matrix for `inputCount` inputs and the first `outputCount` coefficients.
+    /// - Precondition: `outputCount` <= `inputCount`.
     public init(inputCount: Int, outputCount: Int) {
         precondition(outputCount <= inputCount, "cannot keep more DCT coefficients than inputs")
         self.inputCount = inputCount
@@ -50,6 +52,7 @@ public struct CepstralLifter: Sendable {
     /// Per-coefficient scale factors.
     public let coefficients: [Float]
 
+    /// Precomputes the scale factors of the first `count` coefficients for lifter parameter `q` (0: all 1).
     public init(q: Double, count: Int) {
         self.q = q
         coefficients = (0..<count).map { i in q == 0 ? 1 : Float(1 + 0.5 * q * sin(Double.pi * Double(i) / q)) }

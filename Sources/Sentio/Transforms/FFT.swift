@@ -145,6 +145,8 @@ public final class RealInverseFFT {
     private let spectrum: UnsafeMutablePointer<fftwf_complex>
     private let plan: FFTPlan
 
+    /// Creates an inverse transform of length `size` samples, with its buffers.
+    /// - Precondition: `size` is at least 2.
     public init(size: Int) {
         precondition(size > 1, "FFT size must be at least 2")
         self.size = size

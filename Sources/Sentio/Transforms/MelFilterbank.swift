@@ -44,6 +44,7 @@ public struct MelFilterbankOptions: Sendable, Hashable {
     /// Band normalisation. Default ``Normalization/none``.
     public var normalization: Normalization
 
+    /// Creates options with the given values; see each property for units and defaults (Kaldi's).
     public init(bandCount: Int = 23, lowHz: Double = 20, highHz: Double = 0, scale: MelScale = .htk,
                 triangles: Triangles = .melDomain, normalization: Normalization = .none) {
         self.bandCount = bandCount

@@ -45,6 +45,7 @@ public struct EGeMAPSOptions: Sendable, Hashable {
     /// row of the grid. Default true.
     public var openSMILEVoiceRows = true
 
+    /// Creates options with openSMILE eGeMAPSv02's defaults.
     public init() {}
 }
 

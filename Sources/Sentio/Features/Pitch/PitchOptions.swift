@@ -38,6 +38,7 @@ public struct PitchOptions: Sendable, Hashable {
     /// ambiguous stretches. Default 100 (1 s at 10 ms).
     public var maxDecisionDelay: Int = 100
 
+    /// Creates options with the defaults above (Praat's, with a 60 Hz floor).
     public init() {}
 
     /// Praat's `To Pitch (ac)` dialogue defaults: floor 75 Hz, ceiling 600 Hz.

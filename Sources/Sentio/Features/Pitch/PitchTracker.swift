@@ -50,6 +50,9 @@ public final class PitchTracker {
     /// Frames analysed so far (decided or waiting for the path decision).
     public var framesAnalysed: Int { nextFrame }
 
+    /// Creates a tracker of samples at `sampleRate` Hz whose frame `i` is centred on sample
+    /// `firstCentre + i * hop`.
+    /// - Precondition: `options.floor` > 0 and `options.ceiling` > `options.floor`.
     public init(options: PitchOptions, sampleRate: Double, hop: Int, firstCentre: Int) {
         precondition(options.floor > 0 && options.ceiling > options.floor, "pitch floor must be positive and below the ceiling")
         self.options = options

@@ -16,6 +16,7 @@ public struct FormantOptions: Sendable, Hashable {
     /// Roots closer than this to 0 Hz or to the Nyquist frequency are not formants, in Hz. Default 50.
     public var safetyMargin: Double = 50
 
+    /// Creates options with Praat's defaults, as listed above.
     public init() {}
 }
 
@@ -51,6 +52,8 @@ public final class FormantAnalyzer {
     private var rootsFound = false  // `roots` holds the last frame's, the start for the next
     private let order: Int
 
+    /// Creates an analyser of samples at `sampleRate` Hz, resampling each frame to about
+    /// `min(sampleRate, 2 * maximumFormant)` Hz (see ``analysisRate``).
     public init(options: FormantOptions = FormantOptions(), sampleRate: Double) {
         self.options = options
         let targetRate = min(sampleRate, 2 * options.maximumFormant)

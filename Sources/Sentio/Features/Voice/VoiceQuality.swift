@@ -27,6 +27,7 @@ public struct VoiceOptions: Sendable, Hashable {
     /// Formant analysis.
     public var formants = FormantOptions()
 
+    /// Creates options with the defaults above (Praat's voice-report limits).
     public init() {}
 }
 

@@ -8,6 +8,7 @@ public struct Contour: Sendable, Equatable {
     /// The values; NaN marks a gap.
     public var values: [Float]
 
+    /// Creates a contour whose value `i` is at `start + i * step` seconds.
     public init(start: Double, step: Double, values: [Float]) {
         self.start = start
         self.step = step

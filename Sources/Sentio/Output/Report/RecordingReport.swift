@@ -21,6 +21,7 @@ public struct RecordingReport: Sendable {
     /// How the file was segmented, for the caption (e.g. `vad`, `windows 2/1 s`).
     public var segmentation: String
 
+    /// Creates a report with the given values; see each property for units and meaning.
     public init(path: String, info: AudioInfo, duration: Double, envelope: WaveformEnvelope, pitch: Contour,
                 loudness: Contour, classes: [String], segments: [SegmentScore], segmentation: String) {
         self.path = path

@@ -49,6 +49,8 @@ public struct SVGChart {
     public private(set) var isEmpty = false
     private var elements: [String] = []
 
+    /// Creates an empty chart `width` × `height` pixels (width 960 by default) with the data ranges `x` and
+    /// `y`; a range of zero width becomes one unit wide from its lower bound.
     public init(width: Double = 960, height: Double, x: ClosedRange<Double>, y: ClosedRange<Double>, title: String) {
         self.width = width
         self.height = height
