@@ -285,6 +285,26 @@ struct BatchInputTests {
         #expect(empty.isEmpty, "a folder whose files were named before is not empty")
     }
 
+    @Test("a file whose name is not UTF-8 stays in the batch and fails with its own error line, which says to rename it")
+    func nonUTF8Names() throws {
+        let dir = try Fixture.temporaryDirectory()
+        let latin1 = dir.path + "/b" + String(decoding: [0xE9], as: UTF8.self) + ".wav"  // the name as Sentio sees it
+        let raw = (Array((dir.path + "/b").utf8) + [0xE9] + Array(".wav".utf8) + [0]).map { CChar(bitPattern: $0) }
+        let source = try Data(contentsOf: URL(fileURLWithPath: Fixture.audio("speech-en.wav")))
+        try source.write(to: dir.appendingPathComponent("a.wav"))
+        let fd = open(raw, O_WRONLY | O_CREAT, 0o644)
+        #expect(fd >= 0)
+        _ = source.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        let paths = try BatchInputs(arguments: [dir.path]).collect()
+        #expect(paths == ["\(dir.path)/a.wav", latin1])
+        #expect(throws: AudioError(path: latin1, kind: .nameNotUTF8)) { _ = try AudioFile.info(path: latin1) }
+        #expect(AudioError(path: latin1, kind: .nameNotUTF8).cause.contains("rename"))
+        // A list saved with a byte-order mark: the mark is not part of the first path.
+        try "\u{FEFF}a.wav\n".write(to: dir.appendingPathComponent("list.txt"), atomically: true, encoding: .utf8)
+        #expect(try BatchInputs.readManifest(dir.appendingPathComponent("list.txt").path) == ["\(dir.path)/a.wav"])
+    }
+
     @Test("per-input file names: one per input, -2, -3 for repeated names, long names cut to fit a file name with .partial")
     func perInputNames() {
         let long = String(repeating: "é", count: 150)  // 300 bytes

@@ -7,6 +7,9 @@ public struct AudioError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Kind: Equatable, Sendable {
         /// No file exists at the path.
         case fileNotFound
+        /// No file exists at the path, which holds U+FFFD: the name of the file meant had bytes that are not
+        /// UTF-8 (e.g. Latin-1), which a Swift string cannot carry.
+        case nameNotUTF8
         /// The file exists but cannot be read by this user.
         case permissionDenied
         /// The path names a directory or another non-regular file.
@@ -53,6 +56,7 @@ public struct AudioError: Error, Equatable, Sendable, CustomStringConvertible {
         let base: String
         switch kind {
         case .fileNotFound: base = "no such file"
+        case .nameNotUTF8: base = "the file name is not UTF-8, so Sentio cannot open it: rename it (e.g. convmv -f latin1 -t utf8 --notest)"
         case .permissionDenied: base = "permission denied"
         case .notAFile: base = "not a regular file"
         case .notAudio: base = "not an audio file (format not recognised)"

@@ -126,7 +126,9 @@ public final class AudioFile {
         var st = stat()
         guard stat(path, &st) == 0 else {
             switch errno {
-            case ENOENT, ENOTDIR: throw AudioError(path: path, kind: .fileNotFound)
+            case ENOENT, ENOTDIR:
+                // A name whose bytes are not UTF-8 reaches here with U+FFFD replacements, which name no file.
+                throw AudioError(path: path, kind: path.contains("\u{FFFD}") ? .nameNotUTF8 : .fileNotFound)
             case EACCES: throw AudioError(path: path, kind: .permissionDenied)
             default: throw AudioError(path: path, kind: .readFailed, detail: String(cString: strerror(errno)))
             }

@@ -9,6 +9,8 @@ import Glibc
 /// - A folder is walked recursively; files whose extension is in ``extensions`` (case-insensitive) are taken in
 ///   byte order of their paths, so the order is the same on every machine. Hidden entries (names starting
 ///   with `.`) are skipped, symbolic links to files are followed, symbolic links to folders are not (no cycles).
+///   A file whose name is not UTF-8 (e.g. Latin-1) is listed with U+FFFD in place of the bad bytes, so that it
+///   fails with its own error line (which says to rename it) instead of vanishing from the batch.
 /// - `-` reads one path per line from standard input.
 /// - A manifest (``manifests``) is either a CSV table with a `file` column (such as a corpus's `labels.csv`;
 ///   relative paths resolve against the table's `wav/` sibling folder when it exists, else its own folder) or
@@ -57,7 +59,7 @@ public struct BatchInputs: Sendable {
             if argument == "-" {
                 guard !stdinRead else { continue }
                 stdinRead = true
-                for line in try readStandardInput().split(whereSeparator: \.isNewline) {
+                for line in withoutByteOrderMark(try readStandardInput()).split(whereSeparator: \.isNewline) {
                     let path = Self.path(line: line) { $0 }
                     if !path.isEmpty { add(path) }
                 }
@@ -79,25 +81,32 @@ public struct BatchInputs: Sendable {
         guard let dir = opendir(directory) else {
             throw InputListError(path: directory, cause: String(cString: strerror(errno)))
         }
-        var names: [String] = []
+        var names: [(name: String, bytes: [UInt8])] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if !name.hasPrefix(".") { names.append(name) }
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix(while: { $0 != 0 })) }
+            let name = String(decoding: bytes, as: UTF8.self)
+            if !name.hasPrefix(".") { names.append((name, bytes)) }
         }
         closedir(dir)
-        // Byte order of the UTF-8 names, not the locale's collation, so every machine lists the same order.
-        names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        // Byte order of the names, not the locale's collation, so every machine lists the same order.
+        names.sort { $0.bytes.lexicographicallyPrecedes($1.bytes) }
         var found = 0
-        for name in names {
+        for (name, bytes) in names {
             let path = joinPath(directory, name)
+            // The entry itself, by its own bytes (the decoded name differs when they are not UTF-8).
+            let raw = (Array(joinPath(directory, "").utf8) + bytes + [0]).map { CChar(bitPattern: $0) }
             var st = stat()
-            guard lstat(path, &st) == 0 else { continue }
+            guard lstat(raw, &st) == 0 else { continue }
             let isLink = (st.st_mode & S_IFMT) == S_IFLNK
-            if isLink && stat(path, &st) != 0 { continue }
+            if isLink && stat(raw, &st) != 0 { continue }
             switch st.st_mode & S_IFMT {
-            case S_IFDIR where !isLink: found += try walk(path, add)
+            case S_IFDIR where !isLink:
+                if name.utf8.elementsEqual(bytes) {
+                    found += try walk(path, add)
+                } else {
+                    add(path)  // not walkable by its decoded name: it fails as one input that says why
+                    found += 1
+                }
             case S_IFREG:
                 if let dot = name.lastIndex(of: "."), extensions.contains(name[name.index(after: dot)...].lowercased()) {
                     add(path)
@@ -127,7 +136,7 @@ public struct BatchInputs: Sendable {
             let root = isDirectory(wav) ? wav : folder
             return table.rows.map { $0[column].trimmingSpaces }.filter { !$0.isEmpty }.map { resolve($0, against: root) }
         }
-        return text.split(whereSeparator: \.isNewline)
+        return withoutByteOrderMark(text).split(whereSeparator: \.isNewline)
             .filter { line in let t = String(line).trimmingSpaces; return !t.isEmpty && !t.hasPrefix("#") }
             .map { line in resolve(Self.path(line: line) { resolve($0, against: folder) }, against: folder) }
     }
@@ -138,6 +147,11 @@ public struct BatchInputs: Sendable {
         let exact = String(line), trimmed = exact.trimmingSpaces
         return trimmed != exact && isRegularFile(resolved(exact)) ? exact : trimmed
     }
+}
+
+/// `text` without a leading byte-order mark (editors on Windows write one; it is not part of the first path).
+private func withoutByteOrderMark(_ text: String) -> Substring {
+    text.unicodeScalars.first == "\u{FEFF}" ? Substring(text.unicodeScalars.dropFirst()) : Substring(text)
 }
 
 /// `path` with `.` components and repeated slashes removed, as the key that finds duplicates
