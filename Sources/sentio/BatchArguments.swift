@@ -93,8 +93,10 @@ let batchDiscussion = """
 let interruption = StopFlag()
 
 /// Runs `request` with the batch options: signals, progress, one error line per failed input, the summary.
+/// - Parameter finished: called once the run has gone through its inputs (some may have failed), not when
+///   it was refused, interrupted or could not write: e.g. to write a file that describes the output.
 /// - Throws: `ExitCode` 1 when any input failed or the output failed, 128 + signal when interrupted.
-func runBatchCommand(_ request: BatchRequest, options: BatchArguments,
+func runBatchCommand(_ request: BatchRequest, options: BatchArguments, finished: () throws -> Void = {},
                      makeWorker: @escaping @Sendable () -> any BatchWorker) async throws -> BatchSummary {
     let handler: @convention(c) (Int32) -> Void = { signal in
         // A second signal while stopping ends the process at once.
@@ -140,6 +142,10 @@ func runBatchCommand(_ request: BatchRequest, options: BatchArguments,
         reportError(message)
         throw ExitCode(ExitStatus.someInputsFailed)
     case .failFast?, nil:
+        do { try finished() } catch {
+            reportError("\(error)")
+            throw ExitCode(ExitStatus.someInputsFailed)
+        }
         if summary.failed > 0 { throw ExitCode(ExitStatus.someInputsFailed) }
     }
     return summary

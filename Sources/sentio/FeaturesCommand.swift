@@ -86,9 +86,6 @@ struct FeaturesCommand: AsyncParsableCommand {
         if format == .npy, let folder = output {
             do {
                 try prepareOutputFolder(folder)
-                let file = try OutputFile(path: folder + "/columns.csv")
-                try file.sink.write(encoder.npyColumnsTable)
-                try file.commit()
             } catch {
                 reportError("\(error)")
                 throw ExitCode(ExitStatus.someInputsFailed)
@@ -107,7 +104,15 @@ struct FeaturesCommand: AsyncParsableCommand {
             destination: destination, header: encoder.header)
         request.reads = input.manifest
         let folder = output, extraction = options
-        _ = try await runBatchCommand(request, options: batch) {
+        // columns.csv once the run is through: a run refused (another writer, a resume with other settings)
+        // must leave the folder's own columns.csv alone.
+        let writeColumns = {
+            guard format == .npy, let folder else { return }
+            let file = try OutputFile(path: folder + "/columns.csv")
+            try file.sink.write(encoder.npyColumnsTable)
+            try file.commit()
+        }
+        _ = try await runBatchCommand(request, options: batch, finished: writeColumns) {
             FeatureWorker(encoder: FeatureRowEncoder(format: format, columns: columns, directory: folder), npyNames: npyNames,
                           options: extraction, segmentation: segmentation)
         }

@@ -103,6 +103,12 @@ struct BatchCommandTests {
         }
         let missing = try SentioCLI.run(["merge", out("part1"), out("part0"), "-o", out("bad")])
         #expect(missing.status == 1 && missing.stderr.contains("missing shard 2/3"))
+        // A part named as the output under another spelling is refused before anything is touched.
+        let before = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        let onto = try SentioCLI.run(["merge", out("part0"), out("part1"), out("part2"), "-o", dir.path + "/./part0" + (format == "npy" ? "/" : "")])
+        #expect(onto.status == 2 && onto.stderr.contains("is one of the parts"), "\(onto.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == before)
+        #expect(try SentioCLI.run(["merge", out("part1"), out("part0"), out("part2"), "-o", out("merged2")]).status == 0)
     }
 
     /// Starts `sentio ARGS`, SIGKILLs it after `delay` seconds (if still running); returns whether it was killed.

@@ -144,6 +144,12 @@ import Testing
         #expect(index == "file,npy,frames\n\(Fixture.audio("speech-en.wav")),speech-en.npy,467\n\(Fixture.audio("speech-en-3.wav")),speech-en-3.npy,447\n")
         let columns = try String(contentsOfFile: out + "/columns.csv", encoding: .utf8).split(separator: "\n")
         #expect(columns.count == 1 + 41 && columns[3] == "2,mfcc_0" && columns[41] == "40,mfcc_dd_12")
+        // A refused resume with other sets leaves the finished folder's column names alone.
+        let before = try Data(contentsOf: URL(fileURLWithPath: out + "/columns.csv"))
+        let refused = try SentioCLI.run(["features", Fixture.audio("speech-en.wav"), Fixture.audio("speech-en-3.wav"),
+                                         "--format", "npy", "-o", out, "--set", "energy", "--resume"])
+        #expect(refused.status == 1 && refused.stderr.contains("records a different run"), "\(refused.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/columns.csv")) == before)
     }
 
     @Test("an unwritable output is one clear error line")
