@@ -78,7 +78,15 @@ public enum ShardMerge {
         }
         pieces.sort { $0.entry.index < $1.entry.index }
         guard pieces.count == first.inputs, pieces.enumerated().allSatisfy({ $0.offset == $0.element.entry.index }) else {
-            throw JournalError(path: parts[0], cause: "the shards do not cover every input exactly once")
+            var times: [Int: Int] = [:], name: [Int: String] = [:]
+            for piece in pieces { times[piece.entry.index, default: 0] += 1; name[piece.entry.index] = piece.entry.file }
+            let twice = times.filter { $0.value > 1 }.keys.sorted().map { name[$0]! }
+            let none = (0..<first.inputs).filter { times[$0] == nil }.count
+            func some(_ names: [String]) -> String { names.prefix(3).joined(separator: ", ") + (names.count > 3 ? ", ..." : "") }
+            throw JournalError(path: parts[0], cause: "the shards do not cover every input exactly once (\(none) in none"
+                + (twice.isEmpty ? "" : "; in two: \(some(twice))")
+                + "): shards are balanced by the files' sizes when each starts, so a file that changed size or was "
+                + "missing on one machine between the shard runs moved between shards; rerun the shards on unchanged inputs")
         }
 
         var descriptors: [Int32] = []
