@@ -178,6 +178,26 @@ struct BatchCommandTests {
         #expect(try data(out) == data(whole))
     }
 
+    @Test("an unfinished run: merge says to finish it; with its partial output gone, --resume is refused and creates nothing")
+    func unfinishedRun() throws {
+        let dir = try Fixture.temporaryDirectory()
+        let out = dir.appendingPathComponent("out.csv").path
+        let command = ["features", "--set", "energy"] + Self.good + ["-o", out]
+        #expect(try SentioCLI.run(command).status == 0)
+        // Turn the finished run back into an unfinished one: no completion line, the output still .partial.
+        let journal = out + ".journal"
+        let lines = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n")
+        try (lines.dropLast().joined(separator: "\n") + "\n").write(toFile: journal, atomically: true, encoding: .utf8)
+        try FileManager.default.moveItem(atPath: out, toPath: out + ".partial")
+        let merge = try SentioCLI.run(["merge", out, "-o", dir.appendingPathComponent("m.csv").path])
+        #expect(merge.status == 1 && merge.stderr.contains("unfinished run"), "\(merge.stderr)")
+        try FileManager.default.removeItem(atPath: out + ".partial")
+        let resumed = try SentioCLI.run(command + ["--resume"])
+        #expect(resumed.status == 1 && resumed.stderr.contains("is missing; run without --resume"), "\(resumed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out + ".partial"))
+        #expect(try SentioCLI.run(command).status == 0)
+    }
+
     @Test("inputs from a folder, a manifest and stdin; --ext; duplicates removed")
     func inputSources() throws {
         let dir = try Fixture.temporaryDirectory()

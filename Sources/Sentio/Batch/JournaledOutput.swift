@@ -65,6 +65,9 @@ final class JournaledOutput {
                 }
                 return .alreadyComplete(journal)
             }
+            guard isRegularFile(partialPath) else {
+                throw JournalError(path: journalPath, cause: "records an unfinished run but \(partialPath) is missing; run without --resume")
+            }
             previous = journal
         }
         let fd = Glibc.open(partialPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)

@@ -32,7 +32,14 @@ public enum ShardMerge {
         var journals: [RunJournal] = []
         for (part, stream) in zip(parts, streams) {
             var exists = stat()
-            guard stat(part, &exists) == 0 else { throw JournalError(path: part, cause: String(cString: strerror(errno))) }
+            guard stat(part, &exists) == 0 else {
+                let cause = String(cString: strerror(errno))
+                // A run that never finished has only its .partial output and its journal.
+                if isRegularFile(stream + ".partial") || isRegularFile(RunJournal.path(for: stream)) {
+                    throw JournalError(path: part, cause: "unfinished run: finish it with --resume before merging")
+                }
+                throw JournalError(path: part, cause: cause)
+            }
             guard let journal = try RunJournal.read(path: RunJournal.path(for: stream)) else {
                 throw JournalError(path: part, cause: "no journal (\(RunJournal.path(for: stream))): not the output of a sentio batch")
             }

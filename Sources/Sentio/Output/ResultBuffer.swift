@@ -46,11 +46,20 @@ public final class ResultBuffer: @unchecked Sendable {
             let directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
             var template = Array("\(directory)/sentio-result-XXXXXX".utf8CString)
             let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-            guard fd >= 0 else { throw OutputError(path: directory, cause: String(cString: strerror(errno))) }
+            guard fd >= 0 else {
+                throw OutputError(path: "temporary folder \(directory) ($TMPDIR)", cause: String(cString: strerror(errno)))
+            }
             template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
             spillDescriptor = fd
         }
-        try writeAll(spillDescriptor, memory, name: "temporary result file")
+        do {
+            try writeAll(spillDescriptor, memory, name: "temporary result file")
+        } catch {
+            // Keep the file to what `spilled` counts (a write may have stopped halfway): the bytes stay in memory.
+            _ = ftruncate(spillDescriptor, off_t(spilled))
+            _ = lseek(spillDescriptor, off_t(spilled), SEEK_SET)
+            throw error
+        }
         spilled += memory.count
         memory = []
     }
@@ -61,7 +70,8 @@ public final class ResultBuffer: @unchecked Sendable {
             var offset: off_t = 0
             var block = [UInt8](repeating: 0, count: 1 << 16)
             while offset < spilled {
-                let n = block.withUnsafeMutableBytes { pread(spillDescriptor, $0.baseAddress!, $0.count, offset) }
+                let want = min(block.count, spilled - Int(offset))
+                let n = block.withUnsafeMutableBytes { pread(spillDescriptor, $0.baseAddress!, want, offset) }
                 if n < 0 {
                     if errno == EINTR { continue }
                     throw OutputError(path: "temporary result file", cause: String(cString: strerror(errno)))
