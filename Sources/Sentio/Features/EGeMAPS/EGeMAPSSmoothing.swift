@@ -31,16 +31,16 @@ final class EGeMAPSSmoothing: RowStage {
     func finish(row t: Int, rows: (Int) -> UnsafeMutablePointer<Float>) {
         // rows() replicates the edge rows, as openSMILE's smoother does: y₀ = (2 x₀ + x₁) / 3.
         let current = rows(t), before = rows(t - 1), next = rows(t + 1)
-        let voiceAfter = next[rowMark] == 0 && current[rowMark] != 0 ? current : next
+        // The voice rows' own edge: the last of openSMILE's voice rows stands in for the grid's row after it.
+        let after = next[rowMark] == 0 && current[rowMark] != 0 ? current : next
         let energyCount = EGeMAPS.energyDescriptors.count
         for c in 0..<EGeMAPS.lowLevelDescriptors.count {
             let r = rawOffset + c
             current[offset + c] = c < energyCount
                 ? Self.mean(before[r], current[r], next[r])
-                : Self.nonZeroMean(before[r], current[r], voiceAfter[r])
+                : Self.nonZeroMean(before[r], current[r], after[r])
         }
         var out = offset + EGeMAPS.lowLevelDescriptors.count
-        let after = voiceAfter
         let voicedBefore = before[voicing] != 0, voicedNow = current[voicing] != 0, voicedAfter = after[voicing] != 0
         for voiced in [true, false] {
             let count = voiced ? EGeMAPS.gatedSpectral.count : EGeMAPS.unvoicedSpectralCount
