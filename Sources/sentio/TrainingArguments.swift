@@ -146,6 +146,9 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Seed of the MLP initialisation, batch order and k-fold shuffles.")
     var seed: UInt64 = 0
 
+    @Option(help: "Standardised features are clipped to ± this many standard deviations (default 10; 0 leaves them unclipped): a few coefficients of variation are unbounded.")
+    var clip: Double = 10
+
     @Option(help: "Worker threads (default: all processors).")
     var jobs: Int?
 
@@ -157,6 +160,7 @@ struct TrainingArguments: ParsableArguments {
             throw ValidationError("--normalize file z-normalises each file over its segments: give --segment SECONDS or --vad")
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        guard clip.isFinite && clip >= 0 else { throw ValidationError("--clip must be 0 (off) or a positive number of standard deviations") }
     }
 
     func configuration() throws -> EmotionFeatureConfiguration {
@@ -175,6 +179,7 @@ struct TrainingArguments: ParsableArguments {
         var options = ClassifierOptions()
         options.kind = classifier
         options.seed = seed
+        options.clip = clip > 0 ? clip : nil
         return options
     }
 

@@ -73,6 +73,31 @@ import Testing
         expectError(json.replacingOccurrences(of: "\"sad\"", with: "\"file\""), containing: "class name file is reserved")
     }
 
+    @Test("a clipped model: any value beyond ±clip standard deviations scores as the bound; the bound is stored, checked and covered by the checksum")
+    func clipping() throws {
+        var model = smallModel()
+        model.classifier.clip = 10
+        let width = model.features.columns.count
+        // Column 3 (mean 3, scale 2): +1e6 standard deviations scores as +10; in range, nothing changes.
+        var far = (0..<width).map(Double.init), bound = far, near = far
+        far[3] = 3 + 2e6
+        bound[3] = 3 + 20
+        near[3] = 3 + 2
+        var unclipped = model
+        unclipped.classifier.clip = nil
+        let p = model.probabilities(FeatureMatrix([far, bound, near]))
+        #expect(p.row(0) == p.row(1))
+        #expect(p.row(2) == unclipped.probabilities(FeatureMatrix([near])).row(0))
+        #expect(unclipped.probabilities(FeatureMatrix([far])).row(0) != p.row(0))
+        let json = model.encodedJSON()
+        #expect(json.contains("\"clip\" : 10"))
+        #expect(try EmotionModel.decode(json: json, source: "m.json") == model)
+        expectError(json.replacingOccurrences(of: "\"clip\" : 10", with: "\"clip\" : 5"), containing: "checksum mismatch")
+        expectError(json.replacingOccurrences(of: "\"clip\" : 10", with: "\"clip\" : -1"), containing: "clip must be")
+        // A model written before clipping existed (no clip field) loads unclipped.
+        #expect(try EmotionModel.decode(json: unclipped.encodedJSON(), source: "m.json").classifier.clip == nil)
+    }
+
     @Test("NaN or infinite weights never load: JSON cannot spell them, so they arrive as malformed JSON")
     func nanWeights() {
         let json = smallModel().encodedJSON()

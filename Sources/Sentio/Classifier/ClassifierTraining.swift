@@ -32,6 +32,13 @@ public struct ClassifierOptions: Sendable, Hashable, Codable {
     public var innerFolds = 5
     /// Seed of the MLP's initial weights and batch order, and of the stratified fold shuffles.
     public var seed: UInt64 = 0
+    /// Standardised features are clipped to ±`clip` (in standard deviations of the training data) before the
+    /// network, when training and when scoring; nil leaves them as they are. Default 10. A few functionals
+    /// are unbounded: openSMILE's coefficient of variation (`stddevNorm`, the deviation over a mean that can
+    /// be near 0, e.g. `mfcc3V_sma3nz_stddevNorm`) reaches hundreds of standard deviations on some files, so
+    /// that shifting a recording by 3 samples flipped its emotion; ±10 is beyond any ordinary value, so the
+    /// rest of the features are untouched.
+    public var clip: Double? = 10
 
     /// Creates options with the defaults the bundled model uses.
     public init() {}
@@ -51,11 +58,14 @@ public struct TrainedClassifier: Sendable, Hashable {
     /// Inner cross-validation UAR of every candidate, in ``ClassifierOptions/candidates`` order (empty
     /// when the training data was too small to cross-validate and the middle candidate was taken).
     public var selectionUAR: [Double]
+    /// Bound of the standardised features (``ClassifierOptions/clip``), or nil.
+    public var clip: Double? = nil
 
     /// Class probabilities of the rows of `x` (normalised as the training rows were, not yet standardised).
     public func probabilities(_ x: FeatureMatrix) -> FeatureMatrix {
         var z = x
         standardizer.apply(to: &z)
+        if let clip { z.clip(to: clip) }
         return network.probabilities(z)
     }
 }
@@ -119,6 +129,7 @@ public enum ClassifierTraining {
         let standardizer = Standardizer(fitting: x)
         var z = x
         standardizer.apply(to: &z)
+        if let clip = options.clip { z.clip(to: clip) }
         let weights = balancedWeights(labels: labels, classes: classes)
         let network: DenseNetwork
         switch options.kind {
@@ -132,7 +143,7 @@ public enum ClassifierTraining {
             network = trainer.fit(x: z, labels: labels, classes: classes, sampleWeights: weights)
         }
         return TrainedClassifier(standardizer: standardizer, network: network, hyperparameter: hyperparameter,
-                                 selectionUAR: [])
+                                 selectionUAR: [], clip: options.clip)
     }
 }
 

@@ -9,7 +9,7 @@ import Foundation
 ///   "features": { "sets": ["egemaps", ...], "preset": "kaldi", "columns": 508, "fingerprint": "..." },
 ///   "classes": ["angry", ...], "normalization": "none",
 ///   "standardization": { "mean": [...], "scale": [...] },
-///   "classifier": { "kind": "logreg", "hyperparameter": 0.1, "layers": [ { "inputs", "outputs",
+///   "classifier": { "kind": "logreg", "hyperparameter": 0.1, "clip": 10, "layers": [ { "inputs", "outputs",
 ///                   "activation", "weights" (outputs × inputs, row-major), "bias" } ] },
 ///   "training": { ... provenance ... },
 ///   "checksum": "..." }
@@ -73,6 +73,7 @@ public struct EmotionModel: Sendable, Hashable {
         h.combine(normalization.rawValue)
         h.combine(kind.rawValue)
         h.combine(classifier.hyperparameter)
+        if let clip = classifier.clip { h.combine(clip) }  // absent from models trained before it existed
         for v in classifier.standardizer.mean { h.combine(v) }
         for v in classifier.standardizer.scale { h.combine(v) }
         if let corpusStatistics {
@@ -139,6 +140,7 @@ public struct EmotionModel: Sendable, Hashable {
         struct Classifier: Codable {
             var kind: ClassifierKind
             var hyperparameter: Double
+            var clip: Double?
             var layers: [DenseLayer]
         }
         var format: String
@@ -162,7 +164,7 @@ public struct EmotionModel: Sendable, Hashable {
                                         columns: columns.count, fingerprint: features.fingerprint(columns: columns)),
                         classes: classes, normalization: normalization, standardization: classifier.standardizer,
                         corpusStatistics: corpusStatistics, classifier: .init(kind: kind, hyperparameter: classifier.hyperparameter,
-                                          layers: classifier.network.layers),
+                                          clip: classifier.clip, layers: classifier.network.layers),
                         training: training, checksum: checksum)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -276,11 +278,14 @@ public struct EmotionModel: Sendable, Hashable {
             throw fail("classifier has \(inputs) outputs for \(file.classes.count) classes")
         }
         guard file.classifier.hyperparameter.isFinite else { throw fail("hyperparameter is not finite") }
+        if let clip = file.classifier.clip, !(clip.isFinite && clip > 0) {
+            throw fail("clip must be a positive number of standard deviations")
+        }
         let model = EmotionModel(
             features: features, classes: file.classes, normalization: file.normalization, kind: file.classifier.kind,
             classifier: TrainedClassifier(standardizer: file.standardization, network: DenseNetwork(layers: layers),
                                           hyperparameter: file.classifier.hyperparameter,
-                                          selectionUAR: file.training.selectionUAR),
+                                          selectionUAR: file.training.selectionUAR, clip: file.classifier.clip),
             training: file.training, corpusStatistics: file.corpusStatistics)
         guard model.checksum == file.checksum else {
             throw fail("checksum mismatch: the file was edited or damaged after training (stored \(file.checksum), content \(model.checksum))")

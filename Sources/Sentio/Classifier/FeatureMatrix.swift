@@ -64,4 +64,11 @@ public struct FeatureMatrix: Sendable, Equatable {
     public mutating func withUnsafeMutableValues<R>(_ body: (UnsafeMutableBufferPointer<Double>) throws -> R) rethrows -> R {
         try values.withUnsafeMutableBufferPointer { try body($0) }
     }
+
+    /// Limits every value to `-bound...bound`.
+    public mutating func clip(to bound: Double) {
+        withUnsafeMutableValues { v in
+            for i in v.indices { v[i] = min(bound, max(-bound, v[i])) }
+        }
+    }
 }
