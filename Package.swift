@@ -6,14 +6,18 @@
 import Foundation
 import PackageDescription
 
+/// `SENTIO_PORTABLE=1 swift build ...` leaves out every unsafe compiler flag below. SwiftPM refuses such
+/// flags in a package that another one depends on by version, so a program depending on Sentio `from:` a
+/// version builds with `SENTIO_PORTABLE=1` (a path or branch dependency builds either way).
+let portable = ProcessInfo.processInfo.environment["SENTIO_PORTABLE"] != nil
+
 /// Sentio's vector code (`SIMD8<Float>`, `SIMD4<Double>`) compiles to one AVX2 instruction per operation
 /// instead of two SSE ones when the compiler may target Haswell-class x86-64 CPUs (AVX2, FMA, BMI2; 2013 on):
 /// eGeMAPS takes 14 % less CPU, with the same numbers (Swift does not contract `a * b + c` into FMA).
-/// Enabled when the machine building Sentio has those instructions; `SENTIO_PORTABLE=1 swift build ...`
-/// builds for any x86-64.
+/// Enabled when the machine building Sentio has those instructions and the build is not portable.
 let targetsHaswell: Bool = {
     #if arch(x86_64)
-    guard ProcessInfo.processInfo.environment["SENTIO_PORTABLE"] == nil,
+    guard !portable,
           let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
           let flags = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
     else { return false }
@@ -57,7 +61,7 @@ let package = Package(
             dependencies: ["CFFTW", "CSndfile", "CSoxr"],
             // The bundled emotion model (Scripts/train-default-model.sh reproduces it).
             resources: [.copy("Resources/emotion-model.json")],
-            swiftSettings: [
+            swiftSettings: portable ? [] : [
                 // Release builds leave out the run-time exclusivity checks on class properties (2-6 % of the
                 // time in the frame loops); debug builds, which the tests use, keep them.
                 .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),

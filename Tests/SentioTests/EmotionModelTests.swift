@@ -98,6 +98,31 @@ import Testing
         #expect(try EmotionModel.decode(json: unclipped.encodedJSON(), source: "m.json").classifier.clip == nil)
     }
 
+    @Test("the README's library example runs: eGeMAPS by openSMILE's names, and emotion scores per 2 s window")
+    func readmeLibraryExample() throws {
+        let path = Fixture.audio("speech-en.wav")
+        var f0: Float?
+        let egemaps = SegmentFeatureExtractor(options: SegmentExtractionOptions(
+            frames: FeatureExtractionOptions(sets: [.egemaps], preset: .kaldi)))
+        try egemaps.process(path: path) { row in
+            let values = Dictionary(uniqueKeysWithValues: zip(egemaps.columns, row.values))
+            f0 = values["F0semitoneFrom27.5Hz_sma3nz_amean"]!
+        }
+        #expect(try #require(f0) > 10 && f0! < 50)
+        let scorer = EmotionScorer(model: try EmotionModel.bundled(), segmentation: .windows(length: 2, hop: 2))
+        let scores = try scorer.score(path: path)
+        #expect(scores.map(\.start) == [0, 2, 4])
+        for s in scores { #expect(abs((s.probabilities ?? [1]).reduce(0, +) - 1) < 1e-9) }
+    }
+
+    @Test("a corpus built in code with its own minimum per class keeps that minimum when restricted to some classes")
+    func corpusMinimum() throws {
+        let items = ["a", "b", "c"].flatMap { label in (0..<3).map { LabelledCorpus.Item(path: "\(label)\($0).wav", label: label) } }
+        #expect(throws: CorpusError.self) { try LabelledCorpus(items: items) }
+        let corpus = try LabelledCorpus(items: items, minimumPerClass: 3)
+        #expect(try corpus.restricted(to: ["a", "b"]).requiredPerClass == 3)
+    }
+
     @Test("NaN or infinite weights never load: JSON cannot spell them, so they arrive as malformed JSON")
     func nanWeights() {
         let json = smallModel().encodedJSON()

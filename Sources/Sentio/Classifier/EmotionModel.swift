@@ -313,11 +313,17 @@ public struct EmotionModel: Sendable, Hashable {
     }
 
     /// The model bundled with Sentio (7 EmoDB classes, ``FeatureNormalization/none``; see the README for
-    /// the command that reproduces it).
-    /// - Throws: ``ModelError`` if the resource is missing (a relocated binary) or fails its checks.
+    /// the command that reproduces it). It is the package resource `emotion-model.json`, which SwiftPM puts in
+    /// `Sentio_Sentio.resources` beside the executable: ship that folder with a program that uses this.
+    /// Without it (a binary copied elsewhere), the model of the source tree Sentio was built from is read.
+    /// - Throws: ``ModelError`` if neither is found, or the file fails its checks.
     public static func bundled() throws(ModelError) -> EmotionModel {
-        guard let path = Bundle.module.path(forResource: "emotion-model", ofType: "json") else {
-            throw ModelError(path: "<bundled model>", message: "resource emotion-model.json not found next to the sentio binary; pass --model")
+        // Looked up by hand: SwiftPM's `Bundle.module` stops the process when the bundle is missing.
+        let beside = Bundle.main.bundleURL.appendingPathComponent("Sentio_Sentio.resources/emotion-model.json").path
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../Resources/emotion-model.json").standardized.path
+        guard let path = [beside, source].first(where: isRegularFile) else {
+            throw ModelError(path: "<bundled model>", message: "emotion-model.json is neither in Sentio_Sentio.resources beside the executable (\(beside)) nor in Sentio's source tree; ship that folder with the program, or pass a model")
         }
         return try load(path: path)
     }

@@ -158,7 +158,8 @@ struct LabelledRows: Sendable {
          classes given: [String]? = nil) throws(CorpusError) {
         // Re-check the class sizes without the failed files.
         let usable = corpus.items.indices.filter { table.failures[$0] == nil }
-        let remaining = try LabelledCorpus(items: usable.map { corpus.items[$0] }, source: "\(corpus.source) (after \(table.failures.count) failed files)")
+        let remaining = try LabelledCorpus(items: usable.map { corpus.items[$0] }, source: "\(corpus.source) (after \(table.failures.count) failed files)",
+                                           minimumPerClass: corpus.requiredPerClass)
         classes = given ?? remaining.classes
         let classIndex = Dictionary(uniqueKeysWithValues: classes.enumerated().map { ($1, $0) })
         matrix = table.matrix

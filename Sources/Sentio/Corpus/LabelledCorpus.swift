@@ -30,6 +30,8 @@ public struct LabelledCorpus: Sendable, Equatable {
     public var hasSpeakers: Bool { items.allSatisfy { $0.speaker != nil } }
     /// Where the items come from (the labels table's path, or what the caller named), for error messages.
     public var source: String
+    /// Fewest items per class this corpus was checked for; training checks it again without failed files.
+    public var requiredPerClass: Int
 
     /// A corpus from items (for callers that build one in code).
     /// - Throws: ``CorpusError`` when a class has fewer than `minimumPerClass` items or there are fewer than two classes.
@@ -51,6 +53,7 @@ public struct LabelledCorpus: Sendable, Equatable {
         }
         self.items = items
         self.source = source
+        requiredPerClass = minimumPerClass
         classes = counts.keys.sorted()
     }
 
@@ -69,7 +72,7 @@ public struct LabelledCorpus: Sendable, Equatable {
         guard absent.isEmpty else {
             throw CorpusError(path: source, message: "no items of class \(absent.joined(separator: ", ")) (classes: \(classes.joined(separator: ", ")))")
         }
-        return try LabelledCorpus(items: items.filter { keep.contains($0.label) }, source: source)
+        return try LabelledCorpus(items: items.filter { keep.contains($0.label) }, source: source, minimumPerClass: requiredPerClass)
     }
 
     /// Reads the corpus folder `directory` (its `labels.csv`, audio under `wav/` or the folder itself).

@@ -56,7 +56,13 @@ public final class SegmentFeatureExtractor {
     private let speech: SpeechDetector?
 
     /// Creates an extractor for `options`, with its frame extractor and output buffer.
+    /// - Precondition: fixed windows have a finite length and hop of at least
+    ///   ``Segmentation/minimumWindowSeconds``.
     public init(options: SegmentExtractionOptions) {
+        if case .windows(let length, let hop) = options.segmentation {
+            precondition(length.isFinite && hop.isFinite && min(length, hop) >= Segmentation.minimumWindowSeconds,
+                         "windows of \(length) s every \(hop) s: both must be at least \(Segmentation.minimumWindowSeconds) s")
+        }
         self.options = options
         var frames = options.frames
         let requested = frames.sets

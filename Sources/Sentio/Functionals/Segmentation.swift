@@ -9,9 +9,9 @@ public enum Segmentation: Sendable, Hashable {
     /// Speech regions found by ``VoiceActivityOptions`` (`--vad`).
     case voiceActivity(VoiceActivityOptions)
 
-    /// Shortest window length and hop the command line accepts, in seconds: one 10 ms frame step. A shorter
-    /// window holds no frame of its own, and a shorter hop repeats the same windows (with a 1 s window and a
-    /// 10 µs hop, 100 000 of them are open at once).
+    /// Shortest window length and hop, in seconds: one 10 ms frame step. A shorter window holds no frame of
+    /// its own, and a shorter hop repeats the same windows (with a 1 s window and a 10 µs hop, 100 000 of them
+    /// are open at once). The command line refuses shorter ones; ``SegmentFeatureExtractor`` traps on them.
     public static let minimumWindowSeconds = 0.01
 }
 
