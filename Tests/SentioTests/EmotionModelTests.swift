@@ -123,6 +123,28 @@ import Testing
         #expect(try corpus.restricted(to: ["a", "b"]).requiredPerClass == 3)
     }
 
+    @Test("samples in memory give the rows and scores of the file they came from; a NaN sample is the file's error")
+    func inMemory() throws {
+        let path = Fixture.audio("speech-en.wav")
+        var samples: [Float] = []
+        try AudioStream(path: path).forEachChunk { samples.append(contentsOf: $0) }
+        let extractor = SegmentFeatureExtractor(options: SegmentExtractionOptions(
+            frames: FeatureExtractionOptions(sets: [.egemaps, .mfcc], preset: .kaldi), segmentation: .windows(length: 1, hop: 0.5)))
+        var fromFile: [[Float]] = [], fromMemory: [[Float]] = []
+        try extractor.process(path: path) { fromFile.append([Float($0.start), Float($0.end)] + Array($0.values)) }
+        let summary = try extractor.process(samples: samples) { fromMemory.append([Float($0.start), Float($0.end)] + Array($0.values)) }
+        #expect(fromFile.count == 9 && fromMemory == fromFile)
+        #expect(summary.extraction.info.duration == Double(samples.count) / 16000)
+        let scorer = EmotionScorer(model: try EmotionModel.bundled(), segmentation: .windows(length: 2, hop: 2))
+        #expect(try scorer.score(samples: samples, name: "live") == scorer.score(path: path))
+        var bad = samples
+        bad[1234] = .nan
+        #expect(throws: AudioError(path: "live", kind: .nonFiniteSample(frame: 1234))) {
+            try extractor.process(samples: bad, name: "live") { _ in }
+        }
+        #expect(throws: ScoringError.self) { try scorer.score(samples: bad, name: "live") }
+    }
+
     @Test("NaN or infinite weights never load: JSON cannot spell them, so they arrive as malformed JSON")
     func nanWeights() {
         let json = smallModel().encodedJSON()

@@ -46,7 +46,21 @@ public final class EmotionScorer {
     /// - Parameter frames: sees every frame row (``frameColumns``), valid only during the call.
     /// - Throws: ``ScoringError`` with the one-line message of a bad file.
     public func extract(path: String, frames: ((FrameRow) -> Void)? = nil) throws(ScoringError) -> SegmentTable {
-        switch SegmentTable.extractRows(path: path, extractor: extractor, width: width, frames: frames) {
+        try table(SegmentTable.extractRows(path: path, extractor: extractor, width: width, frames: frames), name: path)
+    }
+
+    /// ``extract(path:frames:)`` of samples already in memory (one channel at 16 kHz, full scale ±1);
+    /// `name` stands for a file in errors.
+    public func extract(samples: [Float], name: String = "<samples>") throws(ScoringError) -> SegmentTable {
+        let extractor = self.extractor
+        return try table(SegmentTable.extractRows(name: name, width: width) {
+            try extractor.process(samples: samples, name: name, emit: $0)
+        }, name: name)
+    }
+
+    private func table(_ extracted: Result<SegmentTable.ExtractedFile, SegmentTable.Failure>,
+                       name path: String) throws(ScoringError) -> SegmentTable {
+        switch extracted {
         case .failure(let failure): throw ScoringError(message: failure.message)
         case .success(let file):
             // Z-scored over itself, a file's only segment is all zeros: every such file would get the same scores.
@@ -65,6 +79,13 @@ public final class EmotionScorer {
     public func score(path: String) throws -> [SegmentScore] {
         precondition(model.normalization != .speaker, "speaker-normalised models score groups of files")
         return model.score(tables: [try extract(path: path)], groups: [0])[0]
+    }
+
+    /// ``score(path:)`` of samples already in memory (one channel at 16 kHz, full scale ±1), e.g. a live
+    /// recording's last seconds; `name` stands for a file in errors.
+    public func score(samples: [Float], name: String = "<samples>") throws -> [SegmentScore] {
+        precondition(model.normalization != .speaker, "speaker-normalised models score groups of files")
+        return model.score(tables: [try extract(samples: samples, name: name)], groups: [0])[0]
     }
 }
 

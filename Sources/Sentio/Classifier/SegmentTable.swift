@@ -102,10 +102,16 @@ public struct SegmentTable: Sendable {
     /// `frames` sees every frame row (``SegmentFeatureExtractor/frameColumns``).
     static func extractRows(path: String, extractor: SegmentFeatureExtractor, width: Int,
                             frames: ((FrameRow) -> Void)? = nil) -> Result<ExtractedFile, Failure> {
+        extractRows(name: path, width: width) { try extractor.process(path: path, frames: frames, emit: $0) }
+    }
+
+    /// ``extractRows(path:extractor:width:frames:)`` of what `run` summarises, `name` standing for it in errors.
+    static func extractRows(name path: String, width: Int,
+                            run: ((FrameRow) throws -> Void) throws -> SegmentSummary) -> Result<ExtractedFile, Failure> {
         var rows: [Row] = []
         let seconds: Double
         do {
-            seconds = try extractor.process(path: path, frames: frames) { row in
+            seconds = try run { row in
                 let values = row.values.prefix(width).map(Double.init)
                 let fraction = Double(row.values[width])
                 rows.append(Row(values: values, start: row.start, end: row.end, voiced: fraction * (row.end - row.start)))

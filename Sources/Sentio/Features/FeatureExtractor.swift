@@ -68,11 +68,24 @@ public final class FeatureExtractor {
         return ExtractionSummary(info: info, samples: pipeline.samples, frames: pipeline.emitted)
     }
 
-    /// Extracts features from samples already in memory (at ``FeatureExtractionOptions/sampleRate``).
-    public func process(samples: [Float], emit: (FrameRow) throws -> Void) throws {
+    /// Extracts features from samples already in memory: one channel at ``FeatureExtractionOptions/sampleRate``,
+    /// full scale ±1.
+    /// - Parameter name: what errors and the summary's ``AudioInfo/path`` call the samples.
+    /// - Throws: ``AudioError`` for a NaN, infinite or out-of-range sample (as for a file), before any row
+    ///   is emitted; or whatever `emit` throws.
+    @discardableResult
+    public func process(samples: [Float], name: String = "<samples>", emit: (FrameRow) throws -> Void) throws -> ExtractionSummary {
+        if let bad = samples.firstIndex(where: { !(abs($0) <= AudioLimits.maximumSampleMagnitude) }) {
+            let value = samples[bad]
+            throw AudioError(path: name, kind: value.isFinite ? .sampleOutOfRange(frame: Int64(bad), value: value)
+                                                                : .nonFiniteSample(frame: Int64(bad)))
+        }
         pipeline.reset()
         try samples.withUnsafeBufferPointer { try pipeline.push($0, emit: emit) }
         try pipeline.finish(emit: emit)
+        let info = AudioInfo(path: name, container: "memory", encoding: "float", sampleRate: options.sampleRate,
+                             channels: 1, frames: Int64(samples.count))
+        return ExtractionSummary(info: info, samples: pipeline.samples, frames: pipeline.emitted)
     }
 }
 

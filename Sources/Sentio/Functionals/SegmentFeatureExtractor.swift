@@ -102,9 +102,35 @@ public final class SegmentFeatureExtractor {
     @discardableResult
     public func process(path: String, frames: ((FrameRow) throws -> Void)? = nil,
                         emit: (FrameRow) throws -> Void) throws -> SegmentSummary {
+        try summarise(.path(path), frames: frames, emit: emit)
+    }
+
+    /// Summarises samples already in memory (one channel at the extraction's rate, full scale ±1) as
+    /// ``process(path:frames:emit:)`` summarises a file; `name` stands for the file in errors.
+    /// - Throws: ``AudioError`` for a NaN, infinite or out-of-range sample, or whatever `emit` throws.
+    @discardableResult
+    public func process(samples: [Float], name: String = "<samples>", frames: ((FrameRow) throws -> Void)? = nil,
+                        emit: (FrameRow) throws -> Void) throws -> SegmentSummary {
+        try summarise(.samples(samples, name: name), frames: frames, emit: emit)
+    }
+
+    private enum Source {
+        case path(String)
+        case samples([Float], name: String)
+    }
+
+    /// The segmentation of the frame rows of `source`.
+    private func summarise(_ source: Source, frames: ((FrameRow) throws -> Void)?,
+                           emit: (FrameRow) throws -> Void) throws -> SegmentSummary {
+        func run(_ body: (FrameRow) throws -> Void) throws -> ExtractionSummary {
+            switch source {
+            case .path(let path): return try extractor.process(path: path, emit: body)
+            case .samples(let samples, let name): return try extractor.process(samples: samples, name: name, emit: body)
+            }
+        }
         func extract(_ body: (FrameRow) throws -> Void) throws -> ExtractionSummary {
-            guard let frames else { return try extractor.process(path: path, emit: body) }
-            return try extractor.process(path: path) { row in
+            guard let frames else { return try run(body) }
+            return try run { row in
                 try frames(row)
                 try body(row)
             }
