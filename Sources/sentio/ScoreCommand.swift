@@ -26,7 +26,7 @@ struct ScoreCommand: AsyncParsableCommand {
 
     @OptionGroup var segments: SegmentationArguments
 
-    @Option(help: "files (one row per file; the default without --segment or --vad) or segments (the default with --segment or --vad; alone it implies --vad).")
+    @Option(help: "files (one row per file; the default without --segment or --vad; with them, the mean probabilities of the file's scored segments, as evaluate decides a file) or segments (the default with --segment or --vad; alone it implies --vad).")
     var level: ScoreLevel?
 
     @Option(help: "For speaker-normalised models: CSV with columns file,speaker naming each input's speaker (paths as given on the command line, or relative to the table's folder or its wav/, as in a corpus's labels.csv).")
@@ -41,8 +41,8 @@ struct ScoreCommand: AsyncParsableCommand {
     @OptionGroup var batch: BatchArguments
 
     func validate() throws {
-        if level == .files && segments.isSegmented {
-            throw ValidationError("--segment and --vad apply to --level segments")
+        if level == .files && segments.isSegmented && format.perInput {
+            throw ValidationError("--level files with --segment or --vad gives one row per file: use --format csv or jsonl")
         }
         if format.perInput && output == nil { throw ValidationError("--format \(format) writes one file per input: give -o DIR") }
         try batch.validate(output: output)
@@ -53,6 +53,8 @@ struct ScoreCommand: AsyncParsableCommand {
         let paths = try input.collect()
         let segmentation = level == .segments && !segments.isSegmented
             ? .voiceActivity(VoiceActivityOptions()) : segments.segmentation
+        // --level files over segments: one row per file from its segments' scores.
+        let combine = level == .files && segments.isSegmented
         if model.normalization == .file, case .wholeFile = segmentation {
             throw ValidationError("this model normalises each file over its segments: give --segment SECONDS or --vad")
         }
@@ -98,13 +100,14 @@ struct ScoreCommand: AsyncParsableCommand {
         }
         var request = BatchRequest(
             command: "score",
-            settings: "model=\(model.checksum) segmentation=\(segmentation) format=\(format) sentio=\(SentioVersion.string)",
+            settings: "model=\(model.checksum) segmentation=\(segmentation)\(combine ? " per-file" : "") format=\(format) sentio=\(SentioVersion.string)",
             inputs: paths, shard: batch.shard, jobs: batch.workerCount, failFast: batch.failFast, resume: batch.resume,
             destination: destination, header: header)
         request.reads = input.manifest + (speakers.map { [$0] } ?? [])
         let precomputed = scored, annotations = annotation
         _ = try await runBatchCommand(request, options: batch) {
-            ScoreWorker(model: model, segmentation: segmentation, formatter: formatter, annotation: annotations, precomputed: precomputed)
+            ScoreWorker(model: model, segmentation: segmentation, formatter: formatter, annotation: annotations,
+                        precomputed: precomputed, combine: combine)
         }
     }
 
@@ -163,13 +166,16 @@ final class ScoreWorker: BatchWorker {
     private let formatter: TabularFormatter
     private let annotation: AnnotationOutput?
     private let precomputed: [String: Result<ScoredFile, ScoringError>]?
+    private let combine: Bool
 
+    /// - Parameter combine: write one row per file from its segments' scores (``SegmentScore/combined``).
     init(model: EmotionModel, segmentation: Segmentation, formatter: TabularFormatter, annotation: AnnotationOutput?,
-         precomputed: [String: Result<ScoredFile, ScoringError>]?) {
+         precomputed: [String: Result<ScoredFile, ScoringError>]?, combine: Bool = false) {
         scorer = EmotionScorer(model: model, segmentation: segmentation)
         self.formatter = formatter
         self.annotation = annotation
         self.precomputed = precomputed
+        self.combine = combine
     }
 
     func process(_ item: BatchItem, into output: ResultBuffer, stop: StopFlag) throws -> BatchFileResult {
@@ -185,7 +191,8 @@ final class ScoreWorker: BatchWorker {
             return BatchFileResult(audioSeconds: file.seconds)
         }
         let classes = scorer.model.classes.count
-        for s in file.scores {
+        let rows = combine ? [SegmentScore.combined(file.scores, duration: file.seconds, classes: scorer.model.classes)] : file.scores
+        for s in rows {
             var cells: [Cell] = [.text(item.path), .real(rounded(s.start)), .real(rounded(s.end)), .text(s.emotion)]
             cells += s.probabilities.map { $0.map { Cell.real(rounded($0)) } } ?? Array(repeating: .missing, count: classes)
             try output.write(formatter.line(cells))

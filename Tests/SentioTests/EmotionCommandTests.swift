@@ -216,6 +216,27 @@ import Testing
         #expect(report.status == 0, "\(report.stderr)")
     }
 
+    @Test("score --level files over segments: one row per file, the mean probabilities of its scored segments")
+    func perFileOfSegments() throws {
+        let clip = Fixture.audio("speech-en.wav")
+        let segments = try SentioCLI.run(["score", clip, "--segment", "1"])
+        let files = try SentioCLI.run(["score", clip, "--segment", "1", "--level", "files"])
+        #expect(segments.status == 0 && files.status == 0, "\(files.stderr)")
+        let header = segments.stdoutLines[0].split(separator: ",").map(String.init)
+        let classes = Array(header.dropFirst(4))
+        let rows = segments.stdoutLines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let scored = rows.filter { $0[3] != "no_speech" }
+        #expect(rows.count == 5 && scored.count >= 3)
+        #expect(files.stdoutLines.count == 2 && files.stdoutLines[0] == segments.stdoutLines[0])
+        let row = files.stdoutLines[1].split(separator: ",").map(String.init)
+        #expect(row[1] == "0.0" && row[2] == rows.last![2])
+        let mean = classes.indices.map { c in scored.map { Double($0[4 + c])! }.reduce(0, +) / Double(scored.count) }
+        for c in classes.indices { #expect(abs(Double(row[4 + c])! - mean[c]) < 2e-6, "\(classes[c])") }
+        #expect(row[3] == classes[mean.indices.max { mean[$0] < mean[$1] }!])
+        let grid = try SentioCLI.run(["score", clip, "--vad", "--level", "files", "--format", "textgrid", "-o", "/tmp/x"])
+        #expect(grid.status == 2 && grid.stderr.contains("use --format csv or jsonl"), "\(grid.stderr)")
+    }
+
     @Test("score with the bundled model: the README's main command; a bad input fails alone")
     func bundledScore() throws {
         let good = Fixture.audio("speech-en.wav"), bad = Fixture.bad("nan.wav")

@@ -89,6 +89,23 @@ public final class EmotionScorer {
     }
 }
 
+extension SegmentScore {
+    /// One score for a whole file of `duration` seconds from its segments' scores, as `sentio evaluate`
+    /// decides a file: the mean probabilities of the scored segments (each segment counts once, whatever
+    /// its length) and their most probable class; `no_speech` when no segment was scored.
+    public static func combined(_ segments: [SegmentScore], duration: Double, classes: [String]) -> SegmentScore {
+        let scored = segments.compactMap(\.probabilities)
+        let voiced = segments.reduce(0) { $0 + $1.voicedSeconds }
+        guard !scored.isEmpty else {
+            return SegmentScore(start: 0, end: duration, voicedSeconds: voiced, probabilities: nil, emotion: EmotionScorer.noSpeech)
+        }
+        var mean = [Double](repeating: 0, count: classes.count)
+        for p in scored { for c in mean.indices { mean[c] += p[c] } }
+        for c in mean.indices { mean[c] /= Double(scored.count) }
+        return SegmentScore(start: 0, end: duration, voicedSeconds: voiced, probabilities: mean, emotion: classes[argmax(mean)])
+    }
+}
+
 extension EmotionModel {
     /// Scores several files' segments together: files with the same group (speaker) are normalised with
     /// their joint statistics when the model is speaker-normalised, all files together (towards the
