@@ -53,13 +53,13 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: "Stages to time, comma-separated.")
     var stages: StageList = StageList(BenchmarkStage.standard)
 
-    @Option(help: "Workers: the files of each run are processed on this many threads.")
+    @Option(parsing: .unconditional, help: "Workers: the files of each run are processed on this many threads (at most one per file).")
     var jobs: Int = 1
 
-    @Option(name: .customLong("repeat"), help: "Timed runs per stage (at least); the median is reported.")
+    @Option(name: .customLong("repeat"), parsing: .unconditional, help: "Timed runs per stage (at least); the median is reported.")
     var repeatCount: Int = 3
 
-    @Option(help: "Keep repeating each stage until its timed runs add up to this many seconds.")
+    @Option(parsing: .unconditional, help: "Keep repeating each stage until its timed runs add up to this many seconds (at most 10000 runs per stage). Stage ratios on a small workload need about 1 s to be stable.")
     var seconds: Double = 0
 
     @Option(help: "Frame configuration of the feature stages: kaldi or librosa.")
@@ -118,8 +118,10 @@ struct BenchCommand: ParsableCommand {
             }
             break
         }
+        // The workers that ran: a run's files are shared among at most one thread each.
         let report = BenchReport(date: date, machine: machine, workload: workload, builtIn: builtIn, preset: preset,
-                                 jobs: jobs, repeatCount: repeatCount, seconds: seconds, stages: measured)
+                                 jobs: min(jobs, workload.paths.count), repeatCount: repeatCount, seconds: seconds,
+                                 stages: measured)
         do {
             let out = TextSink.standardOutput()
             try out.write(format == .json ? report.json : report.text)
@@ -255,7 +257,9 @@ struct BenchReport {
     }
 
     private func duration(_ x: Double) -> String {
-        x >= 10 ? String(format2: x) : String(fourDecimals: x)
+        if x >= 10 { return String(format2: x) }
+        // Below 0.1 ms four decimals would print 0.0000 next to a finite x real time.
+        return x >= 0.0001 || x == 0 ? String(fourDecimals: x) : String((x * 1e7).rounded() / 1e7)
     }
 
     private func speed(_ x: Double) -> String {

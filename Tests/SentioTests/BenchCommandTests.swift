@@ -117,7 +117,17 @@ import Testing
         #expect(try SentioCLI.run(["bench", "--jobs", "0"]).status == 2)
         #expect(try SentioCLI.run(["bench", "--repeat", "0"]).status == 2)
         #expect(try SentioCLI.run(["bench", "--set", "nope"]).status == 2)
-        #expect(try SentioCLI.run(["bench", "--seconds", "-1"]).status == 2)
+        let negative = try SentioCLI.run(["bench", "--seconds", "-1"])
+        #expect(negative.status == 2 && negative.stderr.contains("--seconds must be a number of seconds >= 0"), "\(negative.stderr)")
+        #expect(try SentioCLI.run(["bench", "--repeat", "-2"]).stderr.contains("--repeat must be at least 1"))
         #expect(try SentioCLI.run(["bench", "--help"]).status == 0)
+    }
+
+    @Test("the workers reported are those that ran: at most one per file")
+    func workersReported() throws {
+        let r = try SentioCLI.run(["bench", Fixture.audio("speech-en.wav"), "--set", "decode", "--jobs", "8", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect(json["jobs"] as? Int == 1)
     }
 }
