@@ -51,6 +51,7 @@ struct AnnotationTests {
         #expect(try String(contentsOfFile: tg + "/index.csv", encoding: .utf8).split(separator: "\n").count == 3)
         for (input, stem) in zip(inputs.prefix(2), ["speech-en", "speech-en-2"]) {
             let mine = rows.filter { $0[0] == input }
+            #expect(!mine.isEmpty)
             let labels = try String(contentsOfFile: "\(au)/\(stem).txt", encoding: .utf8).split(separator: "\n")
             #expect(labels.count == mine.count)
             for (line, row) in zip(labels, mine) {

@@ -233,7 +233,9 @@ import Testing
         let mean = classes.indices.map { c in scored.map { Double($0[4 + c])! }.reduce(0, +) / Double(scored.count) }
         for c in classes.indices { #expect(abs(Double(row[4 + c])! - mean[c]) < 2e-6, "\(classes[c])") }
         #expect(row[3] == classes[mean.indices.max { mean[$0] < mean[$1] }!])
-        let grid = try SentioCLI.run(["score", clip, "--vad", "--level", "files", "--format", "textgrid", "-o", "/tmp/x"])
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let grid = try SentioCLI.run(["score", clip, "--vad", "--level", "files", "--format", "textgrid", "-o", dir.path])
         #expect(grid.status == 2 && grid.stderr.contains("use --format csv or jsonl"), "\(grid.stderr)")
     }
 

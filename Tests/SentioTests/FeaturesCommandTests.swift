@@ -20,7 +20,31 @@ import Testing
         #expect(!lines.contains { $0.hasPrefix(bad) })
         #expect(lines[1].hasPrefix(good + ",0.0,0.025,"))
         #expect(lines.allSatisfy { $0.split(separator: ",").count == 19 })
-        #expect(!FileManager.default.fileExists(atPath: out + ".partial-\(getpid())"))
+        #expect(!FileManager.default.fileExists(atPath: out + ".partial"))
+    }
+
+    @Test("a file that fails after its first chunk (NaN at 1.9 s, rows already computed) contributes no rows")
+    func lateFailure() throws {
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // 32-bit float WAV, mono, 16 kHz: 2.5 s of a 200 Hz sine with one NaN at sample 30000, past the first
+        // 16384-sample decode chunk, so about 100 frames of it are computed before the NaN is read.
+        var samples = (0..<40000).map { Float(0.3 * sin(2 * Double.pi * 200 * Double($0) / 16000)) }
+        samples[30000] = .nan
+        func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian, Array.init) }
+        let data = samples.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
+        var wav = Array("RIFF".utf8) + le(UInt32(36 + data.count)) + Array("WAVEfmt ".utf8) + le(UInt32(16))
+        wav += le(UInt16(3)) + le(UInt16(1)) + le(UInt32(16000)) + le(UInt32(64000)) + le(UInt16(4)) + le(UInt16(32))
+        wav += Array("data".utf8) + le(UInt32(data.count)) + data
+        let late = dir.appendingPathComponent("late.wav").path
+        try Data(wav).write(to: URL(fileURLWithPath: late))
+        let good = Fixture.audio("speech-en.wav"), out = dir.appendingPathComponent("f.csv").path
+        let result = try SentioCLI.run(["features", late, good, "--set", "mfcc", "-o", out])
+        #expect(result.status == 1)
+        #expect(result.stderrLines == ["sentio: \(late): non-finite sample (NaN or Inf) at frame 30000"])
+        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")
+        #expect(!lines.contains { $0.hasPrefix(late) })
+        #expect(lines.filter { $0.hasPrefix(good + ",") }.count == 1 + (75076 - 400) / 160)
     }
 
     @Test("pitch and voice sets: columns in set order, voiced rows on spoken audio, 0 on silence")

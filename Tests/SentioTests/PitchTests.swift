@@ -47,10 +47,11 @@ struct VoiceTrack {
         for (c, name) in extractor.columns.enumerated() { columns[name] = values.map { Double($0[c]) } }
     }
 
-    /// Mean of `column` over voiced frames where it is defined (non-zero).
+    /// Mean of `column` over voiced frames where it is defined (non-zero); NaN when there is none, so that
+    /// a bound on it fails when nothing was voiced.
     func voicedMean(_ column: String) -> Double {
         let v = zip(columns["f0_hz"]!, columns[column]!).filter { $0.0 > 0 && $0.1 != 0 }.map(\.1)
-        return v.reduce(0, +) / Double(max(v.count, 1))
+        return v.isEmpty ? .nan : v.reduce(0, +) / Double(v.count)
     }
 
     func voicedMedian(_ column: String) -> Double {
