@@ -8,7 +8,7 @@ struct ScoreCommand: AsyncParsableCommand {
         abstract: "Score emotions per segment or per file with the bundled model or one made by `sentio train`.",
         discussion: """
             Rows are `file,start,end,emotion,<one probability column per class>`. Segments with less than \
-            0.25 s of voiced speech get the emotion `no_speech` and empty probabilities. The bundled model \
+            \(EmotionTraining.minimumVoicedSeconds) s of voiced speech get the emotion `no_speech` and empty probabilities. The bundled model \
             (7 EmoDB classes, German acted speech, no speaker normalisation) is used without --model. A model \
             trained with --normalize speaker needs --speakers (and extracts all files before writing any, since \
             a speaker's statistics come from all of the speaker's files); one trained with --normalize corpus \

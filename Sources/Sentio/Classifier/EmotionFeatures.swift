@@ -5,7 +5,8 @@
 /// delta-deltas: 361 values per segment. On EmoDB this is what lets a linear model beat the same model on
 /// eGeMAPS alone (docs/validation-emotion.md). Adding the energy, spectral, pitch and voice sets gains nothing
 /// that counts under leave-one-speaker-out (74.6 % UAR with all of them against 74.5 % without, 85.6 % against
-/// 85.6 % with speaker normalisation, 2026-12-01) and would more than halve scoring throughput.
+/// 85.6 % with speaker normalisation, 2026-12-01, before the ±10 SD clip) and would more than halve scoring
+/// throughput.
 public struct EmotionFeatureConfiguration: Sendable, Hashable, Codable {
     /// Feature sets, in column order.
     public var sets: [FeatureSet]

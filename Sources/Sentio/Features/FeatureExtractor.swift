@@ -16,7 +16,7 @@ public struct FrameRow {
 
 /// What extracting one file produced.
 public struct ExtractionSummary: Sendable, Equatable {
-    /// Header information of the file.
+    /// Header information of the file, with ``AudioInfo/frames`` the sample frames actually decoded.
     public var info: AudioInfo
     /// Samples analysed, at the analysis rate.
     public var samples: Int

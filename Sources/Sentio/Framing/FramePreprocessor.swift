@@ -121,17 +121,11 @@ public struct FramePreprocessor: Sendable {
         }
     }
 
-    /// Gaussian noise (Box-Muller over SplitMix64) seeded by the seed and the frame index.
+    /// Gaussian noise (Box-Muller over ``SeededRandom``) seeded by the seed and the frame index.
     private func addDither(_ x: UnsafeMutablePointer<Float>, index: Int) {
-        var state = options.ditherSeed &+ UInt64(bitPattern: Int64(index)) &* 0x9E37_79B9_7F4A_7C15
-        func next() -> Double {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            return (Double(z >> 11) + 0.5) / Double(1 << 53)
-        }
+        var random = SeededRandom(seed: options.ditherSeed &+ UInt64(bitPattern: Int64(index)) &* 0x9E37_79B9_7F4A_7C15)
+        // In (0, 1): the logarithm below must not see 0.
+        func next() -> Double { (Double(random.next() >> 11) + 0.5) * 0x1p-53 }
         for i in 0..<frameLength {
             let gaussian = (-2 * log(next())).squareRoot() * cos(2 * Double.pi * next())
             x[i] += Float(gaussian) * options.dither

@@ -24,7 +24,8 @@ public enum Functional: Sendable, Hashable {
     case meanRisingSlope
     /// Population standard deviation of the rising slopes (units per second). 0 with fewer than two.
     case stddevRisingSlope
-    /// Mean of the falling slopes, in units per second, as a positive number (peak to the following valley).
+    /// Mean of the falling slopes, in units per second, positive for a fall from a peak to the following valley
+    /// (the end-of-contour step after a last peak counts with its own sign, as in openSMILE; see ``ContourPeaks``).
     case meanFallingSlope
     /// Population standard deviation of the falling slopes (units per second).
     case stddevFallingSlope

@@ -46,7 +46,7 @@ public func recordingPage(_ report: RecordingReport, model: String) -> String {
                                             title: "Mean emotion probabilities", tick: percentTick)
         body += "<figcaption>Mean class probability over the \(scored) scored segments, each weighted by its voiced seconds.</figcaption></figure>"
     } else {
-        body += "<p>No segment had enough voiced speech (0.25 s) to be scored.</p>"
+        body += "<p>No segment had enough voiced speech (\(EmotionTraining.minimumVoicedSeconds) s) to be scored.</p>"
     }
 
     // Waveform envelope.
