@@ -163,16 +163,15 @@ struct TrainingArguments: ParsableArguments {
         guard clip.isFinite && clip >= 0 else { throw ValidationError("--clip must be 0 (off) or a positive number of standard deviations") }
     }
 
+    /// The sets of --features, spelled as `features --set` spells them (`mfcc-functionals` is `mfcc`: a
+    /// classifier reads functionals anyway).
     func configuration() throws -> EmotionFeatureConfiguration {
-        var sets: [FeatureSet] = []
-        for name in features.split(separator: ",") {
-            guard let set = FeatureSet(rawValue: String(name)) else {
-                throw ValidationError("unknown feature set '\(name)' in --features (sets: \(FeatureSet.allCases.map(\.rawValue).joined(separator: ", ")))")
-            }
-            sets.append(set)
+        guard !features.split(separator: ",").isEmpty else { throw ValidationError("--features needs at least one set") }
+        guard let list = FeatureSetList(argument: features) else {
+            let bad = features.split(separator: ",").first { FeatureSetList(argument: String($0)) == nil } ?? Substring(features)
+            throw ValidationError("unknown feature set '\(bad)' in --features (sets: \(FeatureSet.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        guard !sets.isEmpty else { throw ValidationError("--features needs at least one set") }
-        return EmotionFeatureConfiguration(sets: sets)
+        return EmotionFeatureConfiguration(sets: list.sets)
     }
 
     var classifierOptions: ClassifierOptions {
