@@ -195,7 +195,7 @@ import Testing
     @Test("sma3 averages the frame with its neighbours; sma3nz keeps zeros and averages only non-zero neighbours; the last voice row is the voice descriptors' edge")
     func smoothingRows() {
         let lld = EGeMAPS.lowLevelDescriptors.count, raw = lld + EGeMAPS.gatedColumns.count
-        let voicing = raw + EGeMAPSFeature.rawColumns.count, mark = voicing + 2
+        let voicing = raw + EGeMAPSFeature.voicingIndex, mark = raw + EGeMAPSFeature.rowIndex
         let width = raw + EGeMAPSFeature.columns.count
         let loudness: [Float] = [1, 4, 7, 0, 10, 13], f0: [Float] = [0, 30, 33, 0, 36, 39]
         var rows = (0..<6).map { t -> [Float] in

@@ -80,6 +80,8 @@ final class EGeMAPSFeature: StreamFeature {
     static let rawColumns = (EGeMAPS.energyDescriptors + EGeMAPS.voiceDescriptors).map { "_egemaps_raw_" + $0 }
     /// Every column this feature writes: the raw descriptors, F0 (voicing), the energy and the row mark.
     static let columns = rawColumns + [voicingColumn, energyColumn, rowColumn]
+    /// Positions of the last three in ``columns``.
+    static let voicingIndex = rawColumns.count, energyIndex = rawColumns.count + 1, rowIndex = rawColumns.count + 2
     private static let raw = (loudness: 0, spectral: 1, mfcc: 6, f0: 10, jitter: 11, shimmer: 12, hnr: 13,
                               h1h2: 14, h1a3: 15, formants: 16)
 
@@ -301,8 +303,8 @@ final class EGeMAPSFeature: StreamFeature {
                           into out: UnsafeMutablePointer<Float>) {
         let r = Self.raw
         if !(energyStart..<(energyStart + energyCount)).contains(index) { findEnergies(from: index, final: final) }
-        out[Self.rawColumns.count + 1] = energies[index - energyStart] / Float(shortLength)
-        out[Self.rawColumns.count + 2] = !options.openSMILEVoiceRows || index + 1 < voiceFrames ? 1 : 0
+        out[Self.energyIndex] = energies[index - energyStart] / Float(shortLength)
+        out[Self.rowIndex] = !options.openSMILEVoiceRows || index + 1 < voiceFrames ? 1 : 0
         spectralDescriptors(start: index * hop, into: out)
         if voice.f0 > 0 {
             out[r.f0] = 12 * logf(voice.f0 / 27.5) / logf(2)
@@ -313,7 +315,7 @@ final class EGeMAPSFeature: StreamFeature {
             for c in r.f0..<Self.rawColumns.count { out[c] = 0 }
             for n in 0..<3 { out[r.formants + 3 * n + 2] = options.unvoicedAmplitude }
         }
-        out[Self.rawColumns.count] = out[r.f0]
+        out[Self.voicingIndex] = out[r.f0]
     }
 
     /// Copies the 60 ms frame starting at sample `start` into the long FFT's input under the Gaussian window

@@ -24,8 +24,8 @@ final class EGeMAPSSmoothing: RowStage {
     init(offset: Int) {
         self.offset = offset
         rawOffset = offset + EGeMAPS.lowLevelDescriptors.count + EGeMAPS.gatedColumns.count
-        voicing = rawOffset + EGeMAPSFeature.rawColumns.count
-        rowMark = voicing + 2
+        voicing = rawOffset + EGeMAPSFeature.voicingIndex
+        rowMark = rawOffset + EGeMAPSFeature.rowIndex
     }
 
     func finish(row t: Int, rows: (Int) -> UnsafeMutablePointer<Float>) {
