@@ -129,19 +129,8 @@ struct ScoreCommand: AsyncParsableCommand {
             if let g = groupOf(path) { group[path] = g } else { results[path] = .failure(ScoringError(message: "\(path): \(ungrouped)")) }
         }
         let grouped = paths.filter { group[$0] != nil }
-        let tables = parallelMap(count: grouped.count, jobs: jobs, makeState: { EmotionScorer(model: model, segmentation: segmentation) }) { scorer, i in
-            Result { () throws(ScoringError) in try scorer.extract(path: grouped[i]) }
-        }
-        var good: [(String, SegmentTable)] = []
-        for (path, table) in zip(grouped, tables) {
-            switch table {
-            case .success(let table): good.append((path, table))
-            case .failure(let error): results[path] = .failure(error)
-            }
-        }
-        let ids = Array(Set(good.map { group[$0.0]! })).sorted()
-        let scores = model.score(tables: good.map(\.1), groups: good.map { ids.firstIndex(of: group[$0.0]!)! })
-        for ((path, table), score) in zip(good, scores) { results[path] = .success(ScoredFile(scores: score, seconds: table.audioSeconds)) }
+        let scored = model.score(paths: grouped, groups: grouped.map { group[$0]! }, segmentation: segmentation, jobs: jobs)
+        for (path, result) in zip(grouped, scored) { results[path] = result.map { ScoredFile(scores: $0.scores, seconds: $0.seconds) } }
         return results
     }
 }

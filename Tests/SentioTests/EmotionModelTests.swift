@@ -147,6 +147,19 @@ import Testing
         #expect(throws: ScoringError.self) { try scorer.score(samples: bad, name: "live") }
     }
 
+    @Test("scoring files together: each file's scores are its own (a model without group normalisation), a bad file fails alone")
+    func scoreTogether() throws {
+        let model = try EmotionModel.bundled()
+        let paths = [Fixture.audio("speech-en.wav"), Fixture.bad("nan.wav"), Fixture.audio("speech-en-2.wav")]
+        let results = model.score(paths: paths, groups: ["a", "a", "b"], segmentation: .windows(length: 2, hop: 2), jobs: 2)
+        let scorer = EmotionScorer(model: model, segmentation: .windows(length: 2, hop: 2))
+        #expect(try results[0].get().scores == scorer.score(path: paths[0]))
+        #expect(try results[2].get().scores == scorer.score(path: paths[2]))
+        #expect(try results[0].get().seconds == 75076.0 / 16000)
+        guard case .failure(let error) = results[1] else { Issue.record("a NaN file was scored"); return }
+        #expect(error.message.contains("non-finite sample"))
+    }
+
     @Test("NaN or infinite weights never load: JSON cannot spell them, so they arrive as malformed JSON")
     func nanWeights() {
         let json = smallModel().encodedJSON()

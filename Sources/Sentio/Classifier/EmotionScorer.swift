@@ -73,7 +73,7 @@ public final class EmotionScorer {
         }
     }
 
-    /// Scores the file at `path` on its own. Speaker-normalised models need ``EmotionModel/score(tables:groups:)``
+    /// Scores the file at `path` on its own. Speaker-normalised models need ``EmotionModel/score(paths:groups:segmentation:jobs:)``
     /// with every file of each speaker; a corpus-normalised model scores the file as a batch of one (its
     /// statistics weigh little against the training corpus's).
     public func score(path: String) throws -> [SegmentScore] {
@@ -107,6 +107,26 @@ extension SegmentScore {
 }
 
 extension EmotionModel {
+    /// Scores files that are normalised together: extracts every file (`jobs` at a time), then scores all of
+    /// them with ``score(tables:groups:)``, `groups[i]` naming file i's group (its speaker, for a
+    /// speaker-normalised model; ignored otherwise). Each file gets its segments' scores and its duration in
+    /// seconds, or the error that stopped it; the others are scored without it.
+    public func score(paths: [String], groups: [String], segmentation: Segmentation,
+                      jobs: Int = processorCount) -> [Result<(scores: [SegmentScore], seconds: Double), ScoringError>] {
+        precondition(groups.count == paths.count, "one group per path")
+        let tables = parallelMap(count: paths.count, jobs: jobs,
+                                 makeState: { EmotionScorer(model: self, segmentation: segmentation) }) { scorer, i in
+            Result { () throws(ScoringError) in try scorer.extract(path: paths[i]) }
+        }
+        var good: [(file: Int, table: SegmentTable)] = []
+        for (i, table) in tables.enumerated() { if case .success(let t) = table { good.append((i, t)) } }
+        let ids = Array(Set(good.map { groups[$0.file] })).sorted()
+        let scores = score(tables: good.map(\.table), groups: good.map { ids.firstIndex(of: groups[$0.file])! })
+        var results = tables.map { $0.map { (scores: [SegmentScore](), seconds: $0.audioSeconds) } }
+        for (k, g) in good.enumerated() { results[g.file] = .success((scores: scores[k], seconds: g.table.audioSeconds)) }
+        return results
+    }
+
     /// Scores several files' segments together: files with the same group (speaker) are normalised with
     /// their joint statistics when the model is speaker-normalised, all files together (towards the
     /// training corpus's statistics) when it is corpus-normalised, each file on its own when it is
