@@ -156,22 +156,28 @@ struct BatchCommandTests {
     @Test("SIGINT stops cleanly: exit 130, a summary of what was done, and --resume finishes the job")
     func interruptAndResume() throws {
         let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // 100 links to one clip (distinct paths, so not duplicates): about 8 min of audio, so that the signal
+        // always arrives mid-run.
+        let links = (0..<100).map { dir.appendingPathComponent("in\($0).wav").path }
+        for link in links { try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: Fixture.audio("speech-en.wav")) }
         let out = dir.appendingPathComponent("out.jsonl").path
-        let command = ["features", "--set", "mfcc,pitch,voice", "--format", "jsonl"] + Self.good + [Fixture.path("voice"), "--jobs", "2", "-o", out]
+        let command = ["features", "--set", "mfcc,pitch", "--format", "jsonl"] + links + ["--jobs", "2", "-o", out]
         let process = Process()
         process.executableURL = SentioCLI.executable
         process.arguments = command
         let err = Pipe()
         process.standardError = err
         try process.run()
-        usleep(300_000)
+        // The partial output exists once the batch has started, after the signal handlers are installed.
+        var waited = 0
+        while !FileManager.default.fileExists(atPath: out + ".partial") && waited < 2000 { usleep(5_000); waited += 1 }
         process.interrupt()
         let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        if process.terminationStatus != 0 {
-            #expect(process.terminationStatus == 130)
-            #expect(message.contains("stopped by signal 2") && message.contains("--resume"), "\(message)")
-        }
+        #expect(process.terminationStatus == 130, "\(message)")
+        #expect(message.contains("stopped by signal 2") && message.contains("--resume"), "\(message)")
+        #expect(!FileManager.default.fileExists(atPath: out), "an interrupted run leaves no final output")
         #expect(try SentioCLI.run(command + ["--resume"]).status == 0)
         let whole = dir.appendingPathComponent("whole.jsonl").path
         #expect(try SentioCLI.run(Array(command.dropLast()) + [whole]).status == 0)
