@@ -146,7 +146,7 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Seed of the MLP initialisation, batch order and k-fold shuffles.")
     var seed: UInt64 = 0
 
-    @Option(help: "Standardised features are clipped to ± this many standard deviations (default 10; 0 leaves them unclipped): a few coefficients of variation are unbounded.")
+    @Option(parsing: .unconditional, help: "Standardised features are clipped to ± this many standard deviations (default 10; 0 leaves them unclipped): a few coefficients of variation are unbounded.")
     var clip: Double = 10
 
     @Option(help: "Worker threads (default: all processors).")

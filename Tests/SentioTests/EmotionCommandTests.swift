@@ -55,6 +55,28 @@ import Testing
         #expect(regions.stdoutLines.last == "\(Fixture.audio("silence-16k.wav")),0.0,1.0,no_speech,,")
     }
 
+    @Test("train --classifier mlp --seed: a deterministic two-layer model; --clip sets the bound stored in the model, 0 none")
+    func mlpAndClip() throws {
+        let (dir, csv) = try labels()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let common = ["train", "--labels", csv, "--audio-root", audioRoot, "--features", "mfcc,energy"]
+        let a = dir.appendingPathComponent("a.json").path, b = dir.appendingPathComponent("b.json").path
+        let mlp = common + ["--classifier", "mlp", "--seed", "3"]
+        #expect(try SentioCLI.run(mlp + ["-o", a]).status == 0)
+        #expect(try SentioCLI.run(mlp + ["-o", b]).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: a)) == Data(contentsOf: URL(fileURLWithPath: b)))
+        let model = try EmotionModel.load(path: a)
+        #expect(model.kind == .mlp && model.classifier.network.layers.count == 2 && model.classifier.clip == 10)
+        let scored = try SentioCLI.run(["score", "--model", a, Fixture.audio("speech-en.wav"), Fixture.audio("tone-440-16k.wav")])
+        #expect(scored.stdoutLines.dropFirst().map { $0.split(separator: ",")[3] } == ["spoken", "tonal"], "\(scored.stdout)")
+        #expect(try SentioCLI.run(common + ["--clip", "5", "-o", a]).status == 0)
+        #expect(try EmotionModel.load(path: a).classifier.clip == 5)
+        #expect(try SentioCLI.run(common + ["--clip", "0", "-o", a]).status == 0)
+        #expect(try EmotionModel.load(path: a).classifier.clip == nil)
+        let negative = try SentioCLI.run(common + ["--clip", "-1", "-o", a])
+        #expect(negative.status == 2 && negative.stderr.contains("--clip must be 0"), "\(negative.stderr)")
+    }
+
     @Test("evaluate: JSON report with UAR, WAR, recall and confusion; tones and speech are told apart")
     func evaluateJSON() throws {
         let (dir, csv) = try labels()
