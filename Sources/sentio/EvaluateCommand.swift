@@ -30,7 +30,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Folds of --protocol kfold (default 10; at most one per recording).")
     var folds: Int?
 
-    @Option(help: "Output format: text or json (keys uar, war, classes, per_class_recall, confusion; then files, folds, protocol, normalization, classifier, features, segmentation and hyperparameters, the one chosen per fold).")
+    @Option(help: "Output format: text or json (keys uar, war, classes, per_class_recall, confusion; then files, folds, protocol, normalization, classifier, features, segmentation, clip and hyperparameters, the one chosen per fold).")
     var format: ReportFormat = .text
 
     @Option(name: .shortAndLong, help: "Write the report to this file instead of standard output.")
@@ -93,7 +93,8 @@ struct EvaluateCommand: ParsableCommand {
         }
         let summary = EvaluationSummary(result: result, protocolName: protocolName,
                                         normalization: training.normalize, classifier: training.classifier,
-                                        features: try training.configuration().name, segmentation: training.segments.summary)
+                                        features: try training.configuration().name, segmentation: training.segments.summary,
+                                        clip: training.classifierOptions.clip)
         let text = format == .json ? summary.json : summary.text
         do {
             if let page {
@@ -134,6 +135,10 @@ struct EvaluationSummary {
     var classifier: ClassifierKind
     var features: String
     var segmentation: String
+    /// The bound of the standardised features (``ClassifierOptions/clip``), or nil.
+    var clip: Double?
+
+    private var clipText: String { clip.map { "±\(String(format1: $0)) SD" } ?? "none" }
 
     var json: String {
         let r = result.report
@@ -146,20 +151,21 @@ struct EvaluationSummary {
             + "\"files\":\(r.count),\"folds\":\(result.folds),\"protocol\":\(jsonQuoted(protocolName)),"
             + "\"normalization\":\(jsonQuoted(normalization.rawValue)),\"classifier\":\(jsonQuoted(classifier.rawValue)),"
             + "\"features\":\(jsonQuoted(features)),\"segmentation\":\(jsonQuoted(segmentation)),"
+            + "\"clip\":\(clip.map { String($0) } ?? "null"),"
             + "\"hyperparameters\":[\(result.chosenHyperparameters.map { String($0) }.joined(separator: ","))]}\n"
     }
 
     /// The run's settings as label/value pairs, for the report page's header.
     var settings: [(label: String, value: String)] {
         [("protocol", "\(protocolName) (\(result.folds) folds)"), ("classifier", classifier.rawValue),
-         ("normalisation", normalization.rawValue), ("features", features), ("segments", segmentation),
+         ("normalisation", normalization.rawValue), ("clip", clipText), ("features", features), ("segments", segmentation),
          ("files", "\(result.report.count)")]
     }
 
     var text: String {
         let r = result.report
         func percent(_ x: Double) -> String { String(format1: x * 100) + " %" }
-        var out = "protocol \(protocolName) (\(result.folds) folds), classifier \(classifier.rawValue), normalisation \(normalization.rawValue), segments \(segmentation)\n"
+        var out = "protocol \(protocolName) (\(result.folds) folds), classifier \(classifier.rawValue), normalisation \(normalization.rawValue), segments \(segmentation), clip \(clipText)\n"
         out += "features \(features)\n"
         out += "files \(r.count)\n"
         out += "UAR \(percent(r.uar))   WAR \(percent(r.war))\n\n"

@@ -91,6 +91,7 @@ import Testing
         #expect((json["uar"] as! Double) >= 0.85, "\(result.stdout)")
         #expect((json["war"] as! Double) >= 0.85)
         #expect((json["per_class_recall"] as! [String: Double]).keys.sorted() == ["spoken", "tonal"])
+        #expect(json["clip"] as? Double == 10)
 
         let loso = try SentioCLI.run(["evaluate", "--labels", csv, "--audio-root", audioRoot, "--features", "mfcc",
                                       "--normalize", "speaker"])
