@@ -1,8 +1,5 @@
 import ArgumentParser
 import Sentio
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `sentio merge PARTS... -o OUT`: combines the outputs of `--shard K/N` runs.
 struct MergeCommand: ParsableCommand {
@@ -27,13 +24,8 @@ struct MergeCommand: ParsableCommand {
     func validate() throws {
         if parts.isEmpty { throw ValidationError("give the shard outputs to merge") }
         // Compared as resolved paths: `./m0` or `m0/` is the part folder `m0`, which the merge would destroy.
-        func resolved(_ path: String) -> String? {
-            guard let p = realpath(path, nil) else { return nil }
-            defer { free(p) }
-            return String(cString: p)
-        }
-        let target = resolved(output)
-        if parts.contains(output) || (target != nil && parts.contains { resolved($0) == target }) {
+        let target = canonicalPath(output)
+        if parts.contains(output) || (target != nil && parts.contains { canonicalPath($0) == target }) {
             throw ValidationError("-o \(output) is one of the parts")
         }
     }

@@ -63,10 +63,16 @@ public struct TrainedClassifier: Sendable, Hashable {
 
     /// Class probabilities of the rows of `x` (normalised as the training rows were, not yet standardised).
     public func probabilities(_ x: FeatureMatrix) -> FeatureMatrix {
+        network.probabilities(Self.networkInput(x, standardizer: standardizer, clip: clip))
+    }
+
+    /// The network's input for rows `x`: standardised, then clipped. Training and scoring both go through
+    /// here, so that a model sees its training transform.
+    static func networkInput(_ x: FeatureMatrix, standardizer: Standardizer, clip: Double?) -> FeatureMatrix {
         var z = x
         standardizer.apply(to: &z)
         if let clip { z.clip(to: clip) }
-        return network.probabilities(z)
+        return z
     }
 }
 
@@ -127,9 +133,7 @@ public enum ClassifierTraining {
     public static func fit(x: FeatureMatrix, labels: [Int], classes: Int, hyperparameter: Double,
                            options: ClassifierOptions) -> TrainedClassifier {
         let standardizer = Standardizer(fitting: x)
-        var z = x
-        standardizer.apply(to: &z)
-        if let clip = options.clip { z.clip(to: clip) }
+        let z = TrainedClassifier.networkInput(x, standardizer: standardizer, clip: options.clip)
         let weights = balancedWeights(labels: labels, classes: classes)
         let network: DenseNetwork
         switch options.kind {

@@ -77,22 +77,27 @@ public final class EmotionScorer {
     /// with every file of each speaker; a corpus-normalised model scores the file as a batch of one (its
     /// statistics weigh little against the training corpus's).
     public func score(path: String) throws -> [SegmentScore] {
-        precondition(model.normalization != .speaker, "speaker-normalised models score groups of files")
-        return model.score(tables: [try extract(path: path)], groups: [0])[0]
+        try scoreAlone { try extract(path: path) }
     }
 
     /// ``score(path:)`` of samples already in memory (one channel at 16 kHz, full scale ±1), e.g. a live
     /// recording's last seconds; `name` stands for a file in errors.
     public func score(samples: [Float], name: String = "<samples>") throws -> [SegmentScore] {
+        try scoreAlone { try extract(samples: samples, name: name) }
+    }
+
+    /// The scores of the one file `extract` gives, normalised on its own (checked before extracting).
+    private func scoreAlone(_ extract: () throws -> SegmentTable) throws -> [SegmentScore] {
         precondition(model.normalization != .speaker, "speaker-normalised models score groups of files")
-        return model.score(tables: [try extract(samples: samples, name: name)], groups: [0])[0]
+        return model.score(tables: [try extract()], groups: [0])[0]
     }
 }
 
 extension SegmentScore {
     /// One score for a whole file of `duration` seconds from its segments' scores, as `sentio evaluate`
-    /// decides a file: the mean probabilities of the scored segments (each segment counts once, whatever
-    /// its length) and their most probable class; `no_speech` when no segment was scored.
+    /// decides a file that has scored segments: the mean probabilities of the scored segments (each segment
+    /// counts once, whatever its length) and their most probable class. A file without a scored segment is
+    /// `no_speech` here (evaluate, which must predict a class, then averages all of its segments).
     public static func combined(_ segments: [SegmentScore], duration: Double, classes: [String]) -> SegmentScore {
         let scored = segments.compactMap(\.probabilities)
         let voiced = segments.reduce(0) { $0 + $1.voicedSeconds }

@@ -44,7 +44,7 @@ public struct TextFileError: Error, Sendable, Equatable, CustomStringConvertible
 }
 
 /// The absolute path of the existing file or folder `path`, symbolic links resolved; nil when there is none.
-func canonicalPath(_ path: String) -> String? {
+public func canonicalPath(_ path: String) -> String? {
     guard let resolved = realpath(path, nil) else { return nil }
     defer { free(resolved) }
     return String(cString: resolved)

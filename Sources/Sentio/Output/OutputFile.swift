@@ -70,8 +70,9 @@ public func replaceableOutputPath(_ path: String, inputs: [String] = []) throws 
     var target = path
     if (st.st_mode & S_IFMT) == S_IFLNK {
         // The link's own target first: /dev/stdout to a pipe resolves to nothing.
-        var link = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)  // readlink leaves the last one 0
-        if readlink(path, &link, Int(PATH_MAX)) > 0 && isStreamName(String(cString: link)) {
+        var link = [CChar](repeating: 0, count: Int(PATH_MAX))
+        let length = readlink(path, &link, link.count)
+        if length > 0 && isStreamName(String(decoding: link.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)) {
             throw OutputError(path: path, cause: notRegular)
         }
         guard let resolved = canonicalPath(path) else {
