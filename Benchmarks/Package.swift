@@ -30,6 +30,16 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "Stages",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "Sentio", package: sentioPackage),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/Stages",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "Features",
             dependencies: [
                 "BenchmarkSupport",

@@ -12,8 +12,11 @@ struct EvaluateCommand: ParsableCommand {
             trained on all of --corpus and tested on every file of the other corpus (cross-corpus; --classes \
             restricts both, e.g. to angry,happy,neutral,sad; --normalize corpus or speaker normalises each \
             corpus on its own). Inside each training part the \
-            regularisation is chosen by an inner 5-fold cross-validation over speakers (or recordings), each \
-            candidate judged with its neighbours on the grid, so the held-out speaker is never seen. With \
+            regularisation is chosen by an inner 5-fold cross-validation over speakers (over recordings \
+            with fewer than 5 speakers; none, the middle candidate, with fewer than 5 recordings in the \
+            rarest class: JSON's hyperparameters show what was used), each candidate judged with its \
+            neighbours on the grid, so the held-out speaker is never seen. The test corpus of a \
+            cross-corpus run may not share files with --corpus. With \
             --segment/--vad a file's prediction is the class of its mean segment probability. Scores are per \
             file. Files that fail to decode get one error line each and \
             are left out (exit status 1).
@@ -50,24 +53,28 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let tables = [corpus.labelsTable] + (testCorpus.labelsTable.map { [$0] } ?? [])
-        let file = try output.map { try openOutput($0, reading: tables) }
+        // Both corpora are read (not yet extracted) first, so that a bad table, an overlap between them or an
+        // output that would replace one of their files fails at once.
+        let loaded = try loadReporting { () throws(CorpusError) in try corpus.load() }
+        var testLabels: LabelledCorpus? = nil
+        if testCorpus.isGiven {
+            testLabels = try loadReporting { () throws(CorpusError) in try testCorpus.load(classes: corpus.classes) }
+            if let shared = testLabels!.sharedFiles(with: loaded) {
+                reportError("\(testCorpus.name): shares \(shared.count) file\(shared.count == 1 ? "" : "s") with the training corpus (\(shared[0])): a cross-corpus figure needs recordings the model has not seen")
+                throw ExitCode(ExitStatus.someInputsFailed)
+            }
+        }
+        let reading = [corpus.labelsTable] + (testCorpus.labelsTable.map { [$0] } ?? [])
+            + loaded.items.map(\.path) + (testLabels?.items.map(\.path) ?? [])
+        let file = try output.map { try openOutput($0, reading: reading) }
         let page = try reportFolder.map { folder in
             do { try prepareOutputFolder(folder) } catch {
                 reportError("\(error)")
                 throw ExitCode(ExitStatus.someInputsFailed)
             }
-            return try openOutput(joinPath(folder, "evaluation.html"))
+            return try openOutput(joinPath(folder, "evaluation.html"), reading: reading)
         }
-        // A bad test corpus fails at once, before the training corpus is extracted.
-        var testLabels: LabelledCorpus? = nil
-        if testCorpus.isGiven {
-            do { testLabels = try testCorpus.load(classes: corpus.classes) } catch {
-                reportError(error.description)
-                throw ExitCode(ExitStatus.someInputsFailed)
-            }
-        }
-        let (labelled, table) = try training.extract(corpus)
+        let (labelled, table) = try training.extract { () throws(CorpusError) in loaded }
         var failures = table.failures.count
         let result: EvaluationResult
         let protocolName: String

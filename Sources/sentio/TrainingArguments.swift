@@ -31,7 +31,7 @@ struct CorpusArguments: ParsableArguments {
     var labelsTable: String { labels ?? joinPath(corpus!, "labels.csv") }
 
     func load() throws(CorpusError) -> LabelledCorpus {
-        try loadCorpus(directory: corpus, labels: labels, audioRoot: audioRoot, classes: classes, name: name)
+        try loadCorpus(directory: corpus, labels: labels, audioRoot: audioRoot, classes: classes)
     }
 }
 
@@ -66,19 +66,24 @@ struct TestCorpusArguments: ParsableArguments {
     var name: String { corpus ?? labels ?? "" }
 
     func load(classes: String?) throws(CorpusError) -> LabelledCorpus {
-        try loadCorpus(directory: corpus, labels: labels, audioRoot: audioRoot, classes: classes, name: name)
+        try loadCorpus(directory: corpus, labels: labels, audioRoot: audioRoot, classes: classes)
     }
 }
 
 /// A corpus folder, or a labels table with its audio root, restricted to `classes` (comma-separated) when given.
-private func loadCorpus(directory: String?, labels: String?, audioRoot: String?, classes: String?,
-                        name: String) throws(CorpusError) -> LabelledCorpus {
-    let all: LabelledCorpus
-    if let directory { all = try LabelledCorpus.load(directory: directory) } else {
-        all = try LabelledCorpus.load(labels: labels!, audioRoot: audioRoot!)
+private func loadCorpus(directory: String?, labels: String?, audioRoot: String?,
+                        classes: String?) throws(CorpusError) -> LabelledCorpus {
+    let keep = classes.map { $0.split(separator: ",").map { String($0.filter { $0 != " " }) } }
+    if let directory { return try LabelledCorpus.load(directory: directory, keeping: keep) }
+    return try LabelledCorpus.load(labels: labels!, audioRoot: audioRoot!, keeping: keep)
+}
+
+/// The corpus `load` returns; its error is reported on one line (exit status 1).
+func loadReporting(_ load: () throws(CorpusError) -> LabelledCorpus) throws -> LabelledCorpus {
+    do { return try load() } catch {
+        reportError(error.description)
+        throw ExitCode(ExitStatus.someInputsFailed)
     }
-    guard let classes else { return all }
-    return try all.restricted(to: classes.split(separator: ",").map { String($0.filter { $0 != " " }) }, source: name)
 }
 
 /// Opens `path` for a result that takes long to compute, so that an unwritable destination, or one that is
@@ -192,11 +197,7 @@ struct TrainingArguments: ParsableArguments {
 
     /// Extracts the features of the corpus `load` returns.
     func extract(_ load: () throws(CorpusError) -> LabelledCorpus) throws -> (LabelledCorpus, SegmentTable) {
-        let corpus: LabelledCorpus
-        do { corpus = try load() } catch {
-            reportError(error.description)
-            throw ExitCode(ExitStatus.someInputsFailed)
-        }
+        let corpus = try loadReporting(load)
         let table = SegmentTable.extract(paths: corpus.items.map(\.path), configuration: try configuration(),
                                          segmentation: segments.segmentation, jobs: workerCount)
         for i in table.failures.keys.sorted() { reportError(table.failures[i]!) }

@@ -146,6 +146,13 @@ import Testing
         let rows = relative.stdoutLines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         #expect(rows.map { String($0[0]) } == Array(inputs.dropLast()), "\(relative.stdout)")
         #expect(rows.prefix(3).allSatisfy { $0[3] == "spoken" }, "\(relative.stdout)")
+
+        // A speaker with a single file would z-score to zeros: that file fails alone.
+        try ("file,speaker\n" + inputs.enumerated().map { "\($1),\($0 == 5 ? "lone" : "p\($0 % 2)")" }.joined(separator: "\n"))
+            .write(toFile: speakers, atomically: true, encoding: .utf8)
+        let lone = try SentioCLI.run(["score", "--model", model, "--speakers", speakers] + inputs)
+        #expect(lone.status == 1 && lone.stderrLines == ["sentio: \(inputs[5]): the model normalises per speaker, which needs at least 2 segments per speaker; speaker lone has 1 here (score all of the speaker's files together, or use --segment)"], "\(lone.stderr)")
+        #expect(lone.stdoutLines.dropFirst().map { String($0.split(separator: ",")[0]) } == Array(inputs.prefix(5)))
     }
 
     @Test("errors: a corrupted model, leave-one-speaker-out without speakers, file normalisation without segments")
@@ -195,6 +202,18 @@ import Testing
         let missing = try SentioCLI.run(["train", "--corpus", dir.path, "-o", broken])
         #expect(missing.status == 1)
         #expect(missing.stderrLines.count == 1 && missing.stderr.contains("unknown file tone-440-16k.wav"))
+
+        // -o naming one of the corpus's recordings (here a copy) is refused before any work; the file is intact.
+        let copies = dir.appendingPathComponent("wav")
+        try FileManager.default.createDirectory(at: copies, withIntermediateDirectories: true)
+        for f in Self.tones + Self.speech { try FileManager.default.copyItem(atPath: Fixture.audio(f), toPath: copies.appendingPathComponent(f).path) }
+        let victim = copies.appendingPathComponent("speech-en.wav").path
+        let before = try Data(contentsOf: URL(fileURLWithPath: victim))
+        for command in [["train", "--corpus", dir.path, "-o", victim], ["evaluate", "--corpus", dir.path, "--protocol", "kfold", "-o", victim]] {
+            let clobber = try SentioCLI.run(command)
+            #expect(clobber.status == 1 && clobber.stderrLines == ["sentio: \(victim): cannot write output: is also an input (\(victim)); it would be overwritten"], "\(clobber.stderr)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: victim)) == before)
     }
 
     @Test("cross-corpus evaluate (--test-corpus) and a corpus-normalised model scoring a batch")
@@ -202,7 +221,14 @@ import Testing
         let (dir, csv) = try labels(speakers: false)
         defer { try? FileManager.default.removeItem(at: dir) }
         let common = ["--labels", csv, "--audio-root", audioRoot, "--features", "mfcc,energy"]
-        let cross = try SentioCLI.run(["evaluate"] + common + ["--test-labels", csv, "--test-audio-root", audioRoot,
+        // The same recordings as test corpus would test the model on its training files: refused.
+        let same = try SentioCLI.run(["evaluate"] + common + ["--test-labels", csv, "--test-audio-root", audioRoot])
+        #expect(same.status == 1 && same.stderrLines == ["sentio: \(csv): shares 14 files with the training corpus (\(audioRoot)/tone-440-16k.wav): a cross-corpus figure needs recordings the model has not seen"], "\(same.stderr)")
+        // Copies are other files (here of the same audio, so the figure is the training fit's).
+        let copies = dir.appendingPathComponent("copies").path
+        try FileManager.default.createDirectory(atPath: copies, withIntermediateDirectories: true)
+        for f in Self.tones + Self.speech { try FileManager.default.copyItem(atPath: Fixture.audio(f), toPath: copies + "/" + f) }
+        let cross = try SentioCLI.run(["evaluate"] + common + ["--test-labels", csv, "--test-audio-root", copies,
                                                                "--normalize", "corpus", "--format", "json"])
         #expect(cross.status == 0, "\(cross.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(cross.stdout.utf8)) as! [String: Any]
@@ -214,7 +240,7 @@ import Testing
         let other = dir.appendingPathComponent("other.csv").path
         try (try String(contentsOfFile: csv, encoding: .utf8)).replacingOccurrences(of: ",tonal", with: ",whistle")
             .write(toFile: other, atomically: true, encoding: .utf8)
-        let unknown = try SentioCLI.run(["evaluate"] + common + ["--test-labels", other, "--test-audio-root", audioRoot])
+        let unknown = try SentioCLI.run(["evaluate"] + common + ["--test-labels", other, "--test-audio-root", copies])
         #expect(unknown.status == 1 && unknown.stderrLines.count == 1 && unknown.stderr.contains("classes whistle are not in the training corpus"))
         #expect(try SentioCLI.run(["evaluate"] + common + ["--test-labels", csv, "--test-audio-root", audioRoot, "--protocol", "loso"]).status == 2)
         let missing = try SentioCLI.run(["evaluate"] + common + ["--test-corpus", dir.appendingPathComponent("nowhere").path])

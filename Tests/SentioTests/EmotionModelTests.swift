@@ -209,14 +209,13 @@ import Testing
 
     @Test("a corpus folder: audio under wav/, classes sorted, speakers read")
     func loads() throws {
-        // Ten rows need ten files: each is a link to the same fixture.
+        // Ten rows need ten files: each is a copy of the same fixture (links to one file would be one file).
         let files = (0..<10).map { "c\($0).wav" }
         let dir = try Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("wav"), withIntermediateDirectories: true)
         for f in files {
-            try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("wav/\(f)").path,
-                                                       withDestinationPath: Fixture.audio("speech-en.wav"))
+            try FileManager.default.copyItem(atPath: Fixture.audio("speech-en.wav"), toPath: dir.appendingPathComponent("wav/\(f)").path)
         }
         let table = "file,emotion,speaker\n" + files.indices.map { "\(files[$0]),\($0 < 5 ? "sad" : "angry"),s\($0 % 3)" }.joined(separator: "\n")
         try table.write(to: dir.appendingPathComponent("labels.csv"), atomically: true, encoding: .utf8)
@@ -225,6 +224,41 @@ import Testing
         #expect(corpus.items.count == 10 && corpus.hasSpeakers)
         #expect(corpus.items[0].path == dir.appendingPathComponent("wav/c0.wav").path)
         #expect(corpus.items[0].label == "sad" && corpus.items[0].speaker == "s0")
+    }
+
+    @Test("--classes keeps its classes before the size check; a folder is not a file; shared files are found")
+    func restrictionFoldersAndOverlap() throws {
+        let files = (0..<10).map { "c\($0).wav" }
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let wav = dir.appendingPathComponent("wav")
+        try FileManager.default.createDirectory(at: wav.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        for f in files { try FileManager.default.copyItem(atPath: Fixture.audio("speech-en.wav"), toPath: wav.appendingPathComponent(f).path) }
+        try FileManager.default.copyItem(atPath: Fixture.audio("speech-en.wav"), toPath: wav.appendingPathComponent("rare.wav").path)
+        // Five sad, five angry, one happy: only a restriction that leaves the rare class out can load.
+        let rows = (0..<10).map { "c\($0).wav,\($0 < 5 ? "sad" : "angry")" } + ["rare.wav,happy"]
+        try ("file,emotion\n" + rows.joined(separator: "\n")).write(to: dir.appendingPathComponent("labels.csv"), atomically: true, encoding: .utf8)
+        #expect(throws: CorpusError.self) { try LabelledCorpus.load(directory: dir.path) }
+        let kept = try LabelledCorpus.load(directory: dir.path, keeping: ["sad", "angry"])
+        #expect(kept.classes == ["angry", "sad"] && kept.items.count == 10)
+        #expect(throws: CorpusError(path: dir.appendingPathComponent("labels.csv").path,
+                                    message: "no items of class fear (classes: angry, happy, sad)")) {
+            try LabelledCorpus.load(directory: dir.path, keeping: ["sad", "fear"])
+        }
+        try "file,emotion\nsub,sad\n".write(to: dir.appendingPathComponent("labels.csv"), atomically: true, encoding: .utf8)
+        #expect(throws: CorpusError(path: dir.appendingPathComponent("labels.csv").path,
+                                    message: "line 2: unknown file sub (\(wav.path)/sub is a folder, not an audio file)")) {
+            try LabelledCorpus.load(directory: dir.path)
+        }
+        // A test corpus naming one of the training files through a link shares it.
+        let link = dir.appendingPathComponent("link.wav").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: wav.appendingPathComponent("c2.wav").path)
+        let test = try LabelledCorpus(items: [LabelledCorpus.Item(path: link, label: "sad"), LabelledCorpus.Item(path: Fixture.audio("speech-en.wav"), label: "angry")],
+                                      minimumPerClass: 1)
+        #expect(test.sharedFiles(with: kept) == [link])
+        #expect(kept.sharedFiles(with: try LabelledCorpus(items: [LabelledCorpus.Item(path: Fixture.audio("speech-en.wav"), label: "a"),
+                                                                 LabelledCorpus.Item(path: Fixture.audio("speech-en-2.wav"), label: "b")],
+                                                         minimumPerClass: 1)) == nil)
     }
 
     @Test("missing columns, unknown files, duplicates and too-small classes are one-line errors naming the cause")
@@ -242,8 +276,15 @@ import Testing
         #expect(try message("file,label\nspeech-en.wav,sad\n").hasPrefix("missing column 'emotion'"))
         #expect(try message("name,mood\n").hasPrefix("missing column 'file' and 'emotion'"))
         #expect(try message("file,emotion\nnope.wav,sad\n") .hasPrefix("line 2: unknown file nope.wav"))
-        #expect(try message("file,emotion\nspeech-en.wav,sad\nspeech-en.wav,sad\n") == "line 3: speech-en.wav is listed twice")
-        #expect(try message("file,emotion\nspeech-en.wav,sad\n./speech-en.wav,sad\n") == "line 3: ./speech-en.wav is listed twice")
+        #expect(try message("file,emotion\nspeech-en.wav,sad\nspeech-en.wav,sad\n")
+                == "line 3: speech-en.wav is listed twice: line 2 names the same file")
+        #expect(try message("file,emotion\nspeech-en.wav,sad\n./speech-en.wav,sad\n")
+                == "line 3: ./speech-en.wav is listed twice: line 2 names the same file (as speech-en.wav)")
+        // Another name of the same file: the absolute path of the link's target.
+        #expect(try message("file,emotion\nspeech-en.wav,sad\n\(Fixture.audio("speech-en.wav")),angry\n")
+                == "line 3: \(Fixture.audio("speech-en.wav")) is listed twice: line 2 names the same file (as speech-en.wav)")
+        #expect(try message("file,emotion\nspeech-en.wav,Sad\nspeech-en-2.wav,sad\n")
+                == "classes Sad, sad differ only in case (labels are compared exactly): write them one way")
         #expect(try message("file,emotion\nspeech-en.wav,sad\nspeech-en-2.wav,\n") == "line 3: speech-en-2.wav has no emotion label")
         #expect(try message("file,emotion\nspeech-en.wav,sad\nspeech-en-2.wav,angry\n")
                 == "classes with fewer than 5 examples: angry (1), sad (1)")

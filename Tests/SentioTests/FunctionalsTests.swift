@@ -15,6 +15,20 @@ import Testing
         return (out.map(Double.init), short)
     }
 
+    @Test("the engine by column names: a mean of [1, 2, 3] is 2, a masked column counts only its marked frames")
+    func byColumnNames() {
+        let specs = [FunctionalSpec(name: "x_amean", descriptor: "x", functional: .mean),
+                     FunctionalSpec(name: "y_amean", descriptor: "y", functional: .mean, frameMask: "m")]
+        let f = SegmentFunctionals(specs: specs, columns: ["m", "x", "y"])
+        for row: [Float] in [[1, 1, 10], [0, 2, 1000], [1, 3, 20]] { row.withUnsafeBufferPointer { f.add($0.baseAddress!) } }
+        #expect(f.frameCount == 3)
+        var out = [Float](repeating: .nan, count: 2)
+        let short = out.withUnsafeMutableBufferPointer { f.finish(frameStep: 0.01, into: $0.baseAddress!) }
+        #expect(out == [2, 15] && short == 0)
+        f.reset()
+        #expect(f.frameCount == 0)
+    }
+
     @Test("percentiles of a ramp are its values at p(n-1), interpolated; the range is their difference")
     func rampPercentiles() {
         let ramp = (0...100).map { Float($0) }.shuffled()

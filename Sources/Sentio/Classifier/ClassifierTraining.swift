@@ -9,9 +9,11 @@ public enum ClassifierKind: String, Sendable, Hashable, Codable, CaseIterable {
 /// Training settings, with the defaults the bundled model uses.
 ///
 /// The regularisation strength is the one hyper-parameter tuned: each candidate is scored by UAR in an
-/// inner cross-validation over the training data only (whole speakers per fold when speakers are known,
-/// else class-stratified whole recordings), averaged with its neighbours' on the grid, and the best is
-/// refitted on all the training data.
+/// inner cross-validation over the training data only (whole speakers per fold when at least ``innerFolds``
+/// speakers are known, else class-stratified whole recordings), averaged with its neighbours' on the grid,
+/// and the best is refitted on all the training data. When the rarest class has fewer than ``innerFolds``
+/// recordings (and speakers do not form the folds) nothing is selected: the middle candidate is used and
+/// ``TrainedClassifier/selectionUAR`` is empty.
 public struct ClassifierOptions: Sendable, Hashable, Codable {
     /// Which classifier.
     public var kind: ClassifierKind = .logreg

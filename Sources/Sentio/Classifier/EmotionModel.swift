@@ -17,7 +17,8 @@ import Foundation
 ///
 /// Loading checks everything a wrong answer could come from: the format name and version, the feature
 /// fingerprint against the one this build computes, every dimension, finiteness of every number, and a
-/// checksum over the content, so a truncated or hand-edited file is refused with a one-line reason.
+/// checksum over what decides the scores, so a truncated or hand-edited file is refused with a one-line reason
+/// (the `training` provenance is informational and not covered).
 public struct EmotionModel: Sendable, Hashable {
     /// The `format` value of a model file.
     public static let formatName = "sentio-emotion-model"
@@ -62,7 +63,8 @@ public struct EmotionModel: Sendable, Hashable {
     /// Class probabilities of feature rows that have already been group-normalised as ``normalization`` says.
     public func probabilities(_ x: FeatureMatrix) -> FeatureMatrix { classifier.probabilities(x) }
 
-    /// The checksum of the content (everything but the checksum itself), 16 hex digits of FNV-1a.
+    /// The checksum of everything that decides the scores (all but the checksum itself and the informational
+    /// ``training`` provenance), 16 hex digits of FNV-1a.
     public var checksum: String {
         var h = FNV1a()
         h.combine(Self.formatName)

@@ -115,7 +115,9 @@ extension EmotionModel {
     /// Scores files that are normalised together: extracts every file (`jobs` at a time), then scores all of
     /// them with ``score(tables:groups:)``, `groups[i]` naming file i's group (its speaker, for a
     /// speaker-normalised model; ignored otherwise). Each file gets its segments' scores and its duration in
-    /// seconds, or the error that stopped it; the others are scored without it.
+    /// seconds, or the error that stopped it; the others are scored without it. With a speaker-normalised
+    /// model, the files of a speaker who has only one segment among them fail (that segment would z-score to
+    /// zeros).
     public func score(paths: [String], groups: [String], segmentation: Segmentation,
                       jobs: Int = processorCount) -> [Result<(scores: [SegmentScore], seconds: Double), ScoringError>] {
         precondition(groups.count == paths.count, "one group per path")
@@ -125,9 +127,18 @@ extension EmotionModel {
         }
         var good: [(file: Int, table: SegmentTable)] = []
         for (i, table) in tables.enumerated() { if case .success(let t) = table { good.append((i, t)) } }
+        var results = tables.map { $0.map { (scores: [SegmentScore](), seconds: $0.audioSeconds) } }
+        if normalization == .speaker {
+            // A speaker's only segment z-scores to all zeros: it would get the same scores as any other.
+            var segments: [String: Int] = [:]
+            for g in good { segments[groups[g.file], default: 0] += g.table.matrix.rows }
+            for g in good where segments[groups[g.file]] == 1 {
+                results[g.file] = .failure(ScoringError(message: "\(paths[g.file]): the model normalises per speaker, which needs at least 2 segments per speaker; speaker \(groups[g.file]) has 1 here (score all of the speaker's files together, or use --segment)"))
+            }
+            good.removeAll { segments[groups[$0.file]] == 1 }
+        }
         let ids = Array(Set(good.map { groups[$0.file] })).sorted()
         let scores = score(tables: good.map(\.table), groups: good.map { ids.firstIndex(of: groups[$0.file])! })
-        var results = tables.map { $0.map { (scores: [SegmentScore](), seconds: $0.audioSeconds) } }
         for (k, g) in good.enumerated() { results[g.file] = .success((scores: scores[k], seconds: g.table.audioSeconds)) }
         return results
     }

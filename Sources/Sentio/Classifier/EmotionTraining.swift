@@ -177,6 +177,13 @@ struct LabelledRows: Sendable {
             guard let speakers else {
                 throw CorpusError(path: corpus.source, message: "speaker normalisation needs a 'speaker' column in the labels")
             }
+            // A speaker's only segment z-scores to all zeros, like a file's under `.file`.
+            var segments: [String: Int] = [:]
+            for s in speakers { segments[s, default: 0] += 1 }
+            let single = segments.filter { $0.value < 2 }.keys.sorted()
+            guard single.isEmpty else {
+                throw CorpusError(path: corpus.source, message: "per-speaker normalisation needs at least 2 segments per speaker; speaker \(single.joined(separator: ", ")) \(single.count == 1 ? "has" : "have") one (use --normalize corpus, or segments)")
+            }
             normalizeByGroup(&matrix, groups: speakers)
         case .file:
             // A file's only segment z-scores to all zeros: the classifier would learn nothing from it.

@@ -34,7 +34,8 @@ public struct LabelledCorpus: Sendable, Equatable {
     public var requiredPerClass: Int
 
     /// A corpus from items (for callers that build one in code).
-    /// - Throws: ``CorpusError`` when a class has fewer than `minimumPerClass` items or there are fewer than two classes.
+    /// - Throws: ``CorpusError`` when a class has fewer than `minimumPerClass` items, there are fewer than two
+    ///   classes, two class names differ only in case, or a class name is reserved.
     public init(items: [Item], source: String = "corpus", minimumPerClass: Int = LabelledCorpus.minimumPerClass) throws(CorpusError) {
         var counts: [String: Int] = [:]
         for item in items { counts[item.label, default: 0] += 1 }
@@ -45,6 +46,11 @@ public struct LabelledCorpus: Sendable, Equatable {
         guard reserved.isEmpty else {
             let names = reserved.count > 1 ? "class names \(reserved.joined(separator: ", ")) are" : "class name \(reserved[0]) is"
             throw CorpusError(path: source, message: "\(names) reserved (score's output has the columns file, start, end and emotion, and the label no_speech)")
+        }
+        // `Angry` beside `angry` is a typo in the labels, not a class of its own.
+        let byCase = Dictionary(grouping: counts.keys.sorted(), by: { $0.lowercased() }).values.filter { $0.count > 1 }
+        if let variants = byCase.min(by: { $0[0] < $1[0] }) {
+            throw CorpusError(path: source, message: "classes \(variants.joined(separator: ", ")) differ only in case (labels are compared exactly): write them one way")
         }
         let rare = counts.filter { $0.value < minimumPerClass }.sorted { $0.key < $1.key }
         guard rare.isEmpty else {
@@ -75,17 +81,31 @@ public struct LabelledCorpus: Sendable, Equatable {
         return try LabelledCorpus(items: items.filter { keep.contains($0.label) }, source: source, minimumPerClass: requiredPerClass)
     }
 
-    /// Reads the corpus folder `directory` (its `labels.csv`, audio under `wav/` or the folder itself).
-    public static func load(directory: String) throws(CorpusError) -> LabelledCorpus {
-        guard isDirectory(directory) else { throw CorpusError(path: directory, message: "no such folder") }
-        let wav = joinPath(directory, "wav")
-        return try load(labels: joinPath(directory, "labels.csv"), audioRoot: isDirectory(wav) ? wav : directory)
+    /// The files of this corpus that `other` lists too (the same file under any name or link), in this
+    /// corpus's order; nil when there are none.
+    public func sharedFiles(with other: LabelledCorpus) -> [String]? {
+        let theirs = Set(other.items.map { fileIdentity($0.path) ?? normalizedPath($0.path) })
+        let shared = items.map(\.path).filter { theirs.contains(fileIdentity($0) ?? normalizedPath($0)) }
+        return shared.isEmpty ? nil : shared
     }
 
-    /// Reads the labels table at `labels`, resolving relative audio paths against `audioRoot`.
+    /// Reads the corpus folder `directory` (its `labels.csv`, audio under `wav/` or the folder itself), keeping
+    /// only the rows of the classes `keeping` when given (see ``load(labels:audioRoot:keeping:)``).
+    public static func load(directory: String, keeping classes: [String]? = nil) throws(CorpusError) -> LabelledCorpus {
+        guard isDirectory(directory) else { throw CorpusError(path: directory, message: "no such folder") }
+        let wav = joinPath(directory, "wav")
+        return try load(labels: joinPath(directory, "labels.csv"), audioRoot: isDirectory(wav) ? wav : directory,
+                        keeping: classes)
+    }
+
+    /// Reads the labels table at `labels`, resolving relative audio paths against `audioRoot`. With `keeping`,
+    /// only the rows of those classes are kept, before the classes' sizes are checked (so a rare class can be
+    /// left out); their files must still exist. Labels are compared exactly: `Angry` and `angry` would be two
+    /// classes, which is refused.
     /// - Throws: ``CorpusError`` for an unreadable or malformed table, a missing column, an empty label, a
-    ///   duplicated or missing audio file, or a class with too few examples.
-    public static func load(labels: String, audioRoot: String) throws(CorpusError) -> LabelledCorpus {
+    ///   duplicated or missing audio file, a class of `keeping` without rows, classes that differ only in
+    ///   case, or a class with too few examples.
+    public static func load(labels: String, audioRoot: String, keeping classes: [String]? = nil) throws(CorpusError) -> LabelledCorpus {
         let table = try readTable(labels)
         let missing = ["file", "emotion"].filter { table.column($0) == nil }
         guard missing.isEmpty else {
@@ -94,19 +114,24 @@ public struct LabelledCorpus: Sendable, Equatable {
         let fileColumn = table.column("file")!, labelColumn = table.column("emotion")!
         let speakerColumn = table.column("speaker")
         var items: [Item] = []
-        var seen: Set<String> = []
+        var seen: [String: (line: Int, file: String)] = [:]
         for (row, line) in zip(table.rows, table.lineNumbers) {
             let file = row[fileColumn].trimmingSpaces, label = row[labelColumn].trimmingSpaces
             guard !file.isEmpty else { throw CorpusError(path: labels, message: "line \(line): empty file name") }
             guard !label.isEmpty else { throw CorpusError(path: labels, message: "line \(line): \(file) has no emotion label") }
             let path = file.hasPrefix("/") ? file : joinPath(audioRoot, file)
-            // The same recording spelled twice (`a.wav`, `./a.wav`) would be trained and tested on.
-            guard seen.insert(normalizedPath(path)).inserted else {
-                throw CorpusError(path: labels, message: "line \(line): \(file) is listed twice")
-            }
             guard isRegularFile(path) else {
-                throw CorpusError(path: labels, message: "line \(line): unknown file \(file) (no such file \(path))")
+                let cause = isDirectory(path) ? "\(path) is a folder, not an audio file" : "no such file \(path)"
+                throw CorpusError(path: labels, message: "line \(line): unknown file \(file) (\(cause))")
             }
+            // The same recording under two names (`a.wav`, `./a.wav`, an absolute path, a link) would be
+            // trained and tested on, or carry two labels.
+            let key = fileIdentity(path) ?? normalizedPath(path)
+            if let first = seen[key] {
+                let same = first.file == file ? "" : " (as \(first.file))"
+                throw CorpusError(path: labels, message: "line \(line): \(file) is listed twice: line \(first.line) names the same file\(same)")
+            }
+            seen[key] = (line, file)
             var speaker: String? = nil
             if let speakerColumn {
                 let s = row[speakerColumn].trimmingSpaces
@@ -116,7 +141,13 @@ public struct LabelledCorpus: Sendable, Equatable {
             items.append(Item(path: path, label: label, speaker: speaker))
         }
         guard !items.isEmpty else { throw CorpusError(path: labels, message: "no rows") }
-        return try LabelledCorpus(items: items, source: labels)
+        guard let classes else { return try LabelledCorpus(items: items, source: labels) }
+        let present = Set(items.map(\.label))
+        let absent = classes.filter { !present.contains($0) }
+        guard absent.isEmpty else {
+            throw CorpusError(path: labels, message: "no items of class \(absent.joined(separator: ", ")) (classes: \(present.sorted().joined(separator: ", ")))")
+        }
+        return try LabelledCorpus(items: items.filter { classes.contains($0.label) }, source: labels)
     }
 }
 

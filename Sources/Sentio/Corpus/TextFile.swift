@@ -50,6 +50,14 @@ public func canonicalPath(_ path: String) -> String? {
     return String(cString: resolved)
 }
 
+/// What makes two paths the same file: its device and inode (links of either kind followed), or nil when
+/// `path` cannot be examined.
+func fileIdentity(_ path: String) -> String? {
+    var st = stat()
+    guard stat(path, &st) == 0 else { return nil }
+    return "\(st.st_dev):\(st.st_ino)"
+}
+
 /// Whether `path` names an existing regular file (following links).
 func isRegularFile(_ path: String) -> Bool {
     var st = stat()

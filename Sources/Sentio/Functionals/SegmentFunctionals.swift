@@ -7,8 +7,18 @@ import Glibc
 /// Frames are added one at a time; descriptors whose functionals only need moments, regression sums or run
 /// lengths are accumulated in O(1) memory, and only those that need order statistics or the contour shape
 /// (percentiles, peaks, slopes) keep their values, so a whole-file summary of an hour of audio stays small.
-/// Reused across segments and files: ``reset()`` keeps the buffers.
-final class SegmentFunctionals {
+/// Reused across segments and files: ``reset()`` keeps the buffers. This is the engine behind
+/// ``SegmentFeatureExtractor``; use it directly to summarise contours of your own (any per-frame descriptor,
+/// one `Float` per column and frame).
+///
+/// ```swift
+/// let specs = [FunctionalSpec(name: "x_amean", descriptor: "x", functional: .mean)]
+/// let f = SegmentFunctionals(specs: specs, columns: ["x"])
+/// for x: Float in [1, 2, 3] { withUnsafePointer(to: x) { f.add($0) } }
+/// var out: Float = 0
+/// _ = f.finish(frameStep: 0.01, into: &out)  // out == 2
+/// ```
+public final class SegmentFunctionals {
     private struct Descriptor {
         let column: Int
         /// Column of the spec's ``FunctionalSpec/frameMask``, or -1.
@@ -27,7 +37,8 @@ final class SegmentFunctionals {
         var contour = ContourBuffer()
     }
 
-    let specs: [FunctionalSpec]
+    /// The output columns, in order: ``finish(frameStep:into:)`` writes one value per spec.
+    public let specs: [FunctionalSpec]
     private var descriptors: [Descriptor] = []
     private var specDescriptor: [Int] = []
     private var frames = 0
@@ -56,6 +67,18 @@ final class SegmentFunctionals {
     /// The key of spec `s`'s (descriptor, selection) in the per-segment caches: 2 × descriptor index + (0 for
     /// all frames, 1 for the non-zero ones), so that the descriptor of key k is k / 2.
     private func cacheKey(_ s: Int) -> Int { 2 * specDescriptor[s] + (specs[s].selection == .all ? 0 : 1) }
+
+    /// - Parameters:
+    ///   - specs: the output columns, in order.
+    ///   - columns: the names of the columns of the rows passed to ``add(_:)``, in order (names must be unique).
+    /// - Precondition: every spec's descriptor and frame mask is among `columns`.
+    public convenience init(specs: [FunctionalSpec], columns: [String]) {
+        var index: [String: Int] = [:]
+        for (i, name) in columns.enumerated() {
+            precondition(index.updateValue(i, forKey: name) == nil, "column \(name) appears twice")
+        }
+        self.init(specs: specs, columnIndex: index)
+    }
 
     /// - Parameters:
     ///   - specs: the output columns, in order.
@@ -105,8 +128,8 @@ final class SegmentFunctionals {
         for d in descriptors.indices { descriptors[d].contour.deallocate() }
     }
 
-    /// Forgets the segment's frames.
-    func reset() {
+    /// Forgets the segment's frames (keeping the buffers).
+    public func reset() {
         frames = 0
         for d in descriptors.indices {
             descriptors[d].frames = 0
@@ -119,10 +142,10 @@ final class SegmentFunctionals {
     }
 
     /// Frames added since the last reset.
-    var frameCount: Int { frames }
+    public var frameCount: Int { frames }
 
-    /// Adds one frame: `row[c]` is the value of descriptor column `c`.
-    func add(_ row: UnsafePointer<Float>) {
+    /// Adds one frame: `row[c]` is the value of descriptor column `c` (the `columns` given at creation).
+    public func add(_ row: UnsafePointer<Float>) {
         let t = Double(frames)
         // Through a buffer pointer: indexing the stored array re-checks exclusivity on every element access.
         descriptors.withUnsafeMutableBufferPointer { all in
@@ -142,9 +165,11 @@ final class SegmentFunctionals {
 
     /// Writes one value per spec to `out` and returns how many specs had too few frames (their value is the
     /// functional's documented empty value).
-    /// - Parameter frameStep: seconds between frames; per-second rates divide by the descriptor's frames times
-    ///   `frameStep`.
-    func finish(frameStep: Double, into out: UnsafeMutablePointer<Float>) -> Int {
+    /// - Parameters:
+    ///   - frameStep: seconds between frames; per-second rates divide by the descriptor's frames times
+    ///     `frameStep`.
+    ///   - out: room for `specs.count` values.
+    public func finish(frameStep: Double, into out: UnsafeMutablePointer<Float>) -> Int {
         for d in descriptors.indices {
             descriptors[d].voiced.finish()
             descriptors[d].unvoiced.finish()
