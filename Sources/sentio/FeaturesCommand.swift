@@ -159,7 +159,7 @@ final class FeatureWorker: BatchWorker {
                 let summary = try frames!.process(path: item.path, emit: emit)
                 result = BatchFileResult(audioSeconds: summary.info.duration)
                 if summary.frames == 0 {
-                    result.warnings.append("\(item.path): shorter than one analysis frame (\(Int((summary.info.duration * 1000).rounded())) ms): no rows")
+                    result.warnings.append("\(item.path): \(String(format1: summary.info.duration * 1000)) ms long, shorter than one analysis frame: no rows")
                 }
             }
             try encoder.finish()

@@ -231,6 +231,29 @@ import Testing
         #expect(extractor.columns.first == "rms_amean")
     }
 
+    @Test("a hop longer than the window: no window starts at or after the end of the signal")
+    func sparseWindows() throws {
+        let extractor = SegmentFeatureExtractor(options: SegmentExtractionOptions(
+            frames: FeatureExtractionOptions(sets: [.energy], preset: .kaldi), segmentation: .windows(length: 1, hop: 2)))
+        let samples = (0..<56_000).map { Float(sin(Double($0) * 0.05)) * 0.3 }  // 3.5 s
+        var rows: [(Double, Double)] = []
+        try extractor.process(samples: samples) { rows.append(($0.start, $0.end)) }
+        #expect(rows.map(\.0) == [0, 2] && rows.map(\.1) == [1, 3])
+    }
+
+    @Test("voice-activity regions of centred (librosa) frames are clipped to the signal")
+    func centredRegionsClipped() throws {
+        let extractor = SegmentFeatureExtractor(options: SegmentExtractionOptions(
+            frames: FeatureExtractionOptions(sets: [.mfcc], preset: .librosa), segmentation: .voiceActivity(VoiceActivityOptions())))
+        // A 100 Hz square wave voiced from the first sample to the last.
+        let samples = (0..<16_000).map { Float(($0 / 80) % 2 == 0 ? 0.5 : -0.5) }
+        var rows: [(Double, Double)] = []
+        try extractor.process(samples: samples) { rows.append(($0.start, $0.end)) }
+        #expect(!rows.isEmpty)
+        #expect(rows.first!.0 == 0 && rows.last!.1 == 1, "\(rows)")
+        for (start, end) in rows { #expect(start >= 0 && end <= 1 && start < end) }
+    }
+
     @Test("voice-activity segments cover the spoken clip's speech and nothing of a silent file")
     func voiceActivity() throws {
         let options = FeatureExtractionOptions(sets: [.mfcc], preset: .kaldi)

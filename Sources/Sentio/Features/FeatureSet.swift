@@ -81,9 +81,12 @@ public struct FeatureExtractionOptions: Sendable, Hashable {
             let m = MFCCOptions.librosa
             self.init(sets: sets, mfcc: m, spectralPreprocessing: m.preprocessing)
         }
-        // eGeMAPS alone takes openSMILE's frames, so that its rows and functionals see exactly openSMILE's
-        // (mixed with other sets it keeps their grid: the frames start at the same samples, only the count
-        // at the end of a file can differ by one).
+        // eGeMAPS alone takes openSMILE's frames, so that its rows and functionals see exactly openSMILE's.
+        // Mixed with other sets it keeps their grid's rows, its row t still describing openSMILE's frames
+        // starting at sample t · hop: on Kaldi's grid those frames start where the row's frame does (only
+        // the row count at the end differs, by about one); on librosa's centred grid the row's span is
+        // centred on t · hop, while the 20 ms frame of its eGeMAPS values is centred 10 ms later, and the last
+        // rows past openSMILE's last complete frame are computed on zero padding.
         if sets == [.egemaps] { mfcc.frame = EGeMAPS.frame }
     }
 

@@ -133,8 +133,8 @@ public final class MFCCFeature: FrameFeature {
     deinit { mel.deallocate() }
 
     /// Writes the coefficients of frame `index` to `out`; when the options need the whole file, writes the
-    /// log-mel energies to the internal columns instead and zeros for the coefficients, which
-    /// ``MFCCTopDBStage`` fills in.
+    /// log-mel energies to the internal columns instead and zeros for the coefficients (the log energy for C0
+    /// when it replaces C0), which ``MFCCTopDBStage`` fills in.
     public func compute(frame: UnsafeBufferPointer<Float>, index: Int, into out: UnsafeMutablePointer<Float>) {
         spectrum.update(frame, index: index)
         let source: UnsafeMutablePointer<Float>
@@ -154,7 +154,9 @@ public final class MFCCFeature: FrameFeature {
             for m in 0..<bands { target[m] = 10 * log10f(max(target[m], amin)) }
         }
         if logMelOffset != nil {
-            for k in 0..<options.coefficientCount { out[k] = 0 }  // filled by MFCCTopDBStage
+            // Filled by MFCCTopDBStage, which finds C0's replacement (the frame's log energy) in out[0].
+            for k in 0..<options.coefficientCount { out[k] = 0 }
+            if options.energyReplacesC0 { out[0] = spectrum.logEnergy }
             return
         }
         cepstrum(target, into: out, logEnergy: spectrum.logEnergy)
@@ -205,9 +207,10 @@ public final class MFCCTopDBStage: RowStage {
         let row = rows(t)
         let logMel = row + columnOffset + feature.logMelOffset!
         let floor = maximum - topDB
+        let logEnergy = row[columnOffset]  // C0's replacement, when the options ask for it (else unused)
         clipped.withUnsafeMutableBufferPointer { c in
             for m in 0..<c.count { c[m] = max(logMel[m], floor) }
-            feature.cepstrum(c.baseAddress!, into: row + columnOffset, logEnergy: 0)
+            feature.cepstrum(c.baseAddress!, into: row + columnOffset, logEnergy: logEnergy)
         }
     }
 }

@@ -52,7 +52,8 @@ public struct FrameOptions: Sendable, Hashable {
                   hop: Int((hopSeconds * sampleRate).rounded()), edges: edges, padMode: padMode)
     }
 
-    /// Zero samples added before the signal (and after it) by the edge convention.
+    /// Samples added before the signal (and after it) by the edge convention: zeros, or copies of the edge
+    /// sample with ``PadMode/edge``.
     public var padding: Int { edges == .centered ? frameLength / 2 : 0 }
 
     /// Number of frames produced from a signal of `sampleCount` samples.

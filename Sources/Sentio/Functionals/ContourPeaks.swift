@@ -147,6 +147,8 @@ struct ContourPeaks {
         case false?:
             if n - 1 > minIndex { rising.append(Double(x[n - 1] - minValue) / (Double(n - 1 - minIndex) * frameStep)) }
         case nil:
+            // No extremum at all: openSMILE's one slope over the contour, per frame (its T is left out) and
+            // divided by n, not n − 1. Kept as it is for openSMILE's values.
             let slope = Double(x[n - 1] - x[0]) / Double(n)
             if slope > 0 { rising.append(slope) } else if slope < 0 { falling.append(slope) }
         }

@@ -21,15 +21,18 @@ public enum Functional: Sendable, Hashable {
     case percentileRange(Double, Double)
     /// Mean of the rising slopes, in units per second: for each local minimum followed by a local maximum
     /// (openSMILE `Peaks2`, see ``ContourPeaks``), (max value − min value) / (time between them). 0 when there is none.
+    /// A contour without any extremum has one slope, (last − first) / n per frame and not per second, as
+    /// openSMILE computes it (rising when positive, falling, with its negative sign, when negative).
     case meanRisingSlope
     /// Population standard deviation of the rising slopes (units per second). 0 with fewer than two.
     case stddevRisingSlope
     /// Mean of the falling slopes, in units per second, positive for a fall from a peak to the following valley
     /// (the end-of-contour step after a last peak counts with its own sign, as in openSMILE; see ``ContourPeaks``).
     case meanFallingSlope
-    /// Population standard deviation of the falling slopes (units per second).
+    /// Population standard deviation of the falling slopes (units per second). 0 with fewer than two.
     case stddevFallingSlope
-    /// Local maxima per second of segment duration (openSMILE `Peaks2.numPeaks` with `norm = seconds`).
+    /// Local maxima per second of segment duration (openSMILE `Peaks2.numPeaks` with `norm = seconds`). 0 for
+    /// an empty segment.
     case peaksPerSecond
     /// Slope of the least-squares line through the values against time, in units per second. 0 with fewer
     /// than two values.
@@ -65,8 +68,9 @@ public enum Functional: Sendable, Hashable {
         }
     }
 
-    /// True when the value depends on the frame order and timing, not only on the set of values.
-    var needsContour: Bool {
+    /// True when the functional needs the segment's values stored (order statistics, or the contour's shape),
+    /// false when running sums suffice (moments, regression sums, run lengths).
+    var needsStoredValues: Bool {
         switch self {
         case .mean, .stddev, .stddevNorm, .equivalentSoundLevel, .regressionSlope, .nonZeroFraction,
              .nonZeroRunsPerSecond, .nonZeroRunLengthMean, .nonZeroRunLengthStddev,

@@ -171,7 +171,10 @@ public final class SegmentFeatureExtractor {
                 if first <= last { for k in first...last { slot(k).add(row.values.baseAddress!) } }
             }
             let duration = Double(summary.samples) / options.frames.sampleRate
-            let count = duration > length ? Int(((duration - length) / hop).rounded(.up)) + 1 : 1
+            // Windows up to the first that reaches the end, and none starting at or after it (a hop longer
+            // than the window skips the end of the file rather than adding a window beyond it).
+            let reaching = duration > length ? Int(((duration - length) / hop).rounded(.up)) + 1 : 1
+            let count = max(1, min(reaching, Int((duration / hop).rounded(.up))))
             while firstOpen < count { try close(clippedTo: duration) }
             spare += open
         case .voiceActivity:
@@ -180,14 +183,18 @@ public final class SegmentFeatureExtractor {
             defer { spare.append(f) }
             detector.reset(width: extractor.columns.count)
             let centre = frameCentre, step = frameStep
+            // Centred frames (librosa's) have their first centre at 0 and their last at the end: the region's
+            // bounds are clipped to the signal, which ends at `limit` once it is known.
+            var limit = Double.infinity
             func region(_ first: Int, _ end: Int) throws {
                 f.reset()
                 detector.forEachRow(from: first, to: end) { f.add($0) }
-                try write(f, index: segments, start: centre(first) - step / 2, end: centre(end - 1) + step / 2)
+                try write(f, index: segments, start: max(0, centre(first) - step / 2), end: min(limit, centre(end - 1) + step / 2))
             }
             summary = try extract { row in
                 try detector.add(row.values.baseAddress!, index: row.index, region: region)
             }
+            limit = Double(summary.samples) / options.frames.sampleRate
             try detector.finish(region: region)
         }
         return SegmentSummary(extraction: summary, segments: segments, shortFunctionals: short)

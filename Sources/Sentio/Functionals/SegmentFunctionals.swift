@@ -106,7 +106,7 @@ public final class SegmentFunctionals {
                 byName[key] = d
                 descriptors.append(Descriptor(column: column, mask: mask, keepsContour: false))
             }
-            descriptors[d].keepsContour = descriptors[d].keepsContour || spec.functional.needsContour
+            descriptors[d].keepsContour = descriptors[d].keepsContour || spec.functional.needsStoredValues
             switch spec.functional {
             case .nonZeroFraction:
                 descriptors[d].needsAll = true

@@ -4,7 +4,8 @@ public enum Segmentation: Sendable, Hashable {
     case wholeFile
     /// Fixed windows of `length` seconds every `hop` seconds from 0 (`--segment S --hop S`). A frame belongs
     /// to every window that contains its centre. Windows start at 0, hop, 2 hop, ... and continue until one
-    /// reaches the end of the file; the last is clipped to it.
+    /// reaches the end of the file; the last is clipped to it. No window starts at or after the end (with a
+    /// hop longer than the window, the end of the file may then lie between two windows).
     case windows(length: Double, hop: Double)
     /// Speech regions found by ``VoiceActivityOptions`` (`--vad`).
     case voiceActivity(VoiceActivityOptions)
@@ -17,7 +18,8 @@ public enum Segmentation: Sendable, Hashable {
 
 /// Voice-activity segmentation: contiguous speech regions from voicing and energy.
 ///
-/// A frame is *speech-like* when the pitch tracker finds it voiced and its energy is at least
+/// A frame is *speech-like* when it is voiced (by eGeMAPS's F0 when `egemaps` is among the sets, else by
+/// the `pitch` set's tracker) and its energy is at least
 /// ``energyFloor`` dB re full scale. Speech-like frames separated by less than ``maximumPause`` form one
 /// region, which is widened by ``padding`` on each side to take in unvoiced onsets and codas (fricatives,
 /// plosive releases). A region reaching ``maximumLength`` is cut there and the rest starts a new region;

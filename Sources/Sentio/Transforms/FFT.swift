@@ -38,7 +38,7 @@ public final class RealFFT {
         fftwf_free(output)
     }
 
-    /// Transforms ``input`` in place into the internal spectrum (the input is preserved).
+    /// Transforms ``input`` into the internal spectrum, out of place (the input is preserved).
     @inline(__always)
     public func transform() {
         fftwf_execute_dft_r2c(plan.raw, input.baseAddress, output)

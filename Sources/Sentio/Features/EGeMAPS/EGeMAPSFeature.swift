@@ -5,7 +5,8 @@ import Glibc
 /// Options of the eGeMAPS low-level descriptors. Defaults are openSMILE eGeMAPSv02's.
 public struct EGeMAPSOptions: Sendable, Hashable {
     /// Length of the Hamming-windowed frame of the spectral descriptors, loudness, MFCCs and formants, in
-    /// seconds. Default 0.020.
+    /// seconds. Default 0.020. (The grid of `--set egemaps` alone, ``EGeMAPS/frame``, has openSMILE's 20 ms
+    /// frames: with another length, also give the extraction a grid of that frame length.)
     public var spectralFrame: Double = 0.020
     /// Length of the Gaussian-windowed (σ = 0.4) frame of the harmonic descriptors and HNR, in seconds. Default 0.060.
     public var harmonicFrame: Double = 0.060
@@ -19,6 +20,10 @@ public struct EGeMAPSOptions: Sendable, Hashable {
     public var melFloor: Float = 9.3e-10
     /// Exponent of the intensity-to-loudness power law (Stevens; PLP's cube-root compression). Default 0.33.
     public var loudnessCompression = 0.33
+    /// Resonances of the LPC polynomial kept as formant candidates, in Hz: openSMILE's cFormantLpc `minF` and
+    /// `maxF` (its eGeMAPS configuration sets 50 and 5450, 50 Hz inside the Nyquist frequency of
+    /// `formantRate`). Default 50...5450.
+    public var formantRange: ClosedRange<Double> = 50...5450
     /// Linear-prediction order of the formant analysis, at `formantRate`. Default 11.
     public var formantOrder = 11
     /// Rate the 20 ms frame is resampled to before the formant analysis, in Hz (openSMILE keeps its spectrum
@@ -431,7 +436,8 @@ final class EGeMAPSFeature: StreamFeature {
             }
             withUnsafeMutableBytes(of: &found) { raw in
                 LinearPrediction.resonances(roots, count: order, sampleRate: min(options.formantRate, sampleRate),
-                                            lowHz: 50, highHz: 5450, keep: 3,
+                                            lowHz: options.formantRange.lowerBound,
+                                            highHz: options.formantRange.upperBound, keep: 3,
                                             into: raw.baseAddress!.assumingMemoryBound(to: Float.self))
             }
         }
