@@ -68,6 +68,21 @@ import Testing
         #expect(worst <= 0.01, "\(clip): worst |diff| \(worst) at frame \(r), coefficient \(c)")
     }
 
+    @Test("the log energy replaces C0 in librosa's whole-file top-dB path as in the per-frame path")
+    func energyReplacesC0WithTopDB() throws {
+        func c0(_ compression: MFCCOptions.LogCompression) throws -> [Float] {
+            var options = FeatureExtractionOptions(sets: [.mfcc], preset: .librosa)
+            options.mfcc.energyReplacesC0 = true
+            options.mfcc.compression = compression
+            var values: [Float] = []
+            try FeatureExtractor(options: options).process(path: Fixture.audio("speech-en.wav")) { values.append($0.values[0]) }
+            return values
+        }
+        let wholeFile = try c0(.decibel(amin: 1e-10, topDB: 80)), perFrame = try c0(.decibel(amin: 1e-10, topDB: nil))
+        #expect(wholeFile.count > 100 && wholeFile == perFrame)
+        #expect(wholeFile.allSatisfy { $0 != 0 })
+    }
+
     /// `|a - b| <= 1e-3 * max(|b|, floor)`: relative agreement, with an absolute floor for values near zero
     /// (silent frames), where relative error is meaningless.
     static func checkRelative(_ clip: String, _ name: String, _ values: [Float], _ ref: NpyMatrix, floor: Float) {
