@@ -283,6 +283,13 @@ import Testing
         // Another name of the same file: the absolute path of the link's target.
         #expect(try message("file,emotion\nspeech-en.wav,sad\n\(Fixture.audio("speech-en.wav")),angry\n")
                 == "line 3: \(Fixture.audio("speech-en.wav")) is listed twice: line 2 names the same file (as speech-en.wav)")
+        #expect(try message("file,emotion\nnope.wav,sad\nspeech-en.wav,sad\nnope2.wav,sad\n")
+                .hasSuffix("; 1 more of the 3 rows name missing files"))
+        #expect(try message("file;emotion\nspeech-en.wav;sad\n").hasSuffix("(columns: file;emotion; the table looks semicolon-separated, and labels are read as comma-separated CSV)"))
+        #expect(try message("file,emotion,emotion\nspeech-en.wav,sad,sad\n") == "column 'emotion' appears twice in the header")
+        #expect(try message("file,emotion\nspeech-en.wav,\"s\nad\"\nspeech-en-2.wav,sad\n") == "class name \"s\\nad\" contains a line break or control character")
+        // A line of spaces is blank, not a row of one field.
+        #expect(try message("file,emotion\nspeech-en.wav,sad\n   \nspeech-en-2.wav,angry\n") == "classes with fewer than 5 examples: angry (1), sad (1)")
         #expect(try message("file,emotion\nspeech-en.wav,Sad\nspeech-en-2.wav,sad\n")
                 == "classes Sad, sad differ only in case (labels are compared exactly): write them one way")
         #expect(try message("file,emotion\nspeech-en.wav,sad\nspeech-en-2.wav,\n") == "line 3: speech-en-2.wav has no emotion label")

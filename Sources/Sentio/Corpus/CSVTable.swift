@@ -74,8 +74,11 @@ public struct CSVTable: Sendable, Equatable {
         if !field.isEmpty || !record.isEmpty { endRecord() }
         guard let first = records.first else { throw CSVError(line: 1, message: "no header row") }
         header = first.map { $0.trimmingSpaces }
-        rows = Array(records.dropFirst())
-        lineNumbers = Array(starts.dropFirst())
+        // A line of spaces in a table of several columns is a blank line, not a row of one field.
+        let blank = { (record: [String]) in first.count > 1 && record.count == 1 && record[0].trimmingSpaces.isEmpty }
+        let data = zip(records.dropFirst(), starts.dropFirst()).filter { !blank($0.0) }
+        rows = data.map(\.0)
+        lineNumbers = data.map(\.1)
         for (row, number) in zip(rows, lineNumbers) where row.count != header.count {
             throw CSVError(line: number, message: "\(row.count) fields where the header has \(header.count)")
         }

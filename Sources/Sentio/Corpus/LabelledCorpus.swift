@@ -47,6 +47,10 @@ public struct LabelledCorpus: Sendable, Equatable {
             let names = reserved.count > 1 ? "class names \(reserved.joined(separator: ", ")) are" : "class name \(reserved[0]) is"
             throw CorpusError(path: source, message: "\(names) reserved (score's output has the columns file, start, end and emotion, and the label no_speech)")
         }
+        // A class name becomes a CSV column and a TextGrid label: a line break would break both.
+        if let bad = counts.keys.sorted().first(where: { $0.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } }) {
+            throw CorpusError(path: source, message: "class name \(bad.debugDescription) contains a line break or control character")
+        }
         // `Angry` beside `angry` is a typo in the labels, not a class of its own.
         let byCase = Dictionary(grouping: counts.keys.sorted(), by: { $0.lowercased() }).values.filter { $0.count > 1 }
         if let variants = byCase.min(by: { $0[0] < $1[0] }) {
@@ -109,20 +113,27 @@ public struct LabelledCorpus: Sendable, Equatable {
         let table = try readTable(labels)
         let missing = ["file", "emotion"].filter { table.column($0) == nil }
         guard missing.isEmpty else {
-            throw CorpusError(path: labels, message: "missing column \(missing.map { "'\($0)'" }.joined(separator: " and ")) (columns: \(table.header.joined(separator: ", ")))")
+            let delimiter = table.header.count == 1 ? [";", "\t"].first { table.header[0].contains($0) } : nil
+            let hint = delimiter.map { "; the table looks \($0 == ";" ? "semicolon" : "tab")-separated, and labels are read as comma-separated CSV" } ?? ""
+            throw CorpusError(path: labels, message: "missing column \(missing.map { "'\($0)'" }.joined(separator: " and ")) (columns: \(table.header.joined(separator: ", "))\(hint))")
+        }
+        for name in ["file", "emotion", "speaker"] where table.header.count { $0 == name } > 1 {
+            throw CorpusError(path: labels, message: "column '\(name)' appears twice in the header")
         }
         let fileColumn = table.column("file")!, labelColumn = table.column("emotion")!
         let speakerColumn = table.column("speaker")
         var items: [Item] = []
         var seen: [String: (line: Int, file: String)] = [:]
+        var missingFiles: [(line: Int, file: String, cause: String)] = []
         for (row, line) in zip(table.rows, table.lineNumbers) {
             let file = row[fileColumn].trimmingSpaces, label = row[labelColumn].trimmingSpaces
             guard !file.isEmpty else { throw CorpusError(path: labels, message: "line \(line): empty file name") }
             guard !label.isEmpty else { throw CorpusError(path: labels, message: "line \(line): \(file) has no emotion label") }
             let path = file.hasPrefix("/") ? file : joinPath(audioRoot, file)
             guard isRegularFile(path) else {
-                let cause = isDirectory(path) ? "\(path) is a folder, not an audio file" : "no such file \(path)"
-                throw CorpusError(path: labels, message: "line \(line): unknown file \(file) (\(cause))")
+                // Every missing file is counted, so that a wrong audio root shows as such at once.
+                missingFiles.append((line, file, isDirectory(path) ? "\(path) is a folder, not an audio file" : "no such file \(path)"))
+                continue
             }
             // The same recording under two names (`a.wav`, `./a.wav`, an absolute path, a link) would be
             // trained and tested on, or carry two labels.
@@ -139,6 +150,10 @@ public struct LabelledCorpus: Sendable, Equatable {
                 speaker = s
             }
             items.append(Item(path: path, label: label, speaker: speaker))
+        }
+        if let first = missingFiles.first {
+            let more = missingFiles.count > 1 ? "; \(missingFiles.count - 1) more of the \(table.rows.count) rows name missing files" : ""
+            throw CorpusError(path: labels, message: "line \(first.line): unknown file \(first.file) (\(first.cause))\(more)")
         }
         guard !items.isEmpty else { throw CorpusError(path: labels, message: "no rows") }
         guard let classes else { return try LabelledCorpus(items: items, source: labels) }
