@@ -117,7 +117,7 @@ public struct LabelledCorpus: Sendable, Equatable {
             let hint = delimiter.map { "; the table looks \($0 == ";" ? "semicolon" : "tab")-separated, and labels are read as comma-separated CSV" } ?? ""
             throw CorpusError(path: labels, message: "missing column \(missing.map { "'\($0)'" }.joined(separator: " and ")) (columns: \(table.header.joined(separator: ", "))\(hint))")
         }
-        for name in ["file", "emotion", "speaker"] where table.header.count { $0 == name } > 1 {
+        for name in ["file", "emotion", "speaker"] where table.header.count(where: { $0 == name }) > 1 {
             throw CorpusError(path: labels, message: "column '\(name)' appears twice in the header")
         }
         let fileColumn = table.column("file")!, labelColumn = table.column("emotion")!

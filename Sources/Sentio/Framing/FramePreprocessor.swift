@@ -44,10 +44,7 @@ public struct FramePreprocessingOptions: Sendable, Hashable {
 
     /// FFT length for frames of `frameLength` samples.
     public func resolvedFFTSize(frameLength: Int) -> Int {
-        if fftSize > 0 { return max(fftSize, frameLength) }
-        var n = 1
-        while n < frameLength { n <<= 1 }
-        return n
+        fftSize > 0 ? max(fftSize, frameLength) : nextPowerOfTwo(frameLength)
     }
 }
 

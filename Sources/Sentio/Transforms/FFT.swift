@@ -169,3 +169,10 @@ public final class RealInverseFFT {
         fftwf_execute_dft_c2r(plan.raw, spectrum, output.baseAddress)
     }
 }
+
+/// The smallest power of two that is at least `n` (1 for `n` ≤ 1): the FFT length of an `n`-sample frame.
+public func nextPowerOfTwo(_ n: Int) -> Int {
+    var size = 1
+    while size < n { size <<= 1 }
+    return size
+}

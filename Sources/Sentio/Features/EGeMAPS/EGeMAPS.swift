@@ -25,8 +25,7 @@ public enum EGeMAPS {
                                    "F3frequency", "F3bandwidth", "F3amplitudeLogRelF0"]
     /// Spectral descriptors also summarised over voiced frames (`...V_sma3nz`) and, the first five, over
     /// unvoiced frames (`...UV_sma3nz`).
-    static let gatedSpectral = ["alphaRatio", "hammarbergIndex", "slope0-500", "slope500-1500", "spectralFlux",
-                                "mfcc1", "mfcc2", "mfcc3", "mfcc4"]
+    static let gatedSpectral = Array(energyDescriptors.dropFirst())
     static let unvoicedSpectralCount = 5
     /// Internal columns of the voiced (`V`) and unvoiced (`UV`) variants, smoothed over their non-zero frames.
     static let gatedColumns = gatedSpectral.map { "_" + gatedName($0, "V") + "_sma3nz" }

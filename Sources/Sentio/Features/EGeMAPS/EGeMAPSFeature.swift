@@ -150,8 +150,7 @@ final class EGeMAPSFeature: StreamFeature {
         hop = frame.hop
         shortLength = Int((options.spectralFrame * sampleRate).rounded())
         longLength = Int((options.harmonicFrame * sampleRate).rounded())
-        func powerOfTwo(_ n: Int) -> Int { var s = 1; while s < n { s <<= 1 }; return s }
-        let shortSize = powerOfTwo(shortLength), longSize = powerOfTwo(longLength)
+        let shortSize = nextPowerOfTwo(shortLength), longSize = nextPowerOfTwo(longLength)
         shortFFT = RealFFT(size: shortSize)
         longFFT = RealFFT(size: longSize)
         hamming = WindowFunction.hamming(periodic: false).coefficients(length: shortLength)

@@ -151,12 +151,11 @@ final class AutocorrelationPitchAnalyzer {
         let limit = options.maxCandidates - 1  // one place is the unvoiced candidate
         let minimumLag = sampleRate / options.ceiling
         for i in 2...maximumLag where r[i] > 0.5 * options.voicingThreshold && r[i] > r[i - 1] && r[i] >= r[i + 1] {
-            let dr = 0.5 * (r[i + 1] - r[i - 1])
-            let d2r = 2 * r[i] - r[i - 1] - r[i + 1]
-            let lag = Double(i) + dr / d2r
+            let peak = parabolicPeak(r[i - 1], r[i], r[i + 1])  // a strict local maximum: curvature > 0
+            let lag = Double(i) + peak.offset
             guard lag >= minimumLag else { continue }
             let frequency = sampleRate / lag
-            var strength = r[i] + 0.5 * dr * dr / d2r
+            var strength = peak.value
             if strength > 1 { strength = 1 / strength }  // short-window artefacts, reflected around 1 as Praat does
             var place = -1
             if out.count < limit {

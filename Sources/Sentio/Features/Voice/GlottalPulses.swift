@@ -65,8 +65,7 @@ struct GlottalPulseFinder {
         var best = lo
         for i in lo...hi where abs(x[i]) > abs(x[best]) { best = i }
         let y0 = Double(abs(x[best - 1])), y1 = Double(abs(x[best])), y2 = Double(abs(x[best + 1]))
-        let d2 = 2 * y1 - y0 - y2
-        return d2 > 0 ? Double(best) + 0.5 * (y2 - y0) / d2 : Double(best)
+        return 2 * y1 - y0 - y2 > 0 ? Double(best) + parabolicPeak(y0, y1, y2).offset : Double(best)
     }
 
     /// Praat's `Sound_findMaximumCorrelation`: the best match of the `window`-long span around `t` among
@@ -105,11 +104,10 @@ struct GlottalPulseFinder {
                     }
                 }
                 guard best > -1 else { return (-1, t, 0) }
-                let d2r = 2 * best - r1Best - r3Best
-                if d2r != 0 {
-                    let dr = 0.5 * (r3Best - r1Best)
-                    best += 0.5 * dr * dr / d2r
-                    place += dr / d2r
+                if 2 * best - r1Best - r3Best != 0 {
+                    let vertex = parabolicPeak(r1Best, best, r3Best)
+                    best = vertex.value
+                    place += vertex.offset
                 }
                 return (best, t + (place - Double(left1)), peak)
             }
