@@ -10,7 +10,7 @@ public struct FormantOptions: Sendable, Hashable {
     /// value for an adult female voice; 5000 suits adult male voices).
     public var maximumFormant: Double = 5500
     /// Effective window length in seconds; the Gaussian window actually spans twice this. Default 0.025.
-    public var windowLength: Double = 0.025
+    public var windowSeconds: Double = 0.025
     /// Pre-emphasis: +6 dB/octave above this frequency in Hz. Default 50.
     public var preEmphasisFrom: Double = 50
     /// Roots closer than this to 0 Hz or to the Nyquist frequency are not formants, in Hz. Default 50.
@@ -57,7 +57,7 @@ public final class FormantAnalyzer {
     public init(options: FormantOptions = FormantOptions(), sampleRate: Double) {
         self.options = options
         let targetRate = min(sampleRate, 2 * options.maximumFormant)
-        inputLength = Int((2 * options.windowLength * sampleRate).rounded())
+        inputLength = Int((2 * options.windowSeconds * sampleRate).rounded())
         outputLength = max(2 * options.formantCount + 2, Int((Double(inputLength) * targetRate / sampleRate).rounded()))
         analysisRate = sampleRate * Double(outputLength) / Double(inputLength)
         order = 2 * options.formantCount
