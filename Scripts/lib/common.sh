@@ -39,9 +39,11 @@ sentio_python_env() {
     venv="${SENTIO_VENV:-$HOME/.cache/sentio-venv}"
     local python="${PYTHON:-python3}"
     if [ ! -x "$venv/bin/python" ]; then
+        command -v "$python" >/dev/null || { echo "$tool: no Python interpreter $python (set PYTHON)" >&2; exit 2; }
         echo "$tool: creating venv at $venv"
         "$python" -m venv "$venv"
     fi
     echo "$tool: installing pinned requirements into $venv"
-    "$venv/bin/python" -m pip install --disable-pip-version-check -q -r "$repo_root/Scripts/reference/requirements.txt"
+    "$venv/bin/python" -m pip install --disable-pip-version-check -q -r "$repo_root/Scripts/reference/requirements.txt" \
+        || { echo "$tool: cannot install the pinned requirements into $venv (offline? see the pip error above)" >&2; exit 2; }
 }

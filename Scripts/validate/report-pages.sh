@@ -10,6 +10,8 @@
 # (`evaluate --report`, on EmoDB LOSO with --emodb, else on a tones-vs-speech fixture corpus).
 #
 # Usage: bash Scripts/validate/report-pages.sh [--emodb] [OUT_DIR]   (default OUT_DIR: /tmp/sentio-report-pages)
+# OUT_DIR is emptied first when it is new, empty or made by an earlier run (marked .sentio-report-pages);
+# any other existing folder is refused.
 # Uses $SENTIO_BIN or builds .build/release/sentio; installs chromium with apt-get when missing (as root).
 set -euo pipefail
 
@@ -30,8 +32,14 @@ if ! command -v chromium >/dev/null; then
 fi
 sentio_binary
 sentio_python_env
+# The folder is emptied only when it is this script's own (marked by a previous run) or empty already.
+if [ -d "$out" ] && [ -n "$(ls -A "$out")" ] && [ ! -f "$out/.sentio-report-pages" ]; then
+    echo "$tool: $out exists and was not made by this script: give a new or empty folder" >&2
+    exit 2
+fi
 rm -rf "$out"
 mkdir -p "$out"
+touch "$out/.sentio-report-pages"
 cd "$repo_root"
 emodb_dir="$repo_root/../shared/corpora/emodb"
 

@@ -41,6 +41,7 @@ struct AnnotationTests {
     @Test("score --format textgrid|audacity: one file per input whose labels are the CSV's segments")
     func command() throws {
         let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let inputs = [Fixture.audio("speech-en.wav"), Fixture.audio("speech-en-2.wav"), Fixture.bad("nan.wav")]
         let csv = try SentioCLI.run(["score", "--vad"] + inputs)
         #expect(csv.status == 1)

@@ -21,6 +21,7 @@ struct BatchCommandTests {
     ])
     func jobsDoNotChangeOutput(_ command: [String]) throws {
         let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         var outputs: [Data] = []
         for jobs in ["1", "3"] {
             let out = dir.appendingPathComponent("out-\(jobs)").path
@@ -35,6 +36,7 @@ struct BatchCommandTests {
     @Test("every bad file gets its own error however many workers open files at once (journal and errors file as with one)")
     func concurrentOpenErrors() throws {
         let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         // Many openings at once (six copies of the zoo, each with a good file): libsndfile keeps the cause of a
         // failed open in one process-wide place.
         var inputs: [String] = []
@@ -62,6 +64,7 @@ struct BatchCommandTests {
     @Test("good files mixed with the bad-file zoo: exit 1, one error per bad file, complete rows for every good file")
     func badFileZoo() throws {
         let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let mixed = dir.appendingPathComponent("mixed.csv").path, clean = dir.appendingPathComponent("clean.csv").path
         let r = try SentioCLI.run(["features", "--set", "mfcc,energy"] + Self.mixed + ["--jobs", "2", "-o", mixed])
         #expect(r.status == 1)
@@ -84,6 +87,7 @@ struct BatchCommandTests {
     @Test("3 shards merged equal one run (CSV, and npy folders)", arguments: ["csv", "npy"])
     func shardsMerge(_ format: String) throws {
         let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let inputs = Self.mixed
         func out(_ name: String) -> String { dir.appendingPathComponent(name).path }
         let base = ["features", "--set", "mfcc,pitch", "--format", format] + inputs
@@ -128,6 +132,7 @@ struct BatchCommandTests {
     @Test("SIGKILL at random moments followed by --resume gives the uninterrupted output, byte for byte")
     func killAndResume() throws {
         let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let inputs = Self.mixed + [Fixture.path("voice")]
         let command = ["features", "--set", "mfcc,pitch,voice"] + inputs + ["--jobs", "2"]
         let reference = dir.appendingPathComponent("reference.csv").path
@@ -187,6 +192,7 @@ struct BatchCommandTests {
     @Test("an unfinished run: merge says to finish it; with its partial output gone, --resume is refused and creates nothing")
     func unfinishedRun() throws {
         let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("out.csv").path
         let command = ["features", "--set", "energy"] + Self.good + ["-o", out]
         #expect(try SentioCLI.run(command).status == 0)
@@ -207,6 +213,7 @@ struct BatchCommandTests {
     @Test("inputs from a folder, a manifest and stdin; --ext; duplicates removed")
     func inputSources() throws {
         let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let list = dir.appendingPathComponent("list.txt")
         try "\(Fixture.audio("tone-440-16k.wav"))\n\(Fixture.audio("chirp-16k.wav"))\n".write(to: list, atomically: true, encoding: .utf8)
         let r = try SentioCLI.run(["info", "--format", "csv", "--header-only", "--ext", "flac,ogg", Fixture.path("audio"), "-",

@@ -139,6 +139,7 @@ struct BatchEngineTests {
     @Test("a raised stop flag ends the run early with the signal as reason; resuming completes the same output")
     func stopAndResume() async throws {
         let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("out.csv").path
         let inputs = paths(30)
         let stop = StopFlag()
@@ -165,6 +166,7 @@ struct BatchEngineTests {
     @Test("resuming cuts off bytes past the last journal line and ignores a torn journal line")
     func resumeAfterTornWrite() async throws {
         let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("out.csv").path
         let inputs = paths(8)
         let stop = StopFlag()
@@ -193,6 +195,7 @@ struct BatchEngineTests {
     @Test("resuming a run with other settings or inputs is refused with a one-line reason")
     func resumeMismatch() async throws {
         let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("out.csv").path
         _ = try await run(paths(3), jobs: 1, destination: .file(path: out, errors: out + ".e")) { EchoWorker() }
         await #expect(throws: JournalError.self) {
@@ -220,6 +223,7 @@ struct BatchEngineTests {
     @Test("shard outputs merge into exactly the single run's output, journal and errors file")
     func shardsMerge() async throws {
         let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let inputs = paths(25)
         func dest(_ name: String) -> BatchDestination {
             let p = dir.appendingPathComponent(name).path
@@ -261,6 +265,7 @@ struct BatchInputTests {
     @Test("folders are walked recursively in byte order with the audio extensions; duplicates are dropped; - reads stdin")
     func collect() throws {
         let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let fm = FileManager.default
         try fm.createDirectory(at: dir.appendingPathComponent("b/.hidden"), withIntermediateDirectories: true)
         for name in ["b/z.WAV", "b/a.flac", "a.wav", "notes.txt", "b/.hidden/x.wav", "B.ogg"] {
@@ -288,6 +293,7 @@ struct BatchInputTests {
     @Test("a file whose name is not UTF-8 stays in the batch and fails with its own error line, which says to rename it")
     func nonUTF8Names() throws {
         let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let latin1 = dir.path + "/b" + String(decoding: [0xE9], as: UTF8.self) + ".wav"  // the name as Sentio sees it
         let raw = (Array((dir.path + "/b").utf8) + [0xE9] + Array(".wav".utf8) + [0]).map { CChar(bitPattern: $0) }
         let source = try Data(contentsOf: URL(fileURLWithPath: Fixture.audio("speech-en.wav")))
@@ -317,6 +323,7 @@ struct BatchInputTests {
     @Test("manifests: a list relative to its folder (comments skipped) and a CSV table's file column")
     func manifests() throws {
         let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         try Data().write(to: dir.appendingPathComponent("five.wav "))
         try "# corpus\none.wav\n\n/abs/two.wav\nfive.wav \n".write(to: dir.appendingPathComponent("list.txt"), atomically: true, encoding: .utf8)
         try "file,emotion\nthree.wav,anger\n\"fo,ur.wav\",joy\n".write(to: dir.appendingPathComponent("labels.csv"), atomically: true, encoding: .utf8)
