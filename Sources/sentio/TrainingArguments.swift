@@ -201,6 +201,16 @@ struct TrainingArguments: ParsableArguments {
         let table = SegmentTable.extract(paths: corpus.items.map(\.path), configuration: try configuration(),
                                          segmentation: segments.segmentation, jobs: workerCount)
         for i in table.failures.keys.sorted() { reportError(table.failures[i]!) }
+        // Files without enough voiced speech in any segment (silence, noise, a whisper) are still used, as
+        // the only rows of their recording: say how many, since their labels may not be heard in them.
+        var voiced: [Int: Bool] = [:]
+        for (r, f) in table.file.enumerated() {
+            voiced[f] = (voiced[f] ?? false) || table.voicedSeconds[r] >= EmotionTraining.minimumVoicedSeconds
+        }
+        let unvoiced = voiced.filter { !$0.value }.keys.sorted()
+        if let first = unvoiced.first {
+            reportWarning("\(unvoiced.count) file\(unvoiced.count == 1 ? " has" : "s have") less than \(EmotionTraining.minimumVoicedSeconds) s of voiced speech in every segment (\(corpus.items[first].path)\(unvoiced.count > 1 ? ", ..." : "")); still used")
+        }
         return (corpus, table)
     }
 }

@@ -155,6 +155,18 @@ import Testing
         #expect(lone.stdoutLines.dropFirst().map { String($0.split(separator: ",")[0]) } == Array(inputs.prefix(5)))
     }
 
+    @Test("train warns about a labelled file without voiced speech and trains on it all the same")
+    func unvoicedFileWarned() throws {
+        let (dir, csv) = try labels(speakers: false)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try (try String(contentsOfFile: csv, encoding: .utf8) + "silence-16k.wav,tonal\n").write(toFile: csv, atomically: true, encoding: .utf8)
+        let model = dir.appendingPathComponent("m.json").path
+        let trained = try SentioCLI.run(["train", "--labels", csv, "--audio-root", audioRoot, "--features", "mfcc", "-o", model])
+        #expect(trained.status == 0)
+        #expect(trained.stderrLines == ["sentio: warning: 1 file has less than 0.25 s of voiced speech in every segment (\(audioRoot)/silence-16k.wav); still used"], "\(trained.stderr)")
+        #expect(trained.stdout.contains("15 files"), "\(trained.stdout)")
+    }
+
     @Test("errors: a corrupted model, leave-one-speaker-out without speakers, file normalisation without segments")
     func errors() throws {
         let (dir, csv) = try labels(speakers: false)
