@@ -66,8 +66,5 @@ public struct FeatureExtractionOptions: Sendable, Hashable {
     /// Framing shared by every set.
     public var frame: FrameOptions { mfcc.frame }
     /// Length in samples of the analysis window inside each frame (the span that start/end report).
-    public var windowLength: Int {
-        let w = mfcc.preprocessing.windowLength
-        return w > 0 ? min(w, frame.frameLength) : frame.frameLength
-    }
+    public var windowLength: Int { mfcc.preprocessing.effectiveWindowLength(frameLength: frame.frameLength) }
 }

@@ -42,6 +42,12 @@ public struct FramePreprocessingOptions: Sendable, Hashable {
         self.fftSize = fftSize
     }
 
+    /// Length in samples of the window inside a frame of `frameLength` samples: ``windowLength``, at most the
+    /// frame, or the whole frame when it is 0. The window is centred in the frame.
+    public func effectiveWindowLength(frameLength: Int) -> Int {
+        windowLength > 0 ? min(windowLength, frameLength) : frameLength
+    }
+
     /// FFT length for frames of `frameLength` samples.
     public func resolvedFFTSize(frameLength: Int) -> Int {
         fftSize > 0 ? max(fftSize, frameLength) : nextPowerOfTwo(frameLength)
@@ -65,7 +71,7 @@ public struct FramePreprocessor: Sendable {
         self.options = options
         self.frameLength = frameLength
         self.fftSize = options.resolvedFFTSize(frameLength: frameLength)
-        let length = options.windowLength > 0 ? min(options.windowLength, frameLength) : frameLength
+        let length = options.effectiveWindowLength(frameLength: frameLength)
         window = options.window.coefficients(length: length)
         windowOffset = (frameLength - length) / 2
     }
