@@ -236,7 +236,8 @@ for f in "$AUDIO"/*; do
     esac
 done
 echo
-total_kb="$(du -s --apparent-size --block-size=1K . | cut -f1)"  # file data, whatever the file system's blocks"
+# Bytes of data (GNU du), whatever the file system's blocks; folders count a few kB each.
+total_kb="$(du -s --apparent-size --block-size=1K . | cut -f1)"
 echo "Total size of Fixtures/: ${total_kb} KiB"
 if [ "$total_kb" -ge 3072 ]; then
     echo "error: Fixtures/ exceeds 3 MB" >&2

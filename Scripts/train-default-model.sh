@@ -10,10 +10,12 @@
 #                                                    a relative CORPUS_DIR is taken from the current folder)
 set -euo pipefail
 if [ $# -ge 1 ]; then
-    corpus="$(cd "$1" 2>/dev/null && pwd)" || { echo "train-default-model: no such folder $1" >&2; exit 2; }
+    corpus="$(CDPATH= cd -- "$1" 2>/dev/null && pwd)" || { echo "train-default-model: no such folder $1" >&2; exit 2; }
 fi
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-corpus="${corpus:-../shared/corpora/emodb}"
+default=../shared/corpora/emodb
+# The default corpus, however it is named, is recorded as the bundled model records it.
+if [ -z "${corpus:-}" ] || [ "$corpus" = "$(CDPATH= cd -- "$default" 2>/dev/null && pwd)" ]; then corpus=$default; fi
 [ -f "$corpus/labels.csv" ] || { echo "train-default-model: $corpus/labels.csv not found" >&2; exit 2; }
 swift build -c release --product sentio >/dev/null
 .build/release/sentio train --corpus "$corpus" --normalize none -o Sources/Sentio/Resources/emotion-model.json

@@ -21,6 +21,13 @@ emodb=0
 if [ "${1:-}" = "--emodb" ]; then emodb=1; shift; fi
 out="${1:-/tmp/sentio-report-pages}"
 tool=report-pages
+# Absolute, since the script works from the repository root; emptied only when it is this script's own
+# (marked by an earlier run) or empty, and refused otherwise before anything is installed or built.
+case "$out" in /*) ;; *) out="$PWD/$out" ;; esac
+if [ -e "$out" ] && { [ ! -d "$out" ] || { [ -n "$(ls -A "$out")" ] && [ ! -f "$out/.sentio-report-pages" ]; }; }; then
+    echo "$tool: $out exists and was not made by this script: give a new or empty folder" >&2
+    exit 2
+fi
 # shellcheck source=../lib/common.sh
 source "$repo_root/Scripts/lib/common.sh"
 
@@ -32,11 +39,6 @@ if ! command -v chromium >/dev/null; then
 fi
 sentio_binary
 sentio_python_env
-# The folder is emptied only when it is this script's own (marked by a previous run) or empty already.
-if [ -d "$out" ] && [ -n "$(ls -A "$out")" ] && [ ! -f "$out/.sentio-report-pages" ]; then
-    echo "$tool: $out exists and was not made by this script: give a new or empty folder" >&2
-    exit 2
-fi
 rm -rf "$out"
 mkdir -p "$out"
 touch "$out/.sentio-report-pages"

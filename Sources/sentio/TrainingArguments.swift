@@ -198,6 +198,17 @@ struct TrainingArguments: ParsableArguments {
     /// Extracts the features of the corpus `load` returns.
     func extract(_ load: () throws(CorpusError) -> LabelledCorpus) throws -> (LabelledCorpus, SegmentTable) {
         let corpus = try loadReporting(load)
+        // Whole files are one segment each: a speaker with one file would z-score to zeros. Said before the
+        // extraction (with segments, training counts them afterwards).
+        if normalize == .speaker && !segments.isSegmented && corpus.hasSpeakers {
+            var files: [String: Int] = [:]
+            for item in corpus.items { files[item.speaker!, default: 0] += 1 }
+            let single = files.filter { $0.value < 2 }.keys.sorted()
+            if !single.isEmpty {
+                reportError("\(corpus.source): per-speaker normalisation needs at least 2 segments per speaker; speaker \(single.joined(separator: ", ")) \(single.count == 1 ? "has" : "have") one (use --normalize corpus, or segments)")
+                throw ExitCode(ExitStatus.someInputsFailed)
+            }
+        }
         let table = SegmentTable.extract(paths: corpus.items.map(\.path), configuration: try configuration(),
                                          segmentation: segments.segmentation, jobs: workerCount)
         for i in table.failures.keys.sorted() { reportError(table.failures[i]!) }

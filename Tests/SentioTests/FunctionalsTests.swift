@@ -239,19 +239,29 @@ import Testing
         var rows: [(Double, Double)] = []
         try extractor.process(samples: samples) { rows.append(($0.start, $0.end)) }
         #expect(rows.map(\.0) == [0, 2] && rows.map(\.1) == [1, 3])
+        // 2.1 / 0.3 rounds to 7.000…01: still 7 windows, the last starting at 1.8 s.
+        let rounding = SegmentFeatureExtractor(options: SegmentExtractionOptions(
+            frames: FeatureExtractionOptions(sets: [.energy], preset: .kaldi), segmentation: .windows(length: 0.1, hop: 0.3)))
+        var starts: [Double] = []
+        try rounding.process(samples: Array(samples.prefix(33_600))) { starts.append($0.start) }
+        #expect(starts.count == 7 && starts.last! < 2.1, "\(starts)")
     }
 
     @Test("voice-activity regions of centred (librosa) frames are clipped to the signal")
     func centredRegionsClipped() throws {
         let extractor = SegmentFeatureExtractor(options: SegmentExtractionOptions(
             frames: FeatureExtractionOptions(sets: [.mfcc], preset: .librosa), segmentation: .voiceActivity(VoiceActivityOptions())))
-        // A 100 Hz square wave voiced from the first sample to the last.
-        let samples = (0..<16_000).map { Float(($0 / 80) % 2 == 0 ? 0.5 : -0.5) }
-        var rows: [(Double, Double)] = []
-        try extractor.process(samples: samples) { rows.append(($0.start, $0.end)) }
-        #expect(!rows.isEmpty)
-        #expect(rows.first!.0 == 0 && rows.last!.1 == 1, "\(rows)")
-        for (start, end) in rows { #expect(start >= 0 && end <= 1 && start < end) }
+        // A 100 Hz square wave voiced from the first sample to the last: 1 s, and 9.99 s, whose region is cut
+        // at the 10 s maximum while the file is still being read.
+        for count in [16_000, 159_840] {
+            let samples = (0..<count).map { Float(($0 / 80) % 2 == 0 ? 0.5 : -0.5) }
+            let duration = Double(count) / 16_000
+            var rows: [(Double, Double)] = []
+            try extractor.process(samples: samples) { rows.append(($0.start, $0.end)) }
+            #expect(!rows.isEmpty)
+            #expect(rows.first!.0 == 0 && rows.last!.1 == duration, "\(rows)")
+            for (start, end) in rows { #expect(start >= 0 && end <= duration && start < end) }
+        }
     }
 
     @Test("voice-activity segments cover the spoken clip's speech and nothing of a silent file")

@@ -132,10 +132,12 @@ extension EmotionModel {
             // A speaker's only segment z-scores to all zeros: it would get the same scores as any other.
             var segments: [String: Int] = [:]
             for g in good { segments[groups[g.file], default: 0] += g.table.matrix.rows }
-            for g in good where segments[groups[g.file]] == 1 {
+            // (A file without any segment is left alone: it gets its no_speech row.)
+            let lone = { (g: (file: Int, table: SegmentTable)) in segments[groups[g.file]] == 1 && g.table.matrix.rows > 0 }
+            for g in good where lone(g) {
                 results[g.file] = .failure(ScoringError(message: "\(paths[g.file]): the model normalises per speaker, which needs at least 2 segments per speaker; speaker \(groups[g.file]) has 1 here (score all of the speaker's files together, or use --segment)"))
             }
-            good.removeAll { segments[groups[$0.file]] == 1 }
+            good.removeAll(where: lone)
         }
         let ids = Array(Set(good.map { groups[$0.file] })).sorted()
         let scores = score(tables: good.map(\.table), groups: good.map { ids.firstIndex(of: groups[$0.file])! })

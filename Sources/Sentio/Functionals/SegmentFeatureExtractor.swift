@@ -174,7 +174,9 @@ public final class SegmentFeatureExtractor {
             // Windows up to the first that reaches the end, and none starting at or after it (a hop longer
             // than the window skips the end of the file rather than adding a window beyond it).
             let reaching = duration > length ? Int(((duration - length) / hop).rounded(.up)) + 1 : 1
-            let count = max(1, min(reaching, Int((duration / hop).rounded(.up))))
+            var count = max(1, min(reaching, Int((duration / hop).rounded(.up))))
+            // The same expression as a window's start, so that rounding (2.1 / 0.3 = 7.000…01) adds none at the end.
+            while count > 1 && Double(count - 1) * hop >= duration { count -= 1 }
             while firstOpen < count { try close(clippedTo: duration) }
             spare += open
         case .voiceActivity:
@@ -184,7 +186,8 @@ public final class SegmentFeatureExtractor {
             detector.reset(width: extractor.columns.count)
             let centre = frameCentre, step = frameStep
             // Centred frames (librosa's) have their first centre at 0 and their last at the end: the region's
-            // bounds are clipped to the signal, which ends at `limit` once it is known.
+            // bounds are clipped to the signal. Until its end is known, the latest row's end bounds it (rows
+            // are clipped to the signal, and a region closes at or before the row being added).
             var limit = Double.infinity
             func region(_ first: Int, _ end: Int) throws {
                 f.reset()
@@ -192,6 +195,7 @@ public final class SegmentFeatureExtractor {
                 try write(f, index: segments, start: max(0, centre(first) - step / 2), end: min(limit, centre(end - 1) + step / 2))
             }
             summary = try extract { row in
+                limit = row.end
                 try detector.add(row.values.baseAddress!, index: row.index, region: region)
             }
             limit = Double(summary.samples) / options.frames.sampleRate
