@@ -98,6 +98,7 @@ struct EvaluateCommand: ParsableCommand {
             reportError(error.description)
             throw ExitCode(ExitStatus.someInputsFailed)
         }
+        for warning in result.warnings { reportWarning(warning) }
         let summary = EvaluationSummary(result: result, protocolName: protocolName,
                                         normalization: training.normalize, classifier: training.classifier,
                                         features: try training.configuration().name, segmentation: training.segments.summary,

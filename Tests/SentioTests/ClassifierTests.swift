@@ -51,6 +51,14 @@ private func accuracy(_ model: TrainedClassifier, _ x: FeatureMatrix, _ labels: 
         for r in 0..<x.rows { #expect(abs(p.row(r).reduce(0, +) - 1) < 1e-12) }
     }
 
+    @Test("clipping bounds finite values and leaves NaN visible instead of turning it into a bound")
+    func clipKeepsNaN() {
+        var m = FeatureMatrix([[-30, 3, 12], [.nan, .infinity, -.infinity]])
+        m.clip(to: 10)
+        #expect(m.row(0) == [-10, 3, 10])
+        #expect(m.row(1)[0].isNaN && m.row(1)[1] == 10 && m.row(1)[2] == -10)
+    }
+
     @Test("a separable problem is learnt perfectly by both classifiers")
     func separable() {
         let (x, labels) = clusters([[0, 0, 0], [4, 0, 0], [0, 4, 0], [0, 0, 4]], perClass: 25, spread: 0.3, seed: 9)

@@ -155,6 +155,22 @@ import Testing
         #expect(lone.stdoutLines.dropFirst().map { String($0.split(separator: ",")[0]) } == Array(inputs.prefix(5)))
     }
 
+    @Test("evaluate warns about a fold whose training part lacks a class")
+    func foldWithoutClassWarned() throws {
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Every tonal file is speaker t's: leaving t out trains on speech alone.
+        var text = "file,emotion,speaker\n"
+        for (i, f) in (Self.tones + Self.speech).enumerated() {
+            text += i < Self.tones.count ? "\(f),tonal,t\n" : "\(f),spoken,s\(i % 2)\n"
+        }
+        let csv = dir.appendingPathComponent("labels.csv").path
+        try text.write(toFile: csv, atomically: true, encoding: .utf8)
+        let loso = try SentioCLI.run(["evaluate", "--labels", csv, "--audio-root", audioRoot, "--features", "mfcc"])
+        #expect(loso.status == 0, "\(loso.stderr)")
+        #expect(loso.stderrLines == ["sentio: warning: speaker t: the model tested on it was trained without any tonal (all of that class is in this fold)"], "\(loso.stderr)")
+    }
+
     @Test("train warns about a labelled file without voiced speech and trains on it all the same")
     func unvoicedFileWarned() throws {
         let (dir, csv) = try labels(speakers: false)

@@ -86,8 +86,14 @@ public enum ClassifierTraining {
     ///   - recordings: the recording (file) each row comes from; a recording's rows stay in one fold.
     ///   - speakers: speaker of each row, when known; inner folds are then formed from whole speakers.
     ///   - jobs: threads for the inner cross-validation.
+    /// - Precondition: every value of `x` is finite (``SegmentTable`` refuses files whose features are not).
     public static func train(x: FeatureMatrix, labels: [Int], classes: Int, recordings: [Int], speakers: [String]?,
                              options: ClassifierOptions, jobs: Int = 1) -> TrainedClassifier {
+        x.withUnsafeValues { v in
+            if let bad = v.firstIndex(where: { !$0.isFinite }) {
+                preconditionFailure("training features must be finite: row \(bad / x.columns), column \(bad % x.columns) is \(v[bad])")
+            }
+        }
         let candidates = options.candidates
         var folds: [Int]? = nil
         if let speakers, Set(speakers).count >= options.innerFolds {

@@ -24,6 +24,8 @@ public struct EvaluationResult: Sendable {
     public var folds: Int
     /// The hyper-parameter chosen in each fold by the inner cross-validation.
     public var chosenHyperparameters: [Double]
+    /// Folds whose training part lacks a class (its files can then never be predicted as it), one line each.
+    public var warnings: [String] = []
 }
 
 /// Training and evaluating emotion classifiers on a labelled corpus.
@@ -96,8 +98,21 @@ public enum EmotionTraining {
             let p = model.probabilities(data.matrix.selecting(rows: test))
             return (test.enumerated().map { (row: $1, p: p.row($0)) }, model.hyperparameter)
         }
+        var warnings: [String] = []
+        for fold in 0..<foldCount {
+            let present = Set(data.trainingRows(folds.indices.filter { folds[$0] != fold }).map { data.labels[$0] })
+            let absent = data.classes.indices.filter { !present.contains($0) }.map { data.classes[$0] }
+            guard !absent.isEmpty else { continue }
+            let name: String
+            if case .leaveOneSpeakerOut = `protocol`, let first = folds.firstIndex(of: fold), let speakers = data.speakers {
+                name = "speaker \(speakers[first])"
+            } else {
+                name = "fold \(fold + 1)"
+            }
+            warnings.append("\(name): the model tested on it was trained without any \(absent.joined(separator: ", ")) (all of that class is in this fold)")
+        }
         let report = fileLevelReport(data, predictions: outcomes.flatMap(\.0))
-        return EvaluationResult(report: report, folds: foldCount, chosenHyperparameters: outcomes.map(\.1))
+        return EvaluationResult(report: report, folds: foldCount, chosenHyperparameters: outcomes.map(\.1), warnings: warnings)
     }
 
     /// Cross-corpus evaluation: a model trained on all of `training` (with its own inner model selection)

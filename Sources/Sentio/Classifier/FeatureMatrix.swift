@@ -68,7 +68,8 @@ public struct FeatureMatrix: Sendable, Equatable {
     /// Limits every value to `-bound...bound`.
     public mutating func clip(to bound: Double) {
         withUnsafeMutableValues { v in
-            for i in v.indices { v[i] = min(bound, max(-bound, v[i])) }
+            // A NaN stays NaN (min/max would turn it into −bound, a confident-looking value).
+            for i in v.indices where !v[i].isNaN { v[i] = min(bound, max(-bound, v[i])) }
         }
     }
 }
