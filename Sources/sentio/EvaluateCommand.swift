@@ -74,21 +74,21 @@ struct EvaluateCommand: ParsableCommand {
             }
             return try openOutput(joinPath(folder, "evaluation.html"), reading: reading)
         }
-        let (labelled, table) = try training.extract { () throws(CorpusError) in loaded }
+        let table = try training.extract(loaded)
         var failures = table.failures.count
         let result: EvaluationResult
         let protocolName: String
         do {
             if let testLabels {
-                let (test, testTable) = try training.extract { () throws(CorpusError) in testLabels }
+                let testTable = try training.extract(testLabels)
                 failures += testTable.failures.count
                 protocolName = "cross-corpus (train \(corpus.name), test \(testCorpus.name))"
-                result = try EmotionTraining.evaluate(training: labelled, trainingTable: table, test: test, testTable: testTable,
+                result = try EmotionTraining.evaluate(training: loaded, trainingTable: table, test: testLabels, testTable: testTable,
                                                       normalization: training.normalize, classifier: training.classifierOptions,
                                                       jobs: training.workerCount)
             } else {
                 let chosen: EvaluationProtocol = evaluationProtocol == .kfold ? .kFold(folds ?? 10) : .leaveOneSpeakerOut
-                result = try EmotionTraining.evaluate(corpus: labelled, table: table, protocol: chosen,
+                result = try EmotionTraining.evaluate(corpus: loaded, table: table, protocol: chosen,
                                                       normalization: training.normalize,
                                                       classifier: training.classifierOptions, jobs: training.workerCount)
                 // More folds than recordings leaves one recording per fold: name the folds that ran.

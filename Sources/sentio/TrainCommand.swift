@@ -33,10 +33,10 @@ struct TrainCommand: ParsableCommand {
         let loaded = try loadReporting { () throws(CorpusError) in try corpus.load() }
         // Neither the labels nor any of the audio may be overwritten by the model.
         let file = try openOutput(output, reading: [corpus.labelsTable] + loaded.items.map(\.path))
-        let (labelled, table) = try training.extract { () throws(CorpusError) in loaded }
+        let table = try training.extract(loaded)
         let model: EmotionModel
         do {
-            model = try EmotionTraining.train(corpus: labelled, table: table, configuration: training.configuration(),
+            model = try EmotionTraining.train(corpus: loaded, table: table, configuration: training.configuration(),
                                               normalization: training.normalize, classifier: training.classifierOptions,
                                               corpusName: corpus.name, segmentation: training.segments.summary,
                                               jobs: training.workerCount)

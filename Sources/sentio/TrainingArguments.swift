@@ -189,40 +189,26 @@ struct TrainingArguments: ParsableArguments {
 
     var workerCount: Int { jobs ?? processorCount }
 
-    /// Loads the corpus and extracts its features, reporting each failed file on stderr.
-    /// - Throws: exit status 1 after one error line when the corpus itself cannot be used.
-    func extract(_ arguments: CorpusArguments) throws -> (LabelledCorpus, SegmentTable) {
-        try extract { () throws(CorpusError) in try arguments.load() }
-    }
-
-    /// Extracts the features of the corpus `load` returns.
-    func extract(_ load: () throws(CorpusError) -> LabelledCorpus) throws -> (LabelledCorpus, SegmentTable) {
-        let corpus = try loadReporting(load)
-        // Whole files are one segment each: a speaker with one file would z-score to zeros. Said before the
-        // extraction (with segments, training counts them afterwards).
+    /// Extracts the features of `corpus`, reporting each failed file, and files without voiced speech, on
+    /// stderr.
+    /// - Throws: exit status 1 after one error line when the corpus cannot be used as the options ask.
+    func extract(_ corpus: LabelledCorpus) throws -> SegmentTable {
+        // Whole files are one segment each, so per-speaker normalisation is checked before the extraction
+        // (with segments, training counts them afterwards).
         if normalize == .speaker && !segments.isSegmented && corpus.hasSpeakers {
-            var files: [String: Int] = [:]
-            for item in corpus.items { files[item.speaker!, default: 0] += 1 }
-            let single = files.filter { $0.value < 2 }.keys.sorted()
-            if !single.isEmpty {
-                reportError("\(corpus.source): per-speaker normalisation needs at least 2 segments per speaker; speaker \(single.joined(separator: ", ")) \(single.count == 1 ? "has" : "have") one (use --normalize corpus, or segments)")
+            do { try EmotionTraining.checkSegmentsPerSpeaker(corpus.items.map { $0.speaker! }, source: corpus.source) } catch {
+                reportError(error.description)
                 throw ExitCode(ExitStatus.someInputsFailed)
             }
         }
         let table = SegmentTable.extract(paths: corpus.items.map(\.path), configuration: try configuration(),
                                          segmentation: segments.segmentation, jobs: workerCount)
         for i in table.failures.keys.sorted() { reportError(table.failures[i]!) }
-        // Files without enough voiced speech in any segment (silence, noise, a whisper) are still used, as
-        // the only rows of their recording: say how many, since their labels may not be heard in them.
-        var voiced: [Int: Bool] = [:]
-        for (r, f) in table.file.enumerated() {
-            voiced[f] = (voiced[f] ?? false) || table.voicedSeconds[r] >= EmotionTraining.minimumVoicedSeconds
-        }
-        let unvoiced = voiced.filter { !$0.value }.keys.sorted()
+        let unvoiced = table.filesWithoutVoicedSpeech
         if let first = unvoiced.first {
             reportWarning("\(unvoiced.count) file\(unvoiced.count == 1 ? " has" : "s have") less than \(EmotionTraining.minimumVoicedSeconds) s of voiced speech in every segment (\(corpus.items[first].path)\(unvoiced.count > 1 ? ", ..." : "")); still used")
         }
-        return (corpus, table)
+        return table
     }
 }
 

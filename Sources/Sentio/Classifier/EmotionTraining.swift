@@ -154,6 +154,20 @@ public enum EmotionTraining {
     }
 }
 
+extension EmotionTraining {
+    /// Checks that per-speaker normalisation can use `speakers` (the speaker of each segment): a speaker's
+    /// only segment would z-score to all zeros, like a file's under ``FeatureNormalization/file``.
+    /// - Throws: ``CorpusError`` (for `source`) naming the speakers with a single segment.
+    public static func checkSegmentsPerSpeaker(_ speakers: [String], source: String) throws(CorpusError) {
+        var segments: [String: Int] = [:]
+        for s in speakers { segments[s, default: 0] += 1 }
+        let single = segments.filter { $0.value < 2 }.keys.sorted()
+        guard single.isEmpty else {
+            throw CorpusError(path: source, message: "per-speaker normalisation needs at least 2 segments per speaker; speaker \(single.joined(separator: ", ")) \(single.count == 1 ? "has" : "have") one (use --normalize corpus, or segments)")
+        }
+    }
+}
+
 /// The rows of a segment table joined with their labels, normalised, with the bookkeeping the protocols need.
 struct LabelledRows: Sendable {
     var matrix: FeatureMatrix
@@ -182,9 +196,8 @@ struct LabelledRows: Sendable {
         labels = table.file.map { classIndex[corpus.items[$0].label]! }
         speakers = corpus.hasSpeakers ? table.file.map { corpus.items[$0].speaker! } : nil
         var scored = table.voicedSeconds.map { $0 >= EmotionTraining.minimumVoicedSeconds }
-        var anyScored: [Int: Bool] = [:]
-        for (r, f) in recordings.enumerated() { anyScored[f] = (anyScored[f] ?? false) || scored[r] }
-        for (r, f) in recordings.enumerated() where anyScored[f] == false { scored[r] = true }
+        let unvoiced = Set(table.filesWithoutVoicedSpeech)
+        for (r, f) in recordings.enumerated() where unvoiced.contains(f) { scored[r] = true }
         self.scored = scored
         switch normalization {
         case .none: break
@@ -192,13 +205,7 @@ struct LabelledRows: Sendable {
             guard let speakers else {
                 throw CorpusError(path: corpus.source, message: "speaker normalisation needs a 'speaker' column in the labels")
             }
-            // A speaker's only segment z-scores to all zeros, like a file's under `.file`.
-            var segments: [String: Int] = [:]
-            for s in speakers { segments[s, default: 0] += 1 }
-            let single = segments.filter { $0.value < 2 }.keys.sorted()
-            guard single.isEmpty else {
-                throw CorpusError(path: corpus.source, message: "per-speaker normalisation needs at least 2 segments per speaker; speaker \(single.joined(separator: ", ")) \(single.count == 1 ? "has" : "have") one (use --normalize corpus, or segments)")
-            }
+            try EmotionTraining.checkSegmentsPerSpeaker(speakers, source: corpus.source)
             normalizeByGroup(&matrix, groups: speakers)
         case .file:
             // A file's only segment z-scores to all zeros: the classifier would learn nothing from it.

@@ -17,6 +17,17 @@ public struct SegmentTable: Sendable {
     /// Seconds of audio in the files whose segments were appended.
     public var audioSeconds = 0.0
 
+    /// The files (indices, ascending) with segments of which none has ``EmotionTraining/minimumVoicedSeconds``
+    /// of voiced speech: silence, noise or a whisper. Training uses such a file's segments all the same, as
+    /// the only ones of its recording.
+    public var filesWithoutVoicedSpeech: [Int] {
+        var voiced: [Int: Bool] = [:]
+        for (r, f) in file.enumerated() {
+            voiced[f] = (voiced[f] ?? false) || voicedSeconds[r] >= EmotionTraining.minimumVoicedSeconds
+        }
+        return voiced.filter { !$0.value }.keys.sorted()
+    }
+
     /// The functional appended to every extraction to measure voiced speech (``Functional/nonZeroFraction``
     /// of an F0 column); it is read for ``voicedSeconds`` and not passed to the classifier.
     static func voicedFraction(of f0Column: String) -> FunctionalSpec {

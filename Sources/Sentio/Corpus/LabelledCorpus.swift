@@ -78,11 +78,19 @@ public struct LabelledCorpus: Sendable, Equatable {
     /// - Throws: ``CorpusError`` when a class in `keep` has no items, or too few remain.
     public func restricted(to keep: [String], source: String? = nil) throws(CorpusError) -> LabelledCorpus {
         let source = source ?? self.source
-        let absent = keep.filter { !classes.contains($0) }
+        return try LabelledCorpus(items: Self.items(items, keeping: keep, source: source), source: source,
+                                  minimumPerClass: requiredPerClass)
+    }
+
+    /// The items of the classes `keep`.
+    /// - Throws: ``CorpusError`` (for `source`) when a class in `keep` has no items.
+    private static func items(_ items: [Item], keeping keep: [String], source: String) throws(CorpusError) -> [Item] {
+        let present = Set(items.map(\.label))
+        let absent = keep.filter { !present.contains($0) }
         guard absent.isEmpty else {
-            throw CorpusError(path: source, message: "no items of class \(absent.joined(separator: ", ")) (classes: \(classes.joined(separator: ", ")))")
+            throw CorpusError(path: source, message: "no items of class \(absent.joined(separator: ", ")) (classes: \(present.sorted().joined(separator: ", ")))")
         }
-        return try LabelledCorpus(items: items.filter { keep.contains($0.label) }, source: source, minimumPerClass: requiredPerClass)
+        return items.filter { keep.contains($0.label) }
     }
 
     /// The files of this corpus that `other` lists too (the same file under any name or link), in this
@@ -124,7 +132,7 @@ public struct LabelledCorpus: Sendable, Equatable {
         let speakerColumn = table.column("speaker")
         var items: [Item] = []
         var seen: [String: (line: Int, file: String)] = [:]
-        var missingFiles: [(line: Int, file: String, cause: String)] = []
+        var firstMissing: (line: Int, file: String, cause: String)? = nil, missingCount = 0
         for (row, line) in zip(table.rows, table.lineNumbers) {
             let file = row[fileColumn].trimmingSpaces, label = row[labelColumn].trimmingSpaces
             guard !file.isEmpty else { throw CorpusError(path: labels, message: "line \(line): empty file name") }
@@ -132,7 +140,10 @@ public struct LabelledCorpus: Sendable, Equatable {
             let path = file.hasPrefix("/") ? file : joinPath(audioRoot, file)
             guard isRegularFile(path) else {
                 // Every missing file is counted, so that a wrong audio root shows as such at once.
-                missingFiles.append((line, file, isDirectory(path) ? "\(path) is a folder, not an audio file" : "no such file \(path)"))
+                missingCount += 1
+                if firstMissing == nil {
+                    firstMissing = (line, file, isDirectory(path) ? "\(path) is a folder, not an audio file" : "no such file \(path)")
+                }
                 continue
             }
             // The same recording under two names (`a.wav`, `./a.wav`, an absolute path, a link) would be
@@ -151,18 +162,13 @@ public struct LabelledCorpus: Sendable, Equatable {
             }
             items.append(Item(path: path, label: label, speaker: speaker))
         }
-        if let first = missingFiles.first {
-            let more = missingFiles.count > 1 ? "; \(missingFiles.count - 1) more of the \(table.rows.count) rows name missing files" : ""
+        if let first = firstMissing {
+            let more = missingCount > 1 ? "; \(missingCount - 1) more of the \(table.rows.count) rows name missing files" : ""
             throw CorpusError(path: labels, message: "line \(first.line): unknown file \(first.file) (\(first.cause))\(more)")
         }
         guard !items.isEmpty else { throw CorpusError(path: labels, message: "no rows") }
-        guard let classes else { return try LabelledCorpus(items: items, source: labels) }
-        let present = Set(items.map(\.label))
-        let absent = classes.filter { !present.contains($0) }
-        guard absent.isEmpty else {
-            throw CorpusError(path: labels, message: "no items of class \(absent.joined(separator: ", ")) (classes: \(present.sorted().joined(separator: ", ")))")
-        }
-        return try LabelledCorpus(items: items.filter { classes.contains($0.label) }, source: labels)
+        let kept = try classes.map { keep throws(CorpusError) in try Self.items(items, keeping: keep, source: labels) } ?? items
+        return try LabelledCorpus(items: kept, source: labels)
     }
 }
 

@@ -147,7 +147,7 @@ public final class SegmentFeatureExtractor {
             let f = takeSpare()
             defer { spare.append(f) }
             summary = try extract { row in f.add(row.values.baseAddress!) }
-            let duration = Double(summary.samples) / options.frames.sampleRate
+            let duration = seconds(summary)
             try write(f, index: 0, start: 0, end: duration)
         case .windows(let length, let hop):
             // Window k spans [k hop, k hop + length); open windows form a queue starting at `firstOpen`.
@@ -170,12 +170,11 @@ public final class SegmentFeatureExtractor {
                 let first = max(firstOpen, Int(((t - length) / hop).rounded(.down)) + 1)
                 if first <= last { for k in first...last { slot(k).add(row.values.baseAddress!) } }
             }
-            let duration = Double(summary.samples) / options.frames.sampleRate
+            let duration = seconds(summary)
             // Windows up to the first that reaches the end, and none starting at or after it (a hop longer
             // than the window skips the end of the file rather than adding a window beyond it).
-            let reaching = duration > length ? Int(((duration - length) / hop).rounded(.up)) + 1 : 1
-            var count = max(1, min(reaching, Int((duration / hop).rounded(.up))))
-            // The same expression as a window's start, so that rounding (2.1 / 0.3 = 7.000…01) adds none at the end.
+            var count = duration > length ? Int(((duration - length) / hop).rounded(.up)) + 1 : 1
+            // Tested with a window's own start expression, so that rounding adds none (2.1 s every 0.3 s).
             while count > 1 && Double(count - 1) * hop >= duration { count -= 1 }
             while firstOpen < count { try close(clippedTo: duration) }
             spare += open
@@ -198,11 +197,14 @@ public final class SegmentFeatureExtractor {
                 limit = row.end
                 try detector.add(row.values.baseAddress!, index: row.index, region: region)
             }
-            limit = Double(summary.samples) / options.frames.sampleRate
+            limit = seconds(summary)
             try detector.finish(region: region)
         }
         return SegmentSummary(extraction: summary, segments: segments, shortFunctionals: short)
     }
+
+    /// The duration of the signal `summary` describes, in seconds at the analysis rate.
+    private func seconds(_ summary: ExtractionSummary) -> Double { Double(summary.samples) / options.frames.sampleRate }
 
     /// A reset accumulator; returned ones keep their buffers across segments and files.
     private func takeSpare() -> SegmentFunctionals {

@@ -19,7 +19,6 @@ func parabolaVertex(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double,
     return (x1, y1)
 }
 
-
 /// Vertex of the parabola through (−1, `left`), (0, `centre`), (1, `right`): its `offset` from the centre
 /// sample (within ±½ for a local maximum) and its `value`. Praat's three-point refinement of a peak of a
 /// correlation or a waveform, written in its order of operations. The curvature `2 centre − left − right`
