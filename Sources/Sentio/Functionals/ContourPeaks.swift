@@ -14,7 +14,8 @@
 /// positive when the contour moves that way); the step from the last extremum to the end of the contour is
 /// counted too, as `(last value − extremum) / time` (so a final fall after a peak counts negatively among the
 /// falling slopes, as in openSMILE). A contour without extrema contributes its end-to-end slope per frame. Means divide by the
-/// count; standard deviations are population deviations over the steps between extrema, as openSMILE computes them.
+/// count; the standard deviations sum the squared deviations of the slopes between extrema only (openSMILE's second
+/// pass skips the end-of-contour slope) but divide by the full count, as openSMILE computes them.
 struct ContourPeaks {
     /// What ``analyse(_:frameStep:)`` found.
     struct Summary {
@@ -40,55 +41,71 @@ struct ContourPeaks {
 
     private var list: [Extremum] = []
     private var kept: [Extremum] = []
+    private var rising: [Double] = []
+    private var falling: [Double] = []
 
+    /// Peaks and slopes of the contour `x`, sampled every `frameStep` seconds (slopes in units per second).
     mutating func analyse(_ x: UnsafeBufferPointer<Float>, frameStep: Double) -> Summary {
         var summary = Summary()
-        let n = x.count
-        guard n > 0 else { return summary }
+        guard !x.isEmpty else { return summary }
         var lo = x[0], hi = x[0]
         for v in x { lo = min(lo, v); hi = max(hi, v) }
         let threshold = relativeThreshold * (hi - lo)
 
-        // 1. Candidates.
+        findCandidates(x)
+        keepRisingMaxima(start: x[0], threshold: threshold)
+        keepDeepMinima(start: x[0], threshold: threshold)
+        alternate()
+        summary.peaks = kept.reduce(0) { $0 + ($1.isMax ? 1 : 0) }
+        let between = collectSlopes(x, frameStep: frameStep)
+        summary.rising = Self.statistics(rising, stddevOver: between.rising)
+        summary.falling = Self.statistics(falling, stddevOver: between.falling)
+        return summary
+    }
+
+    /// Step 1: every strict local maximum and minimum among frames `2 ..< n - 2`, into `list`.
+    private mutating func findCandidates(_ x: UnsafeBufferPointer<Float>) {
         list.removeAll(keepingCapacity: true)
-        if n > 4 {
-            for i in 2..<(n - 2) {
-                if x[i] > x[i - 1] && x[i] > x[i + 1] {
-                    list.append(Extremum(isMax: true, value: x[i], index: i))
-                } else if x[i] < x[i - 1] && x[i] < x[i + 1] {
-                    list.append(Extremum(isMax: false, value: x[i], index: i))
-                }
+        let n = x.count
+        guard n > 4 else { return }
+        for i in 2..<(n - 2) {
+            if x[i] > x[i - 1] && x[i] > x[i + 1] {
+                list.append(Extremum(isMax: true, value: x[i], index: i))
+            } else if x[i] < x[i - 1] && x[i] < x[i + 1] {
+                list.append(Extremum(isMax: false, value: x[i], index: i))
             }
         }
-        // 2a. Maxima must rise significantly.
+    }
+
+    /// Step 2a, `list` into `kept`: a maximum must rise by the threshold from the previous extremum or from
+    /// the last significant minimum; of two maxima without a significant valley between, the later replaces
+    /// the earlier only when 5 % higher. `start` (the contour's first value) stands for the extrema before.
+    private mutating func keepRisingMaxima(start: Float, threshold: Float) {
         kept.removeAll(keepingCapacity: true)
-        var lastValue = x[0], lastMin = x[0], lastMax = x[0]
+        var lastValue = start, lastMin = start, lastMax = start
         var lastMaxSlot: Int?
         var minSeen = false
+        func keepMaximum(_ e: Extremum) {
+            kept.append(e)
+            lastMaxSlot = kept.count - 1
+            lastMax = e.value
+            minSeen = false
+        }
         for e in list {
             if e.isMax {
                 if abs(e.value - lastValue) < threshold {
                     if e.value - lastMin < threshold {
-                        // dropped
+                        // Too small a rise from the valley too: dropped, and whether a valley was seen stands.
                     } else if e.value > lastMax * 1.05 {
                         if let slot = lastMaxSlot { kept.remove(at: slot) }
-                        kept.append(e)
-                        lastMaxSlot = kept.count - 1
-                        lastMax = e.value
-                        minSeen = false
+                        keepMaximum(e)
                     } else if minSeen {
-                        kept.append(e)
-                        lastMaxSlot = kept.count - 1
-                        lastMax = e.value
-                        minSeen = false
+                        keepMaximum(e)
                     } else {
                         minSeen = false
                     }
                 } else {
-                    kept.append(e)
-                    lastMaxSlot = kept.count - 1
-                    lastMax = e.value
-                    minSeen = false
+                    keepMaximum(e)
                 }
             } else {
                 kept.append(e)
@@ -99,9 +116,12 @@ struct ContourPeaks {
             }
             lastValue = e.value
         }
-        // 2b. Minima must lie significantly below the last maximum.
+    }
+
+    /// Step 2b, `kept` into `list`: a minimum must lie at least the threshold below the last maximum.
+    private mutating func keepDeepMinima(start: Float, threshold: Float) {
         list.removeAll(keepingCapacity: true)
-        lastMax = x[0]
+        var lastMax = start
         for e in kept {
             if e.isMax {
                 lastMax = e.value
@@ -110,7 +130,11 @@ struct ContourPeaks {
                 list.append(e)
             }
         }
-        // 3. Alternate: keep the most extreme of each run of same-kind extrema.
+    }
+
+    /// Step 3, `list` into `kept`: the most extreme of each run of same-kind extrema, so that peaks and
+    /// valleys alternate.
+    private mutating func alternate() {
         kept.removeAll(keepingCapacity: true)
         for e in list {
             if let last = kept.last, last.isMax == e.isMax {
@@ -119,10 +143,14 @@ struct ContourPeaks {
                 kept.append(e)
             }
         }
-        summary.peaks = kept.reduce(0) { $0 + ($1.isMax ? 1 : 0) }
+    }
 
-        // Slopes from the pseudo-extremum at frame 0.
-        var rising: [Double] = [], falling: [Double] = []
+    /// Fills `rising` and `falling` (units per second) from the pseudo-extremum at frame 0 through `kept`
+    /// to the contour's end, and returns how many of each lie between extrema (the deviations' count).
+    private mutating func collectSlopes(_ x: UnsafeBufferPointer<Float>, frameStep: Double) -> (rising: Int, falling: Int) {
+        rising.removeAll(keepingCapacity: true)
+        falling.removeAll(keepingCapacity: true)
+        let n = x.count
         var maxValue = x[0], maxIndex = 0, minValue = x[0], minIndex = 0
         var lastWasMax: Bool?
         for e in kept {
@@ -152,9 +180,7 @@ struct ContourPeaks {
             let slope = Double(x[n - 1] - x[0]) / Double(n)
             if slope > 0 { rising.append(slope) } else if slope < 0 { falling.append(slope) }
         }
-        summary.rising = Self.statistics(rising, stddevOver: between.rising)
-        summary.falling = Self.statistics(falling, stddevOver: between.falling)
-        return summary
+        return between
     }
 
     /// Mean over all `slopes`; deviation summed over the first `count` only but divided by the full count
