@@ -42,6 +42,22 @@ struct InputArguments: ParsableArguments {
     }
 }
 
+/// Which channel of multi-channel inputs is analysed.
+struct ChannelArguments: ParsableArguments {
+    @Option(help: "Analyse only this channel of multi-channel inputs (0 = the first, the left of a stereo file) instead of the average of all channels: e.g. a call with the agent and the customer on separate channels, one side per run. An input without that channel fails.")
+    var channel: Int?
+
+    func validate() throws {
+        if let channel, channel < 0 { throw ValidationError("--channel counts from 0") }
+    }
+
+    /// The reading options (the analysis rate is set by the features).
+    var readOptions: AudioReadOptions { AudioReadOptions(channel: channel) }
+
+    /// The part of a run's settings (its resume key) that says which channel is read; empty for the default.
+    var settings: String { channel.map { " channel=\($0)" } ?? "" }
+}
+
 /// How a batch runs: workers, progress, failures, resumption, sharding.
 struct BatchArguments: ParsableArguments {
     @Option(help: "Files processed at the same time (default: all processors).")

@@ -53,6 +53,8 @@ struct FeaturesCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Output file (csv, jsonl) or folder (npy); standard output when absent.")
     var output: String?
 
+    @OptionGroup var channel: ChannelArguments
+
     @OptionGroup var batch: BatchArguments
 
     func validate() throws {
@@ -99,11 +101,11 @@ struct FeaturesCommand: AsyncParsableCommand {
         var request = BatchRequest(
             command: "features",
             settings: "sets=\(sets.sets.map(\.rawValue)) preset=\(preset) pitch=\(pitchFloor)-\(pitchCeiling) level=\(level) "
-                + "segmentation=\(segmentation.map { "\($0)" } ?? "frames") format=\(format) sentio=\(SentioVersion.string)",
+                + "segmentation=\(segmentation.map { "\($0)" } ?? "frames")\(channel.settings) format=\(format) sentio=\(SentioVersion.string)",
             inputs: paths, shard: batch.shard, jobs: batch.workerCount, failFast: batch.failFast, resume: batch.resume,
             destination: destination, header: encoder.header)
         request.reads = input.manifest
-        let folder = output, extraction = options
+        let folder = output, extraction = options, audio = channel.readOptions
         // columns.csv once the run is through: a run refused (another writer, a resume with other settings)
         // must leave the folder's own columns.csv alone.
         let writeColumns = {
@@ -114,7 +116,7 @@ struct FeaturesCommand: AsyncParsableCommand {
         }
         _ = try await runBatchCommand(request, options: batch, finished: writeColumns) {
             FeatureWorker(encoder: FeatureRowEncoder(format: format, columns: columns, directory: folder), npyNames: npyNames,
-                          options: extraction, segmentation: segmentation)
+                          options: extraction, segmentation: segmentation, audio: audio)
         }
     }
 }
@@ -126,14 +128,15 @@ final class FeatureWorker: BatchWorker {
     private let frames: FeatureExtractor?
     private let segments: SegmentFeatureExtractor?
 
-    init(encoder: FeatureRowEncoder, npyNames: [String], options: FeatureExtractionOptions, segmentation: Segmentation?) {
+    init(encoder: FeatureRowEncoder, npyNames: [String], options: FeatureExtractionOptions, segmentation: Segmentation?,
+         audio: AudioReadOptions) {
         self.encoder = encoder
         self.npyNames = npyNames
         if let segmentation {
-            segments = SegmentFeatureExtractor(options: SegmentExtractionOptions(frames: options, segmentation: segmentation))
+            segments = SegmentFeatureExtractor(options: SegmentExtractionOptions(frames: options, segmentation: segmentation, audio: audio))
             frames = nil
         } else {
-            frames = FeatureExtractor(options: options)
+            frames = FeatureExtractor(options: options, readOptions: audio)
             segments = nil
         }
     }

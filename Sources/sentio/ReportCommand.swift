@@ -30,6 +30,8 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Folder for the pages (created if missing).")
     var output: String
 
+    @OptionGroup var channel: ChannelArguments
+
     @OptionGroup var batch: BatchArguments
 
     func validate() throws {
@@ -57,15 +59,15 @@ struct ReportCommand: AsyncParsableCommand {
         let pageNames = pages
         let request = BatchRequest(
             command: "report",
-            settings: "model=\(model.checksum) segmentation=\(segmentation) sentio=\(SentioVersion.string)",
+            settings: "model=\(model.checksum) segmentation=\(segmentation)\(channel.settings) sentio=\(SentioVersion.string)",
             inputs: paths, shard: batch.shard, jobs: batch.workerCount, failFast: batch.failFast, resume: batch.resume,
             destination: .file(path: joinPath(output, "index.csv"), errors: joinPath(output, "errors.jsonl")),
             header: ReportIndex.header(classes: model.classes))
         let folder = output
-        let description = modelDescription(model, path: self.model)
+        let description = modelDescription(model, path: self.model), audio = channel.readOptions
         do {
             _ = try await runBatchCommand(request, options: batch) {
-                ReportWorker(model: model, segmentation: segmentation, segmentationName: segmentationName,
+                ReportWorker(model: model, segmentation: segmentation, segmentationName: segmentationName, audio: audio,
                              folder: folder, pages: pageNames, modelDescription: description)
             }
         } catch let stop as ExitCode where stop == ExitCode(ExitStatus.someInputsFailed) {
@@ -96,9 +98,9 @@ final class ReportWorker: BatchWorker {
     private let pages: [String]
     private let modelDescription: String
 
-    init(model: EmotionModel, segmentation: Segmentation, segmentationName: String, folder: String, pages: [String],
-         modelDescription: String) {
-        analyzer = RecordingAnalyzer(model: model, segmentation: segmentation, segmentationName: segmentationName)
+    init(model: EmotionModel, segmentation: Segmentation, segmentationName: String, audio: AudioReadOptions,
+         folder: String, pages: [String], modelDescription: String) {
+        analyzer = RecordingAnalyzer(model: model, segmentation: segmentation, segmentationName: segmentationName, audio: audio)
         self.folder = folder
         self.pages = pages
         self.modelDescription = modelDescription

@@ -38,6 +38,8 @@ struct ScoreCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "Output file (csv, jsonl) or folder (textgrid, audacity); standard output when absent.")
     var output: String?
 
+    @OptionGroup var channel: ChannelArguments
+
     @OptionGroup var batch: BatchArguments
 
     func validate() throws {
@@ -100,13 +102,13 @@ struct ScoreCommand: AsyncParsableCommand {
         }
         var request = BatchRequest(
             command: "score",
-            settings: "model=\(model.checksum) segmentation=\(segmentation)\(combine ? " per-file" : "") format=\(format) sentio=\(SentioVersion.string)",
+            settings: "model=\(model.checksum) segmentation=\(segmentation)\(combine ? " per-file" : "")\(channel.settings) format=\(format) sentio=\(SentioVersion.string)",
             inputs: paths, shard: batch.shard, jobs: batch.workerCount, failFast: batch.failFast, resume: batch.resume,
             destination: destination, header: header)
         request.reads = input.manifest + (speakers.map { [$0] } ?? [])
-        let precomputed = scored, annotations = annotation
+        let precomputed = scored, annotations = annotation, audio = channel.readOptions
         _ = try await runBatchCommand(request, options: batch) {
-            ScoreWorker(model: model, segmentation: segmentation, formatter: formatter, annotation: annotations,
+            ScoreWorker(model: model, segmentation: segmentation, audio: audio, formatter: formatter, annotation: annotations,
                         precomputed: precomputed, combine: combine)
         }
     }
@@ -129,7 +131,8 @@ struct ScoreCommand: AsyncParsableCommand {
             if let g = groupOf(path) { group[path] = g } else { results[path] = .failure(ScoringError(message: "\(path): \(ungrouped)")) }
         }
         let grouped = paths.filter { group[$0] != nil }
-        let scored = model.score(paths: grouped, groups: grouped.map { group[$0]! }, segmentation: segmentation, jobs: jobs)
+        let scored = model.score(paths: grouped, groups: grouped.map { group[$0]! }, segmentation: segmentation,
+                                 audio: channel.readOptions, jobs: jobs)
         for (path, result) in zip(grouped, scored) { results[path] = result.map { ScoredFile(scores: $0.scores, seconds: $0.seconds) } }
         return results
     }
@@ -158,9 +161,9 @@ final class ScoreWorker: BatchWorker {
     private let combine: Bool
 
     /// - Parameter combine: write one row per file from its segments' scores (``SegmentScore/combined``).
-    init(model: EmotionModel, segmentation: Segmentation, formatter: TabularFormatter, annotation: AnnotationOutput?,
-         precomputed: [String: Result<ScoredFile, ScoringError>]?, combine: Bool = false) {
-        scorer = EmotionScorer(model: model, segmentation: segmentation)
+    init(model: EmotionModel, segmentation: Segmentation, audio: AudioReadOptions, formatter: TabularFormatter,
+         annotation: AnnotationOutput?, precomputed: [String: Result<ScoredFile, ScoringError>]?, combine: Bool = false) {
+        scorer = EmotionScorer(model: model, segmentation: segmentation, audio: audio)
         self.formatter = formatter
         self.annotation = annotation
         self.precomputed = precomputed

@@ -77,6 +77,38 @@ import Testing
         #expect(worst < 1.0 / 32768)
     }
 
+    @Test("one channel is read on its own: the left is the 0.5 sine, the right silence; a missing channel is an error")
+    func channelSelection() throws {
+        let path = Fixture.audio("stereo-48k.wav")
+        let left = try AudioStream.readAll(path: path, options: .init(sampleRate: nil, channel: 0))
+        let right = try AudioStream.readAll(path: path, options: .init(sampleRate: nil, channel: 1))
+        #expect(left.count == 48000 && right.count == 48000)
+        let worst = left.indices.map { (n: Int) -> Double in
+            abs(Double(left[n]) - 0.5 * sin(2 * Double.pi * 440 * Double(n) / 48000))
+        }.max()!
+        #expect(worst < 1.0 / 32768)
+        #expect(right.allSatisfy { $0 == 0 })
+        let error = #expect(throws: AudioError.self) {
+            try AudioStream(path: path, options: .init(channel: 2))
+        }
+        #expect(error?.description == "\(path): has no channel 2: it has 2 (channels count from 0)")
+        // A mono file's channel 0 is the file itself.
+        let mono = Fixture.audio("tone-440-16k.wav")
+        #expect(try AudioStream.readAll(path: mono, options: .init(channel: 0)) == AudioStream.readAll(path: mono))
+    }
+
+    @Test("a sample rate that is not a positive finite number is refused, not handed to libsoxr (which loops on NaN)")
+    func invalidResamplingRates() {
+        for (input, output) in [(Double.nan, 16_000.0), (16_000, .nan), (0, 16_000), (16_000, -1), (.infinity, 16_000)] {
+            #expect(throws: ResamplerError.self, "\(input) -> \(output)") {
+                try Resampler(inputRate: input, outputRate: output)
+            }
+        }
+        #expect(throws: AudioError.self) {
+            try AudioStream(path: Fixture.audio("tone-440-16k.wav"), options: .init(sampleRate: .nan))
+        }
+    }
+
     @Test("compressed copies of the speech clip decode close to the original")
     func compressedCopiesResembleOriginal() throws {
         let original = try AudioStream.readAll(path: Fixture.audio("speech-en.wav"))

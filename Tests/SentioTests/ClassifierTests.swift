@@ -184,15 +184,21 @@ private func accuracy(_ model: TrainedClassifier, _ x: FeatureMatrix, _ labels: 
 
 @Suite("Cross-corpus evaluation")
 struct CrossCorpusTests {
+    private static let width = EmotionFeatureConfiguration(sets: [.energy]).columns.count
+
     /// A corpus of `perClass` one-segment files per class whose features come from two clusters, all shifted
     /// by `offset` and scaled by `gain` (a corpus recorded with another microphone and level).
     private func corpus(_ name: String, perClass: Int, offset: Double, gain: Double, seed: UInt64) throws -> (LabelledCorpus, SegmentTable) {
         let (x, labels) = clusters([[1, 0, 0, 0], [-1, 0, 0, 0]], perClass: perClass, spread: 0.5, seed: seed)
-        var items: [LabelledCorpus.Item] = []
-        var table = SegmentTable(columns: 4)
+        let items = (0..<x.rows).map { r in
+            LabelledCorpus.Item(path: "\(name)/\(r).wav", label: labels[r] == 0 ? "angry" : "sad", speaker: "s\(r % 4)")
+        }
+        // As wide as the energy set's functionals, which a model trained on these tables declares: the
+        // columns after the first four are constant.
+        var table = SegmentTable(columns: Self.width, paths: items.map(\.path))
         for r in 0..<x.rows {
-            items.append(.init(path: "\(name)/\(r).wav", label: labels[r] == 0 ? "angry" : "sad", speaker: "s\(r % 4)"))
-            let row = SegmentTable.Row(values: x.row(r).map { $0 * gain + offset }, start: 0, end: 1, voiced: 1)
+            let values = x.row(r).map { $0 * gain + offset } + Array(repeating: 0, count: Self.width - 4)
+            let row = SegmentTable.Row(values: values, start: 0, end: 1, voiced: 1)
             table.append(SegmentTable.ExtractedFile(rows: [row], seconds: 1), index: r)
         }
         return (try LabelledCorpus(items: items), table)
@@ -215,6 +221,25 @@ struct CrossCorpusTests {
         #expect(result.report.count == 60 && result.folds == 1 && result.report.classes == ["angry", "sad"])
     }
 
+    @Test("a table extracted from other files, or in another order, or with other columns, is refused")
+    func mismatchedTable() throws {
+        let (original, table) = try corpus("a", perClass: 10, offset: 0, gain: 1, seed: 1)
+        let reversed = try LabelledCorpus(items: original.items.reversed(), source: "reversed")
+        let configuration = EmotionFeatureConfiguration(sets: [.energy])
+        func train(_ corpus: LabelledCorpus, configuration: EmotionFeatureConfiguration = configuration) throws {
+            _ = try EmotionTraining.train(corpus: corpus, table: table, configuration: configuration, normalization: .none,
+                                          classifier: ClassifierOptions(), corpusName: "a", segmentation: "files", jobs: 1)
+        }
+        try train(original)
+        let error = #expect(throws: CorpusError.self) { try train(reversed) }
+        #expect(error?.message.contains("row 1: a/0.wav against a/19.wav") == true, "\(String(describing: error))")
+        #expect(throws: CorpusError.self) { try train(original, configuration: EmotionFeatureConfiguration(sets: [.pitch])) }
+        #expect(throws: CorpusError.self) {
+            try EmotionTraining.evaluate(corpus: reversed, table: table, protocol: .kFold(2), normalization: .none,
+                                         classifier: ClassifierOptions(), jobs: 1)
+        }
+    }
+
     @Test("a test corpus with a class the training corpus lacks is refused")
     func unknownTestClass() throws {
         let (train, trainTable) = try corpus("a", perClass: 10, offset: 0, gain: 1, seed: 1)
@@ -235,7 +260,7 @@ struct CrossCorpusTests {
         let (test, testTable) = try corpus("b", perClass: 60, offset: 5, gain: 2, seed: 4)
         // Each file as a table of one segment, all scored together.
         let tables = (0..<testTable.matrix.rows).map { r -> SegmentTable in
-            var t = SegmentTable(columns: 4)
+            var t = SegmentTable(columns: Self.width, paths: [test.items[r].path])
             t.append(SegmentTable.ExtractedFile(rows: [.init(values: testTable.matrix.row(r), start: 0, end: 1, voiced: 1)], seconds: 1), index: 0)
             return t
         }
@@ -244,7 +269,7 @@ struct CrossCorpusTests {
         #expect(Double(correct) / Double(tables.count) > 0.9)
         // One file alone is normalised (almost) with the training corpus's statistics, as `none` would be.
         let single = model.score(tables: [tables[0]], groups: [0])[0][0].probabilities!
-        var alone = FeatureMatrix(rows: 0, columns: 4)
+        var alone = FeatureMatrix(rows: 0, columns: Self.width)
         alone.append(row: tables[0].matrix.row(0))
         normalizeTowards(&alone, prior: model.corpusStatistics!, priorRows: EmotionModel.corpusPriorRows)
         #expect(single == model.probabilities(alone).row(0))

@@ -121,6 +121,11 @@ import Testing
         let without = try SentioCLI.run(["score", "--model", model] + inputs)
         #expect(without.status == 2)
         #expect(without.stderr.contains("give --speakers CSV"))
+        // Through the library, one file on its own is an error, not a trap.
+        let alone = #expect(throws: ScoringError.self) {
+            try EmotionScorer(model: EmotionModel.load(path: model), segmentation: .wholeFile).score(path: inputs[0])
+        }
+        #expect(alone?.message.hasPrefix("\(inputs[0]): the model normalises per speaker") == true)
         let speakers = dir.appendingPathComponent("speakers.csv").path
         try ("file,speaker\n" + inputs.enumerated().map { "\($1),p\($0 % 2)" }.joined(separator: "\n"))
             .write(toFile: speakers, atomically: true, encoding: .utf8)

@@ -34,10 +34,22 @@ import Testing
     @Test("a written model reads back identical, and its JSON is deterministic")
     func roundTrip() throws {
         let model = smallModel()
-        let json = model.encodedJSON()
+        let json = try model.encodedJSON()
         let back = try EmotionModel.decode(json: json, source: "m.json")
         #expect(back == model)
-        #expect(back.encodedJSON() == json)
+        #expect(try back.encodedJSON() == json)
+    }
+
+    @Test("a model with a non-finite number is not written: one error naming the file, and no file left")
+    func nonFiniteModelNotWritten() throws {
+        var model = smallModel()
+        model.classifier.hyperparameter = .nan
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("m.json").path
+        let error = #expect(throws: ModelError.self) { try model.write(to: path) }
+        #expect(error?.path == path && error?.message.contains("not finite") == true, "\(String(describing: error))")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 
     @Test("a saved and reloaded model gives identical scores")
@@ -54,8 +66,8 @@ import Testing
     }
 
     @Test("truncated, hand-edited, NaN, unknown-version, foreign and other-configuration files are refused")
-    func refusals() {
-        let json = smallModel().encodedJSON()
+    func refusals() throws {
+        let json = try smallModel().encodedJSON()
         expectError(String(json.prefix(json.count / 2)), containing: "truncated or malformed JSON")
         expectError("", containing: "truncated or malformed JSON")
         expectError("{\"format\": \"something-else\", \"version\": 1}", containing: "not a Sentio model")
@@ -89,13 +101,13 @@ import Testing
         #expect(p.row(0) == p.row(1))
         #expect(p.row(2) == unclipped.probabilities(FeatureMatrix([near])).row(0))
         #expect(unclipped.probabilities(FeatureMatrix([far])).row(0) != p.row(0))
-        let json = model.encodedJSON()
+        let json = try model.encodedJSON()
         #expect(json.contains("\"clip\" : 10"))
         #expect(try EmotionModel.decode(json: json, source: "m.json") == model)
         expectError(json.replacingOccurrences(of: "\"clip\" : 10", with: "\"clip\" : 5"), containing: "checksum mismatch")
         expectError(json.replacingOccurrences(of: "\"clip\" : 10", with: "\"clip\" : -1"), containing: "clip must be")
         // A model written before clipping existed (no clip field) loads unclipped.
-        #expect(try EmotionModel.decode(json: unclipped.encodedJSON(), source: "m.json").classifier.clip == nil)
+        #expect(try EmotionModel.decode(json: try unclipped.encodedJSON(), source: "m.json").classifier.clip == nil)
     }
 
     @Test("the README's library example runs: eGeMAPS by openSMILE's names, and emotion scores per 2 s window")
@@ -161,8 +173,8 @@ import Testing
     }
 
     @Test("NaN or infinite weights never load: JSON cannot spell them, so they arrive as malformed JSON")
-    func nanWeights() {
-        let json = smallModel().encodedJSON()
+    func nanWeights() throws {
+        let json = try smallModel().encodedJSON()
         let weight = String(smallModel().classifier.network.layers[0].weights[7])
         #expect(json.contains(weight))
         expectError(json.replacingOccurrences(of: weight, with: "NaN"), containing: "malformed JSON")

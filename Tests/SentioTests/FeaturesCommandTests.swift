@@ -47,6 +47,25 @@ import Testing
         #expect(lines.filter { $0.hasPrefix(good + ",") }.count == 1 + (75076 - 400) / 160)
     }
 
+    @Test("--channel analyses one channel of a stereo file (left: a 0.5 sine, right: silence) instead of their average")
+    func channel() throws {
+        let stereo = Fixture.audio("stereo-48k.wav")
+        func meanRMS(_ extra: [String]) throws -> Double {
+            let result = try SentioCLI.run(["features", stereo, "--set", "energy", "--level", "files"] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+            let header = result.stdoutLines[0].split(separator: ","), row = result.stdoutLines[1].split(separator: ",")
+            return Double(row[header.firstIndex(of: "rms_amean")!])!
+        }
+        let mixed = try meanRMS([]), left = try meanRMS(["--channel", "0"]), right = try meanRMS(["--channel", "1"])
+        #expect(abs(left - 0.5 / 2.0.squareRoot()) < 0.01, "\(left)")
+        #expect(abs(mixed - left / 2) < 0.005, "\(mixed)")
+        #expect(right == 0)
+        let missing = try SentioCLI.run(["features", stereo, Fixture.audio("tone-440-16k.wav"), "--set", "energy", "--channel", "1"])
+        #expect(missing.status == 1)
+        #expect(missing.stderrLines == ["sentio: \(Fixture.audio("tone-440-16k.wav")): has no channel 1: it has 1 (channels count from 0)"])
+        #expect(missing.stdoutLines.count > 1 && missing.stdoutLines.dropFirst().allSatisfy { $0.hasPrefix(stereo) })
+    }
+
     @Test("pitch and voice sets: columns in set order, voiced rows on spoken audio, 0 on silence")
     func pitchAndVoice() throws {
         let speech = Fixture.audio("speech-en.wav"), silence = Fixture.audio("silence-16k.wav")

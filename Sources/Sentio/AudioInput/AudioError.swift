@@ -35,6 +35,8 @@ public struct AudioError: Error, Equatable, Sendable, CustomStringConvertible {
         case unsupportedEncoding
         /// An operating-system read error while decoding.
         case readFailed
+        /// ``AudioReadOptions/channel`` names a channel the file does not have.
+        case noSuchChannel(Int, channels: Int)
     }
 
     /// The file, as the user named it.
@@ -72,6 +74,8 @@ public struct AudioError: Error, Equatable, Sendable, CustomStringConvertible {
             base = "sample \(value) at frame \(frame) is beyond ±\(Int(AudioLimits.maximumSampleMagnitude)) (full scale is ±1)"
         case .unsupportedEncoding: base = "unsupported encoding"
         case .readFailed: base = "read error"
+        case .noSuchChannel(let channel, let channels):
+            base = "has no channel \(channel): it has \(channels) (channels count from 0)"
         }
         return detail.isEmpty ? base : "\(base) (\(detail))"
     }

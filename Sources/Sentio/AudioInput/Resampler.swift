@@ -35,7 +35,12 @@ public final class Resampler {
 
     /// Creates a converter from `inputRate` to `outputRate` (Hz), single-threaded (Sentio parallelises across
     /// files, not inside one).
+    /// - Throws: ``ResamplerError`` when a rate is not a positive finite number (libsoxr would loop forever
+    ///   on NaN) or libsoxr refuses the conversion.
     public init(inputRate: Double, outputRate: Double, quality: Quality = .high) throws {
+        guard inputRate.isFinite, inputRate > 0, outputRate.isFinite, outputRate > 0 else {
+            throw ResamplerError(message: "sample rates must be positive and finite, not \(inputRate) -> \(outputRate) Hz")
+        }
         self.inputRate = inputRate
         self.outputRate = outputRate
         var error: soxr_error_t? = nil

@@ -26,20 +26,20 @@ public struct EmotionModel: Sendable, Hashable {
     public static let formatVersion = 1
 
     /// The features the model reads.
-    public var features: EmotionFeatureConfiguration
+    public internal(set) var features: EmotionFeatureConfiguration
     /// Class names, in output order.
-    public var classes: [String]
+    public internal(set) var classes: [String]
     /// Group normalisation applied before the standardisation.
-    public var normalization: FeatureNormalization
+    public internal(set) var normalization: FeatureNormalization
     /// Which classifier the network is.
-    public var kind: ClassifierKind
+    public internal(set) var kind: ClassifierKind
     /// The standardisation and network.
-    public var classifier: TrainedClassifier
+    public internal(set) var classifier: TrainedClassifier
     /// Where the model came from.
     public var training: TrainingProvenance
     /// For ``FeatureNormalization/corpus`` models (and only those): the training corpus's own feature
     /// statistics, towards which small scored batches are normalised (``corpusPriorRows``).
-    public var corpusStatistics: Standardizer?
+    public internal(set) var corpusStatistics: Standardizer?
 
     /// Segments a scored batch needs to weigh as much as the training corpus's statistics in
     /// ``FeatureNormalization/corpus`` normalisation: one file at the file level counts 1/21, 200 segments 10/11.
@@ -159,7 +159,9 @@ public struct EmotionModel: Sendable, Hashable {
     }
 
     /// The model as a JSON document (pretty-printed, keys sorted, with a trailing newline).
-    public func encodedJSON() -> String {
+    /// - Throws: ``ModelError`` when a number of the model is not finite (JSON has no NaN or infinity;
+    ///   training never produces one).
+    public func encodedJSON() throws(ModelError) -> String {
         let columns = features.columns
         let file = File(format: Self.formatName, version: Self.formatVersion,
                         features: .init(sets: features.sets, preset: features.preset,
@@ -170,13 +172,16 @@ public struct EmotionModel: Sendable, Hashable {
                         training: training, checksum: checksum)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        // Every number of a valid model is finite, so encoding cannot fail.
-        let data = try! encoder.encode(file)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        do {
+            return String(decoding: try encoder.encode(file), as: UTF8.self) + "\n"
+        } catch {
+            throw ModelError(path: "model", message: "cannot be written as JSON: a weight, statistic or hyperparameter is not finite")
+        }
     }
 
     /// Writes the model to `path` atomically (a temporary file renamed into place).
-    /// - Throws: ``OutputError`` when the file cannot be written.
+    /// - Throws: ``OutputError`` when the file cannot be written, ``ModelError`` when a number of the model
+    ///   is not finite.
     public func write(to path: String) throws {
         try write(to: OutputFile(path: path))
     }
@@ -184,7 +189,9 @@ public struct EmotionModel: Sendable, Hashable {
     /// Writes the model into `file` and renames it into place; on failure the temporary file is removed.
     public func write(to file: OutputFile) throws {
         do {
-            try file.sink.write(encodedJSON())
+            let json: String
+            do { json = try encodedJSON() } catch { throw ModelError(path: file.path, message: error.message) }
+            try file.sink.write(json)
             try file.commit()
         } catch {
             file.discard()

@@ -28,14 +28,18 @@ public final class EmotionScorer {
     private let extractor: SegmentFeatureExtractor
     private let width: Int
 
-    /// - Parameter frameSets: feature sets computed in addition to the model's, for callers that observe the
-    ///   frame rows of ``extract(path:frames:)`` (a report draws `Loudness_sma3` from `.egemaps`); they do not
-    ///   change the scores.
-    public init(model: EmotionModel, segmentation: Segmentation, frameSets: [FeatureSet] = []) {
+    /// - Parameters:
+    ///   - frameSets: feature sets computed in addition to the model's, for callers that observe the frame
+    ///     rows of ``extract(path:frames:)`` (a report draws `Loudness_sma3` from `.egemaps`); they do not
+    ///     change the scores.
+    ///   - audio: how files are read, e.g. one ``AudioReadOptions/channel`` of a stereo call (the rate is
+    ///     the model's).
+    public init(model: EmotionModel, segmentation: Segmentation, frameSets: [FeatureSet] = [],
+                audio: AudioReadOptions = AudioReadOptions()) {
         self.model = model
         self.segmentation = segmentation
         extractor = SegmentFeatureExtractor(options: SegmentTable.extractionOptions(model.features, segmentation: segmentation,
-                                                                                    frameSets: frameSets))
+                                                                                    frameSets: frameSets, audio: audio))
         width = model.features.columns.count
     }
 
@@ -67,7 +71,7 @@ public final class EmotionScorer {
             if model.normalization == .file && file.rows.count == 1 {
                 throw ScoringError(message: "\(path): the model normalises per file, which needs at least 2 segments; this file has 1 (use a shorter --segment or --hop)")
             }
-            var table = SegmentTable(columns: width)
+            var table = SegmentTable(columns: width, paths: [path])
             table.append(file, index: 0)
             return table
         }
@@ -76,19 +80,22 @@ public final class EmotionScorer {
     /// Scores the file at `path` on its own. Speaker-normalised models need ``EmotionModel/score(paths:groups:segmentation:jobs:)``
     /// with every file of each speaker; a corpus-normalised model scores the file as a batch of one (its
     /// statistics weigh little against the training corpus's).
+    /// - Throws: ``ScoringError`` for a speaker-normalised model, or when the file cannot be analysed.
     public func score(path: String) throws -> [SegmentScore] {
-        try scoreAlone { try extract(path: path) }
+        try scoreAlone(name: path) { try extract(path: path) }
     }
 
     /// ``score(path:)`` of samples already in memory (one channel at 16 kHz, full scale ±1), e.g. a live
     /// recording's last seconds; `name` stands for a file in errors.
     public func score(samples: [Float], name: String = "<samples>") throws -> [SegmentScore] {
-        try scoreAlone { try extract(samples: samples, name: name) }
+        try scoreAlone(name: name) { try extract(samples: samples, name: name) }
     }
 
     /// The scores of the one file `extract` gives, normalised on its own (checked before extracting).
-    private func scoreAlone(_ extract: () throws -> SegmentTable) throws -> [SegmentScore] {
-        precondition(model.normalization != .speaker, "speaker-normalised models score groups of files")
+    private func scoreAlone(name: String, _ extract: () throws -> SegmentTable) throws -> [SegmentScore] {
+        guard model.normalization != .speaker else {
+            throw ScoringError(message: "\(name): the model normalises per speaker, which needs every file of each speaker scored together (EmotionModel.score(paths:groups:segmentation:jobs:), or sentio score --speakers)")
+        }
         return model.score(tables: [try extract()], groups: [0])[0]
     }
 }
@@ -117,12 +124,12 @@ extension EmotionModel {
     /// speaker-normalised model; ignored otherwise). Each file gets its segments' scores and its duration in
     /// seconds, or the error that stopped it; the others are scored without it. With a speaker-normalised
     /// model, the files of a speaker who has only one segment among them fail (that segment would z-score to
-    /// zeros).
-    public func score(paths: [String], groups: [String], segmentation: Segmentation,
+    /// zeros). `audio` says how files are read (e.g. one ``AudioReadOptions/channel``).
+    public func score(paths: [String], groups: [String], segmentation: Segmentation, audio: AudioReadOptions = AudioReadOptions(),
                       jobs: Int = processorCount) -> [Result<(scores: [SegmentScore], seconds: Double), ScoringError>] {
         precondition(groups.count == paths.count, "one group per path")
         let tables = parallelMap(count: paths.count, jobs: jobs,
-                                 makeState: { EmotionScorer(model: self, segmentation: segmentation) }) { scorer, i in
+                                 makeState: { EmotionScorer(model: self, segmentation: segmentation, audio: audio) }) { scorer, i in
             Result { () throws(ScoringError) in try scorer.extract(path: paths[i]) }
         }
         var good: [(file: Int, table: SegmentTable)] = []

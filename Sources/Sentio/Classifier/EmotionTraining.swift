@@ -41,11 +41,17 @@ public enum EmotionTraining {
 
     /// Trains a model on every usable file of `corpus`.
     /// - Parameter segmentation: how the training files were segmented, recorded in the model's provenance.
-    /// - Throws: ``CorpusError`` when the normalisation needs speaker ids the corpus lacks, or when too few
-    ///   files remain per class after the failed ones.
+    /// - Parameter table: the segments of `corpus`'s files, extracted with `configuration` (``SegmentTable/extract(paths:configuration:segmentation:jobs:)``
+    ///   of the corpus's paths in their order).
+    /// - Throws: ``CorpusError`` when `table` does not hold `corpus`'s files in its order or `configuration`'s
+    ///   columns, when the normalisation needs speaker ids the corpus lacks, or when too few files remain per
+    ///   class after the failed ones.
     public static func train(corpus: LabelledCorpus, table: SegmentTable, configuration: EmotionFeatureConfiguration,
                              normalization: FeatureNormalization, classifier: ClassifierOptions,
                              corpusName: String, segmentation: String, jobs: Int = processorCount) throws(CorpusError) -> EmotionModel {
+        guard table.matrix.columns == configuration.columns.count else {
+            throw CorpusError(path: corpus.source, message: "the feature table has \(table.matrix.columns) columns but the configuration \(configuration.columns.count): extract it with the same configuration")
+        }
         let data = try LabelledRows(corpus: corpus, table: table, normalization: normalization)
         let rows = data.trainingRows(Array(data.labels.indices))
         let trained = ClassifierTraining.train(
@@ -63,7 +69,8 @@ public enum EmotionTraining {
 
     /// Cross-validates on `corpus` under `protocol`: for each fold, a model is trained (with its own inner
     /// model selection) on the other folds and predicts the fold's files.
-    /// - Throws: ``CorpusError`` when the protocol or normalisation needs speaker ids the corpus lacks, or
+    /// - Throws: ``CorpusError`` when `table` does not hold `corpus`'s files in its order, when the protocol
+    ///   or normalisation needs speaker ids the corpus lacks, or
     ///   when too few files remain.
     public static func evaluate(corpus: LabelledCorpus, table: SegmentTable, protocol: EvaluationProtocol,
                                 normalization: FeatureNormalization, classifier: ClassifierOptions,
@@ -120,7 +127,8 @@ public enum EmotionTraining {
     /// conditions). Each corpus is normalised on its own: with `.corpus`, each with its own statistics (the
     /// whole test corpus stands for itself; only small scored batches lean on the training statistics);
     /// with `.speaker`, each speaker of either corpus with theirs.
-    /// - Throws: ``CorpusError`` when the test corpus has classes the training corpus lacks, or when the
+    /// - Throws: ``CorpusError`` when a table does not hold its corpus's files in order, when the test corpus
+    ///   has classes the training corpus lacks, or when the
     ///   normalisation needs speaker ids a corpus lacks.
     public static func evaluate(training: LabelledCorpus, trainingTable: SegmentTable, test: LabelledCorpus,
                                 testTable: SegmentTable, normalization: FeatureNormalization,
@@ -185,6 +193,13 @@ struct LabelledRows: Sendable {
     ///   by default the corpus's own classes.
     init(corpus: LabelledCorpus, table: SegmentTable, normalization: FeatureNormalization,
          classes given: [String]? = nil) throws(CorpusError) {
+        guard table.paths == corpus.items.map(\.path) else {
+            let first = zip(table.paths, corpus.items).enumerated().first { $0.element.0 != $0.element.1.path }?.offset
+            throw CorpusError(path: corpus.source, message: "the feature table was extracted from other files than the corpus's "
+                + (first.map { "(row \($0 + 1): \(table.paths[$0]) against \(corpus.items[$0].path))" }
+                   ?? "(\(table.paths.count) files against \(corpus.items.count))")
+                + ": extract it from the corpus's files in their order")
+        }
         // Re-check the class sizes without the failed files.
         let usable = corpus.items.indices.filter { table.failures[$0] == nil }
         let remaining = try LabelledCorpus(items: usable.map { corpus.items[$0] }, source: "\(corpus.source) (after \(table.failures.count) failed files)",

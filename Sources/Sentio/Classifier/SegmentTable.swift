@@ -3,7 +3,10 @@
 public struct SegmentTable: Sendable {
     /// One row per segment, the ``EmotionFeatureConfiguration/columns``.
     public var matrix: FeatureMatrix
-    /// Index (into the extracted paths) of the file each row comes from.
+    /// The files the table was extracted from, in order: ``file`` indexes them. Training and evaluation
+    /// check them against the corpus's files, whose labels they read by the same index.
+    public private(set) var paths: [String]
+    /// Index (into ``paths``) of the file each row comes from.
     public var file: [Int]
     /// Segment start, in seconds.
     public var start: [Double]
@@ -38,25 +41,26 @@ public struct SegmentTable: Sendable {
     /// `frameSets` are computed as well for callers that observe the frame rows. eGeMAPS brings its own F0,
     /// so a configuration with it needs no `pitch` tracker (which would cost more than the rest of scoring).
     static func extractionOptions(_ configuration: EmotionFeatureConfiguration, segmentation: Segmentation,
-                                  frameSets: [FeatureSet] = []) -> SegmentExtractionOptions {
+                                  frameSets: [FeatureSet] = [], audio: AudioReadOptions = AudioReadOptions()) -> SegmentExtractionOptions {
         let ownF0 = configuration.sets.contains(.egemaps)
         return SegmentExtractionOptions(
             frames: configuration.extractionOptions, segmentation: segmentation,
             extraFunctionals: [voicedFraction(of: ownF0 ? EGeMAPSFeature.voicingColumn : "f0_hz")],
-            extraSets: ownF0 ? frameSets : [.pitch] + frameSets.filter { $0 != .pitch })
+            extraSets: ownF0 ? frameSets : [.pitch] + frameSets.filter { $0 != .pitch }, audio: audio)
     }
 
-    /// Extracts the segments of every file in `paths`, `jobs` files at a time. Rows come out in path order
-    /// (and time order within a file) whatever `jobs` is.
+    /// Extracts the segments of every file in `paths`, `jobs` files at a time, read as `audio` says. Rows
+    /// come out in path order (and time order within a file) whatever `jobs` is.
     public static func extract(paths: [String], configuration: EmotionFeatureConfiguration,
-                               segmentation: Segmentation = .wholeFile, jobs: Int = processorCount) -> SegmentTable {
-        let options = extractionOptions(configuration, segmentation: segmentation)
+                               segmentation: Segmentation = .wholeFile, audio: AudioReadOptions = AudioReadOptions(),
+                               jobs: Int = processorCount) -> SegmentTable {
+        let options = extractionOptions(configuration, segmentation: segmentation, audio: audio)
         let width = configuration.columns.count
         let perFile = parallelMap(count: paths.count, jobs: jobs,
                                   makeState: { SegmentFeatureExtractor(options: options) }) { extractor, i in
             extractRows(path: paths[i], extractor: extractor, width: width)
         }
-        var table = SegmentTable(columns: width)
+        var table = SegmentTable(columns: width, paths: paths)
         for (i, result) in perFile.enumerated() {
             switch result {
             case .success(let file): table.append(file, index: i)
@@ -66,8 +70,9 @@ public struct SegmentTable: Sendable {
         return table
     }
 
-    /// An empty table of `columns` feature columns.
-    init(columns: Int) {
+    /// An empty table of `columns` feature columns for the files `paths`.
+    init(columns: Int, paths: [String]) {
+        self.paths = paths
         matrix = FeatureMatrix(rows: 0, columns: columns)
         file = []
         start = []

@@ -22,15 +22,19 @@ public struct SegmentExtractionOptions: Sendable, Hashable {
     public var extraFunctionals: [FunctionalSpec]
     /// Sets computed only for ``extraFunctionals``: they add no columns of their own.
     public var extraSets: [FeatureSet]
+    /// How files are read (the analysis rate is the features'); e.g. ``AudioReadOptions/channel``.
+    public var audio: AudioReadOptions
 
     /// Creates options with the given values; see each property for their meaning. Defaults: one segment
-    /// per file, no extra functionals or sets.
+    /// per file, no extra functionals or sets, channels averaged.
     public init(frames: FeatureExtractionOptions, segmentation: Segmentation = .wholeFile,
-                extraFunctionals: [FunctionalSpec] = [], extraSets: [FeatureSet] = []) {
+                extraFunctionals: [FunctionalSpec] = [], extraSets: [FeatureSet] = [],
+                audio: AudioReadOptions = AudioReadOptions()) {
         self.frames = frames
         self.segmentation = segmentation
         self.extraFunctionals = extraFunctionals
         self.extraSets = extraSets
+        self.audio = audio
     }
 }
 
@@ -71,7 +75,7 @@ public final class SegmentFeatureExtractor {
         specs += options.extraFunctionals
         frames.sets += options.extraSets.filter { !requested.contains($0) }
         if case .voiceActivity = options.segmentation { frames.sets = SpeechDetector.requiredSets(adding: frames.sets) }
-        extractor = FeatureExtractor(options: frames, includeInternal: true)
+        extractor = FeatureExtractor(options: frames, readOptions: options.audio, includeInternal: true)
         self.specs = specs
         columns = specs.map(\.name)
         var index: [String: Int] = [:]

@@ -10,12 +10,19 @@ public final class RecordingAnalyzer {
     private let f0Column: Int
     private let loudnessColumn: Int
     private let segmentationName: String
+    private let audio: AudioReadOptions
 
-    /// - Parameter segmentationName: how `segmentation` is described on the pages (e.g. `vad`).
-    public init(model: EmotionModel, segmentation: Segmentation, segmentationName: String) {
+    /// - Parameters:
+    ///   - segmentationName: how `segmentation` is described on the pages (e.g. `vad`).
+    ///   - audio: how files are read (e.g. one ``AudioReadOptions/channel``); the envelope is drawn from the
+    ///     same channel at the file's own rate.
+    /// - Precondition: the model is not speaker-normalised (a page scores its recording on its own).
+    public init(model: EmotionModel, segmentation: Segmentation, segmentationName: String,
+                audio: AudioReadOptions = AudioReadOptions()) {
         precondition(model.normalization != .speaker, "speaker-normalised models score groups of files")
         // The page's F0 contour is the `pitch` set's (Praat's algorithm, centred frames), drawn on the grid.
-        scorer = EmotionScorer(model: model, segmentation: segmentation, frameSets: [.egemaps, .pitch])
+        scorer = EmotionScorer(model: model, segmentation: segmentation, frameSets: [.egemaps, .pitch], audio: audio)
+        self.audio = audio
         let columns = scorer.frameColumns
         f0Column = columns.firstIndex(of: "f0_hz")!
         loudnessColumn = columns.firstIndex(of: "Loudness_sma3")!
@@ -35,7 +42,7 @@ public final class RecordingAnalyzer {
         let envelope: WaveformEnvelope
         var info: AudioInfo
         do {
-            let stream = try WaveformEnvelope.nativeStream(path)
+            let stream = try WaveformEnvelope.nativeStream(path, channel: audio.channel)
             envelope = try WaveformEnvelope(stream: stream)
             info = stream.info
             info.frames = stream.nativeFramesDecoded

@@ -10,18 +10,17 @@ public struct WaveformEnvelope: Sendable, Equatable {
     /// Largest sample of each bucket.
     public var maximum: [Float]
 
-    /// Reads the file at `path` at its own rate, chunk by chunk, channels averaged as everywhere in Sentio.
+    /// Reads the file at `path` at its own rate, chunk by chunk, channels averaged (Sentio's default).
     /// - Parameter bucketSeconds: envelope resolution; 10 ms resolves syllables on any screen width.
     /// - Throws: ``AudioError`` for a bad file.
     public init(path: String, bucketSeconds: Double = 0.01) throws {
         try self.init(stream: Self.nativeStream(path), bucketSeconds: bucketSeconds)
     }
 
-    /// A stream of the file at `path` at its own rate, as ``init(stream:bucketSeconds:)`` reads it.
-    public static func nativeStream(_ path: String) throws -> AudioStream {
-        var read = AudioReadOptions()
-        read.sampleRate = nil
-        return try AudioStream(path: path, options: read)
+    /// A stream of the file at `path` at its own rate, as ``init(stream:bucketSeconds:)`` reads it: its
+    /// `channel` (``AudioReadOptions/channel``), or all channels averaged.
+    public static func nativeStream(_ path: String, channel: Int? = nil) throws -> AudioStream {
+        try AudioStream(path: path, options: AudioReadOptions(sampleRate: nil, channel: channel))
     }
 
     /// Reads `stream` to its end.
