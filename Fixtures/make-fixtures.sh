@@ -205,7 +205,15 @@ speech "$AUDIO/speech-en-3.wav" \
 # ---------------------------------------------------------------------------
 "${SOX[@]}" "$AUDIO/speech-en.wav" -b 16 -C 8 "$AUDIO/speech-en-22k05.flac" rate 22050
 "${SOX[@]}" "$AUDIO/speech-en.wav" -C -1 "$AUDIO/speech-en.ogg"          # Vorbis, 16 kHz
+# Its first 8000 bytes: an Ogg stream cut short (a recorder that crashed), without the last page that
+# gives the length.
+head -c 8000 "$AUDIO/speech-en.ogg" > "$BAD/truncated.ogg"
 "${SOX[@]}" "$AUDIO/speech-en.wav" -C 24 "$AUDIO/speech-en.mp3"          # MP3 24 kb/s, 16 kHz
+# A cut-off MP3: ffmpeg's LAME encoder writes a Xing header with the exact length, and the first 5000
+# bytes hold a third of it.
+ffmpeg -nostdin -hide_banner -loglevel error -y -i "$AUDIO/speech-en.wav" \
+    -map_metadata -1 -fflags +bitexact -flags:a +bitexact -c:a libmp3lame -b:a 24k "$TMP/speech-xing.mp3"
+head -c 5000 "$TMP/speech-xing.mp3" > "$BAD/truncated.mp3"
 # Opus: resample to 48 kHz with sox, encode with ffmpeg/libopus.
 "${SOX[@]}" "$AUDIO/speech-en.wav" -b 16 "$TMP/speech-48k.wav" rate 48000
 ffmpeg -nostdin -hide_banner -loglevel error -y -i "$TMP/speech-48k.wav" \

@@ -8,8 +8,9 @@ struct FeaturesCommand: AsyncParsableCommand {
         abstract: "Extract features (MFCC, deltas, energy, spectral, pitch, voice quality, eGeMAPS) per frame, segment or file.",
         discussion: """
             Input of any rate and channel count is analysed as one channel at 16 kHz: the channels are \
-            averaged and the result resampled with libsoxr (high quality). openSMILE instead reads channel 0 at \
-            the file's own rate, so compare with it on 16 kHz mono files (or on the same signal).
+            averaged (or only --channel N is read) and the result resampled with libsoxr (high quality). \
+            openSMILE instead reads channel 0 at the file's own rate, so compare with it on 16 kHz mono files \
+            (or on the same signal, e.g. with --channel 0).
 
             Rows carry `file,start,end` then the feature columns. start/end (seconds) are the span of the \
             analysis window, clipped to the signal: Kaldi frames cover [k*0.01, k*0.01 + 0.025); librosa's \

@@ -12,7 +12,9 @@ struct InfoCommand: AsyncParsableCommand {
         abstract: "Describe audio files: container, encoding, sample rate, channels, frames, duration.",
         discussion: """
             Each file is decoded to the end (unless --header-only) so that truncated or corrupt data and \
-            NaN/Inf samples are found now rather than halfway through a feature run.
+            NaN/Inf samples are found now rather than halfway through a feature run. frames and duration are \
+            then what decodes; with --header-only they are the header's (an estimate for MP3), left empty when \
+            the header does not give them (an Ogg stream cut short, which decodes to what it holds).
 
             \(batchDiscussion)
             """
@@ -61,7 +63,7 @@ struct InfoCommand: AsyncParsableCommand {
             // Typed again, so that the table right-aligns the numbers.
             let rows = table.rows.map { row in
                 [Cell.text(row[0]), .text(row[1]), .text(row[2]), .real(Double(row[3])!), .integer(Int64(row[4])!),
-                 .integer(Int64(row[5])!), .real(Double(row[6])!)]
+                 Int64(row[5]).map(Cell.integer) ?? .text(""), Double(row[6]).map(Cell.real) ?? .text("")]
             }
             try TextSink.standardOutput().write(TabularFormatter(columns: columns, format: .table).table(rows))
         }
@@ -81,11 +83,13 @@ final class InfoWorker: BatchWorker {
 
     func process(_ item: BatchItem, into output: ResultBuffer, stop: StopFlag) throws -> BatchFileResult {
         let info = try AudioFile.inspect(path: item.path, decode: decode)
+        // A header without the length (an Ogg stream cut short) leaves frames and duration empty.
         try output.write(formatter.line([
             .text(info.path), .text(info.container), .text(info.encoding),
-            .real(info.sampleRate), .integer(Int64(info.channels)), .integer(info.frames), .real(info.duration),
+            .real(info.sampleRate), .integer(Int64(info.channels)),
+            info.lengthIsKnown ? .integer(info.frames) : .text(""), info.lengthIsKnown ? .real(info.duration) : .text(""),
         ]))
-        return BatchFileResult(audioSeconds: info.duration)
+        return BatchFileResult(audioSeconds: info.lengthIsKnown ? info.duration : 0)
     }
 }
 

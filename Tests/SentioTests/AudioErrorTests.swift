@@ -14,6 +14,7 @@ import Testing
         .init(file: "empty.wav", kind: .empty),
         .init(file: "header-only.wav", kind: .empty),
         .init(file: "truncated.wav", kind: .truncated),
+        .init(file: "truncated.mp3", kind: .truncated),
         .init(file: "text.wav", kind: .notAudio),
         .init(file: "nan.wav", kind: .nonFiniteSample(frame: 100)),
         .init(file: "inf.wav", kind: .nonFiniteSample(frame: 200)),
@@ -34,6 +35,22 @@ import Testing
             return error.kind == bad.kind && error.path == path && error.description.hasPrefix(path + ": ")
                 && !error.description.contains("\n")
         }
+    }
+
+    @Test("an Ogg stream cut short has no length in its header and decodes to the samples it holds")
+    func oggCutShort() throws {
+        let path = Fixture.bad("truncated.ogg")
+        let header = try AudioFile.inspect(path: path, decode: false)
+        #expect(!header.lengthIsKnown)
+        let decoded = try AudioFile.inspect(path: path, decode: true)
+        #expect(decoded.lengthIsKnown && decoded.frames == 30720)
+        let cut = try AudioStream.readAll(path: path, options: .init(sampleRate: nil))
+        let whole = try AudioStream.readAll(path: Fixture.audio("speech-en.ogg"), options: .init(sampleRate: nil))
+        #expect(cut.count == 30720 && whole.count > cut.count)
+        #expect(Array(whole.prefix(cut.count - 2048)) == Array(cut.prefix(cut.count - 2048)))
+        let info = try SentioCLI.run(["info", "--header-only", path])
+        #expect(info.status == 0 && info.stdoutLines == ["path,container,encoding,sample_rate,channels,frames,duration",
+                                                         "\(path),ogg,vorbis,16000.0,1,,"], "\(info.stdout)")
     }
 
     @Test("a missing file and a directory are reported as such")

@@ -15,8 +15,14 @@ public final class AudioFile {
     public let info: AudioInfo
     private let handle: OpaquePointer
     private var framesRead: Int64 = 0
-    /// True when libsndfile can only estimate the length (compressed streams); a shortfall then is not truncation.
+    /// True when libsndfile can only estimate the length (MP3) or does not know it (an Ogg stream without its
+    /// last page); a small shortfall then is not truncation: the file decodes to what it holds.
     private let lengthIsEstimate: Bool
+    /// The fraction of an MP3's header length that may be missing before the file counts as truncated. An
+    /// encoder's Xing/LAME header gives the exact length (a cut-off file then decodes to a fraction of it);
+    /// without one, libsndfile estimates it from the file size and the first frame's bit rate, to within a
+    /// few percent for constant bit rates.
+    static let mp3LengthTolerance = 0.1
     private let isPCM16: Bool
 
     /// Opens `path` and validates its header.
@@ -49,14 +55,14 @@ public final class AudioFile {
             if let truncation = Self.truncationNote(handle) {
                 throw AudioError(path: path, kind: .truncated, detail: truncation)
             }
-            guard info.frames > 0 else { throw AudioError(path: path, kind: .empty) }
+            guard info.frames > 0 || !info.lengthIsKnown else { throw AudioError(path: path, kind: .empty) }
         } catch {
             sf_close(handle)
             throw error
         }
         self.info = info
         self.handle = handle
-        self.lengthIsEstimate = major == Int(SF_FORMAT_MPEG)
+        self.lengthIsEstimate = major == Int(SF_FORMAT_MPEG) || !info.lengthIsKnown
         self.isPCM16 = minor == Int(SF_FORMAT_PCM_16)
     }
 
@@ -82,9 +88,14 @@ public final class AudioFile {
             }
         }
         framesRead += Int64(got)
-        if got == 0 && framesRead < info.frames && !lengthIsEstimate {
-            throw AudioError(path: info.path, kind: .truncated,
-                             detail: "decoded \(framesRead) of \(info.frames) frames")
+        if got == 0 && framesRead < info.frames && info.lengthIsKnown {
+            if !lengthIsEstimate {
+                throw AudioError(path: info.path, kind: .truncated, detail: "decoded \(framesRead) of \(info.frames) frames")
+            }
+            if Double(info.frames - framesRead) > Self.mp3LengthTolerance * Double(info.frames) {
+                throw AudioError(path: info.path, kind: .truncated,
+                                 detail: "decoded \(framesRead) of the \(info.frames) frames its MP3 header declares")
+            }
         }
         return got
     }

@@ -10,8 +10,15 @@ public struct AudioInfo: Equatable, Sendable {
     public var sampleRate: Double
     /// Number of interleaved channels.
     public var channels: Int
-    /// Number of sample frames (one sample per channel) at the native rate.
+    /// Number of sample frames (one sample per channel) at the native rate; ``unknownLength`` when the
+    /// header does not tell (an Ogg stream cut short before its last page), which decoding then finds out.
     public var frames: Int64
+
+    /// The ``frames`` of a file whose header does not give its length (libsndfile's `SF_COUNT_MAX`).
+    public static let unknownLength = Int64.max
+
+    /// False when the header does not give the length (``unknownLength``); ``duration`` is then meaningless.
+    public var lengthIsKnown: Bool { frames != Self.unknownLength }
 
     /// Duration in seconds.
     public var duration: Double { sampleRate > 0 ? Double(frames) / sampleRate : 0 }
