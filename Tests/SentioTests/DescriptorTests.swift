@@ -8,7 +8,7 @@ import Testing
     static func extract(_ samples: [Float], _ sets: [FeatureSet], _ preset: FeaturePreset = .librosa) throws -> [String: [Float]] {
         let extractor = FeatureExtractor(options: FeatureExtractionOptions(sets: sets, preset: preset))
         var rows: [[Float]] = []
-        try extractor.process(samples: samples) { rows.append(Array($0.values)) }
+        try extractor.process(samples: samples, sampleRate: 16_000) { rows.append(Array($0.values)) }
         var out: [String: [Float]] = [:]
         for (c, name) in extractor.columns.enumerated() { out[name] = rows.map { $0[c] } }
         return out

@@ -146,17 +146,28 @@ import Testing
             frames: FeatureExtractionOptions(sets: [.egemaps, .mfcc], preset: .kaldi), segmentation: .windows(length: 1, hop: 0.5)))
         var fromFile: [[Float]] = [], fromMemory: [[Float]] = []
         try extractor.process(path: path) { fromFile.append([Float($0.start), Float($0.end)] + Array($0.values)) }
-        let summary = try extractor.process(samples: samples) { fromMemory.append([Float($0.start), Float($0.end)] + Array($0.values)) }
+        let summary = try extractor.process(samples: samples, sampleRate: 16_000) { fromMemory.append([Float($0.start), Float($0.end)] + Array($0.values)) }
         #expect(fromFile.count == 9 && fromMemory == fromFile)
         #expect(summary.extraction.info.duration == Double(samples.count) / 16000)
         let scorer = EmotionScorer(model: try EmotionModel.bundled(), segmentation: .windows(length: 2, hop: 2))
-        #expect(try scorer.score(samples: samples, name: "live") == scorer.score(path: path))
+        #expect(try scorer.score(samples: samples, sampleRate: 16_000, name: "live") == scorer.score(path: path))
         var bad = samples
         bad[1234] = .nan
         #expect(throws: AudioError(path: "live", kind: .nonFiniteSample(frame: 1234))) {
-            try extractor.process(samples: bad, name: "live") { _ in }
+            try extractor.process(samples: bad, sampleRate: 16_000, name: "live") { _ in }
         }
-        #expect(throws: ScoringError.self) { try scorer.score(samples: bad, name: "live") }
+        #expect(throws: ScoringError.self) { try scorer.score(samples: bad, sampleRate: 16_000, name: "live") }
+
+        // Samples at another rate are resampled as the file they came from is.
+        let flac = Fixture.audio("speech-en-22k05.flac")
+        let native = try AudioStream.readAll(path: flac, options: .init(sampleRate: nil))
+        var fromFlac: [[Float]] = [], fromNative: [[Float]] = []
+        try extractor.process(path: flac) { fromFlac.append([Float($0.start), Float($0.end)] + Array($0.values)) }
+        try extractor.process(samples: native, sampleRate: 22_050) { fromNative.append([Float($0.start), Float($0.end)] + Array($0.values)) }
+        #expect(!fromFlac.isEmpty && fromNative == fromFlac)
+        #expect(throws: AudioError(path: "live", kind: .sampleRateOutOfRange(0))) {
+            try extractor.process(samples: samples, sampleRate: 0, name: "live") { _ in }
+        }
     }
 
     @Test("scoring files together: each file's scores are its own (a model without group normalisation), a bad file fails alone")

@@ -237,13 +237,13 @@ import Testing
             frames: FeatureExtractionOptions(sets: [.energy], preset: .kaldi), segmentation: .windows(length: 1, hop: 2)))
         let samples = (0..<56_000).map { Float(sin(Double($0) * 0.05)) * 0.3 }  // 3.5 s
         var rows: [(Double, Double)] = []
-        try extractor.process(samples: samples) { rows.append(($0.start, $0.end)) }
+        try extractor.process(samples: samples, sampleRate: 16_000) { rows.append(($0.start, $0.end)) }
         #expect(rows.map(\.0) == [0, 2] && rows.map(\.1) == [1, 3])
         // 2.1 / 0.3 rounds to 7.000…01: still 7 windows, the last starting at 1.8 s.
         let rounding = SegmentFeatureExtractor(options: SegmentExtractionOptions(
             frames: FeatureExtractionOptions(sets: [.energy], preset: .kaldi), segmentation: .windows(length: 0.1, hop: 0.3)))
         var starts: [Double] = []
-        try rounding.process(samples: Array(samples.prefix(33_600))) { starts.append($0.start) }
+        try rounding.process(samples: Array(samples.prefix(33_600)), sampleRate: 16_000) { starts.append($0.start) }
         #expect(starts.count == 7 && starts.last! < 2.1, "\(starts)")
     }
 
@@ -257,7 +257,7 @@ import Testing
             let samples = (0..<count).map { Float(($0 / 80) % 2 == 0 ? 0.5 : -0.5) }
             let duration = Double(count) / 16_000
             var rows: [(Double, Double)] = []
-            try extractor.process(samples: samples) { rows.append(($0.start, $0.end)) }
+            try extractor.process(samples: samples, sampleRate: 16_000) { rows.append(($0.start, $0.end)) }
             #expect(!rows.isEmpty)
             #expect(rows.first!.0 == 0 && rows.last!.1 == duration, "\(rows)")
             for (start, end) in rows { #expect(start >= 0 && end <= duration && start < end) }

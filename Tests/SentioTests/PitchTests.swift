@@ -133,7 +133,7 @@ struct PitchTests {
         let extractor = FeatureExtractor(options: FeatureExtractionOptions(sets: [.pitch, .voice], preset: .kaldi))
         for samples in [[Float](repeating: 0, count: 16000), [Float](repeating: 0.1, count: 500), [], [0.5]] {
             var rows: [[Float]] = []
-            try extractor.process(samples: samples) { rows.append(Array($0.values)) }
+            try extractor.process(samples: samples, sampleRate: 16_000) { rows.append(Array($0.values)) }
             #expect(rows.count == FeatureExtractionOptions(sets: [.pitch], preset: .kaldi).frame.frameCount(sampleCount: samples.count))
             for row in rows { #expect(row.allSatisfy { $0 == 0 }) }
         }

@@ -32,10 +32,14 @@ public final class AudioFile {
         try Self.checkReadable(path)
         // libsndfile reports why sf_open failed only through one process-wide error (sf_strerror(NULL)),
         // which an open on another worker's thread overwrites; opens are serialised so that each failure
-        // reads its own cause.
+        // reads its own cause. libmpg123 prints its warnings about a damaged MP3 (e.g. "Xing stream size
+        // off by more than 1%") straight to file descriptor 2 while the file opens, without naming it: the
+        // open runs with descriptor 2 on /dev/null, and Sentio's own messages go to a copy of it
+        // (``StandardError/descriptor``), so that what the file's problem is reaches the user once, named.
         let (handle, sfInfo) = try Self.openLock.withLock { _ throws(AudioError) -> (OpaquePointer, SF_INFO) in
             var sfInfo = SF_INFO()
-            guard let handle = sf_open(path, Int32(SFM_READ), &sfInfo) else { throw Self.classifyOpenFailure(path: path) }
+            let opened = StandardError.silenced { sf_open(path, Int32(SFM_READ), &sfInfo) }
+            guard let handle = opened else { throw Self.classifyOpenFailure(path: path) }
             return (handle, sfInfo)
         }
         let major = Int(sfInfo.format) & Int(SF_FORMAT_TYPEMASK)

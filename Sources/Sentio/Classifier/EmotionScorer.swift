@@ -34,6 +34,7 @@ public final class EmotionScorer {
     ///     change the scores.
     ///   - audio: how files are read, e.g. one ``AudioReadOptions/channel`` of a stereo call (the rate is
     ///     the model's).
+    /// - Precondition: fixed windows are at least ``Segmentation/minimumWindowSeconds`` long and apart.
     public init(model: EmotionModel, segmentation: Segmentation, frameSets: [FeatureSet] = [],
                 audio: AudioReadOptions = AudioReadOptions()) {
         self.model = model
@@ -53,12 +54,12 @@ public final class EmotionScorer {
         try table(SegmentTable.extractRows(path: path, extractor: extractor, width: width, frames: frames), name: path)
     }
 
-    /// ``extract(path:frames:)`` of samples already in memory (one channel at 16 kHz, full scale ±1);
-    /// `name` stands for a file in errors.
-    public func extract(samples: [Float], name: String = "<samples>") throws(ScoringError) -> SegmentTable {
+    /// ``extract(path:frames:)`` of samples already in memory (one channel at `sampleRate` Hz, full scale
+    /// ±1; resampled to the model's rate when it differs); `name` stands for a file in errors.
+    public func extract(samples: [Float], sampleRate: Double, name: String = "<samples>") throws(ScoringError) -> SegmentTable {
         let extractor = self.extractor
         return try table(SegmentTable.extractRows(name: name, width: width) {
-            try extractor.process(samples: samples, name: name, emit: $0)
+            try extractor.process(samples: samples, sampleRate: sampleRate, name: name, emit: $0)
         }, name: name)
     }
 
@@ -85,10 +86,10 @@ public final class EmotionScorer {
         try scoreAlone(name: path) { try extract(path: path) }
     }
 
-    /// ``score(path:)`` of samples already in memory (one channel at 16 kHz, full scale ±1), e.g. a live
-    /// recording's last seconds; `name` stands for a file in errors.
-    public func score(samples: [Float], name: String = "<samples>") throws -> [SegmentScore] {
-        try scoreAlone(name: name) { try extract(samples: samples, name: name) }
+    /// ``score(path:)`` of samples already in memory (one channel at `sampleRate` Hz, full scale ±1), e.g. a
+    /// live recording's last seconds; `name` stands for a file in errors.
+    public func score(samples: [Float], sampleRate: Double, name: String = "<samples>") throws -> [SegmentScore] {
+        try scoreAlone(name: name) { try extract(samples: samples, sampleRate: sampleRate, name: name) }
     }
 
     /// The scores of the one file `extract` gives, normalised on its own (checked before extracting).

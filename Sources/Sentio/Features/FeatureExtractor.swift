@@ -68,22 +68,38 @@ public final class FeatureExtractor {
         return ExtractionSummary(info: info, samples: pipeline.samples, frames: pipeline.emitted)
     }
 
-    /// Extracts features from samples already in memory: one channel at ``FeatureExtractionOptions/sampleRate``,
-    /// full scale ±1.
+    /// Extracts features from samples already in memory: one channel, full scale ±1, at `sampleRate` Hz
+    /// (resampled to ``FeatureExtractionOptions/sampleRate`` with ``readOptions``' quality when it differs,
+    /// as a file would be).
     /// - Parameter name: what errors and the summary's ``AudioInfo/path`` call the samples.
-    /// - Throws: ``AudioError`` for a NaN, infinite or out-of-range sample (as for a file), before any row
-    ///   is emitted; or whatever `emit` throws.
+    /// - Throws: ``AudioError`` for a sample rate outside ``AudioLimits/sampleRateRange`` or a NaN, infinite
+    ///   or out-of-range sample (as for a file), before any row is emitted; or whatever `emit` throws.
     @discardableResult
-    public func process(samples: [Float], name: String = "<samples>", emit: (FrameRow) throws -> Void) throws -> ExtractionSummary {
+    public func process(samples: [Float], sampleRate: Double, name: String = "<samples>",
+                        emit: (FrameRow) throws -> Void) throws -> ExtractionSummary {
+        guard AudioLimits.sampleRateRange.contains(sampleRate) else {
+            throw AudioError(path: name, kind: .sampleRateOutOfRange(sampleRate))
+        }
         if let bad = samples.firstIndex(where: { !(abs($0) <= AudioLimits.maximumSampleMagnitude) }) {
             let value = samples[bad]
             throw AudioError(path: name, kind: value.isFinite ? .sampleOutOfRange(frame: Int64(bad), value: value)
                                                                 : .nonFiniteSample(frame: Int64(bad)))
         }
+        var analysed = samples
+        if sampleRate != options.sampleRate {
+            analysed = []
+            do {
+                let resampler = try Resampler(inputRate: sampleRate, outputRate: options.sampleRate, quality: readOptions.resampleQuality)
+                try samples.withUnsafeBufferPointer { try resampler.process($0, into: &analysed) }
+                try resampler.finish(into: &analysed)
+            } catch {
+                throw AudioError(path: name, kind: .corrupt, detail: "\(error)")
+            }
+        }
         pipeline.reset()
-        try samples.withUnsafeBufferPointer { try pipeline.push($0, emit: emit) }
+        try analysed.withUnsafeBufferPointer { try pipeline.push($0, emit: emit) }
         try pipeline.finish(emit: emit)
-        let info = AudioInfo(path: name, container: "memory", encoding: "float", sampleRate: options.sampleRate,
+        let info = AudioInfo(path: name, container: "memory", encoding: "float", sampleRate: sampleRate,
                              channels: 1, frames: Int64(samples.count))
         return ExtractionSummary(info: info, samples: pipeline.samples, frames: pipeline.emitted)
     }

@@ -185,7 +185,10 @@ public final class MFCCTopDBStage: RowStage {
     private var clipped: [Float]
 
     /// - Parameter columnOffset: where the feature's columns start in the row.
+    /// - Precondition: the feature keeps its log-mel values for this stage, as features whose options have a
+    ///   finite `top_db` do (``MFCCOptions/librosa``).
     public init(feature: MFCCFeature, columnOffset: Int) {
+        precondition(feature.logMelOffset != nil, "MFCCTopDBStage needs MFCC options with a finite top_db (e.g. .librosa)")
         self.feature = feature
         self.columnOffset = columnOffset
         if case .decibel(_, let topDB?) = feature.options.compression { self.topDB = topDB } else { topDB = .infinity }

@@ -46,6 +46,7 @@ public struct FrameOptions: Sendable, Hashable {
 
     /// Frame length and hop given in seconds at `sampleRate` (Hz), rounded to whole samples as Kaldi does
     /// (`25 ms` at 16 kHz is 400 samples).
+    /// - Precondition: both round to at least one sample.
     public init(frameSeconds: Double, hopSeconds: Double, sampleRate: Double, edges: EdgeMode = .snip,
                 padMode: PadMode = .zero) {
         self.init(frameLength: Int((frameSeconds * sampleRate).rounded()),

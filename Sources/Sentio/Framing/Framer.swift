@@ -53,6 +53,7 @@ public final class Framer {
     public var samplesPushed: Int { samplesSeen }
 
     /// Appends `samples` and calls `body(index, frame)` for every frame that is now complete.
+    /// - Precondition: the stream is not finished (``reset()`` starts a new one).
     public func push(_ samples: UnsafeBufferPointer<Float>,
                               _ body: (Int, UnsafeBufferPointer<Float>) throws -> Void) rethrows {
         precondition(!finished, "push after finish")

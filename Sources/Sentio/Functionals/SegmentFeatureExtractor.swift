@@ -109,18 +109,20 @@ public final class SegmentFeatureExtractor {
         try summarise(.path(path), frames: frames, emit: emit)
     }
 
-    /// Summarises samples already in memory (one channel at the extraction's rate, full scale ±1) as
-    /// ``process(path:frames:emit:)`` summarises a file; `name` stands for the file in errors.
-    /// - Throws: ``AudioError`` for a NaN, infinite or out-of-range sample, or whatever `emit` throws.
+    /// Summarises samples already in memory (one channel at `sampleRate` Hz, full scale ±1; resampled to
+    /// the extraction's rate when it differs) as ``process(path:frames:emit:)`` summarises a file; `name`
+    /// stands for the file in errors.
+    /// - Throws: ``AudioError`` for a sample rate out of range or a NaN, infinite or out-of-range sample, or
+    ///   whatever `emit` throws.
     @discardableResult
-    public func process(samples: [Float], name: String = "<samples>", frames: ((FrameRow) throws -> Void)? = nil,
-                        emit: (FrameRow) throws -> Void) throws -> SegmentSummary {
-        try summarise(.samples(samples, name: name), frames: frames, emit: emit)
+    public func process(samples: [Float], sampleRate: Double, name: String = "<samples>",
+                        frames: ((FrameRow) throws -> Void)? = nil, emit: (FrameRow) throws -> Void) throws -> SegmentSummary {
+        try summarise(.samples(samples, rate: sampleRate, name: name), frames: frames, emit: emit)
     }
 
     private enum Source {
         case path(String)
-        case samples([Float], name: String)
+        case samples([Float], rate: Double, name: String)
     }
 
     /// The segmentation of the frame rows of `source`.
@@ -129,7 +131,8 @@ public final class SegmentFeatureExtractor {
         func run(_ body: (FrameRow) throws -> Void) throws -> ExtractionSummary {
             switch source {
             case .path(let path): return try extractor.process(path: path, emit: body)
-            case .samples(let samples, let name): return try extractor.process(samples: samples, name: name, emit: body)
+            case .samples(let samples, let rate, let name):
+                return try extractor.process(samples: samples, sampleRate: rate, name: name, emit: body)
             }
         }
         func extract(_ body: (FrameRow) throws -> Void) throws -> ExtractionSummary {

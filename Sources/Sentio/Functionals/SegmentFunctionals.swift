@@ -71,7 +71,8 @@ public final class SegmentFunctionals {
     /// - Parameters:
     ///   - specs: the output columns, in order.
     ///   - columns: the names of the columns of the rows passed to ``add(_:)``, in order (names must be unique).
-    /// - Precondition: every spec's descriptor and frame mask is among `columns`.
+    /// - Precondition: every spec's descriptor and frame mask is among `columns`, and every percentile is a
+    ///   fraction in [0, 1] (`.percentile(0.2)`, not `.percentile(20)`).
     public convenience init(specs: [FunctionalSpec], columns: [String]) {
         var index: [String: Int] = [:]
         for (i, name) in columns.enumerated() {
@@ -87,6 +88,14 @@ public final class SegmentFunctionals {
         self.specs = specs
         var byName: [String: Int] = [:]  // by descriptor and mask
         for spec in specs {
+            switch spec.functional {
+            case .percentile(let p):
+                precondition((0...1).contains(p), "functional \(spec.name): percentile \(p) is not a fraction in [0, 1]")
+            case .percentileRange(let lo, let hi):
+                precondition((0...1).contains(lo) && (0...1).contains(hi),
+                             "functional \(spec.name): percentiles \(lo), \(hi) are not fractions in [0, 1]")
+            default: break
+            }
             guard let column = columnIndex[spec.descriptor] else {
                 preconditionFailure("functional \(spec.name) reads unknown descriptor \(spec.descriptor)")
             }
@@ -164,7 +173,9 @@ public final class SegmentFunctionals {
     }
 
     /// Writes one value per spec to `out` and returns how many specs had too few frames (their value is the
-    /// functional's documented empty value).
+    /// functional's documented empty value). It closes the segment's open voiced and unvoiced runs, so the
+    /// next segment starts with ``reset()``; rows added after `finish` without it would continue a segment
+    /// whose runs were cut.
     /// - Parameters:
     ///   - frameStep: seconds between frames; per-second rates divide by the descriptor's frames times
     ///     `frameStep`.

@@ -16,8 +16,10 @@ public final class TextSink {
 
     /// Standard output, buffered.
     public static func standardOutput() -> TextSink { TextSink(fd: 1, name: "<stdout>", owns: false, threshold: 1 << 16) }
-    /// Standard error, flushed after every write.
-    public static func standardError() -> TextSink { TextSink(fd: 2, name: "<stderr>", owns: false, threshold: 0) }
+    /// Standard error, flushed after every write (through ``StandardError/descriptor``).
+    public static func standardError() -> TextSink {
+        TextSink(fd: StandardError.descriptor, name: "<stderr>", owns: false, threshold: 0)
+    }
 
     init(fd: Int32, name: String, owns: Bool, threshold: Int) {
         self.fd = fd

@@ -52,9 +52,11 @@ public final class PitchTracker {
 
     /// Creates a tracker of samples at `sampleRate` Hz whose frame `i` is centred on sample
     /// `firstCentre + i * hop`.
-    /// - Precondition: `options.floor` > 0 and `options.ceiling` > `options.floor`.
+    /// - Precondition: `options.floor` > 0, `options.ceiling` > `options.floor`, `sampleRate` is positive
+    ///   and finite and `hop` > 0.
     public init(options: PitchOptions, sampleRate: Double, hop: Int, firstCentre: Int) {
         precondition(options.floor > 0 && options.ceiling > options.floor, "pitch floor must be positive and below the ceiling")
+        precondition(sampleRate.isFinite && sampleRate > 0 && hop > 0, "sample rate \(sampleRate) Hz and hop \(hop) must be positive")
         self.options = options
         self.sampleRate = sampleRate
         self.hop = hop
