@@ -29,15 +29,19 @@ struct InputArguments: ParsableArguments {
             extensions = Set(ext.split(separator: ",").map { $0.trimmingPrefix(".").lowercased() })
         }
         let paths: [String]
-        var empty: [String] = []
+        var empty: [String] = [], same: [(dropped: String, kept: String)] = []
         do {
             paths = try BatchInputs(arguments: inputs, manifests: manifest, extensions: extensions)
-                .collect(emptyFolder: { empty.append($0) })
+                .collect(emptyFolder: { empty.append($0) }, sameFile: { same.append(($0, $1)) })
         } catch {
             throw inputListError("\(error)")
         }
         guard !paths.isEmpty else { throw inputListError("no audio files found in \((inputs + manifest).joined(separator: ", "))") }
         for folder in empty { reportWarning("\(folder): no audio files in this folder") }
+        if let first = same.first {
+            reportWarning("\(first.dropped): the same file as \(first.kept) (a link or another path to it): processed once"
+                          + (same.count > 1 ? " (and \(same.count - 1) more such inputs)" : ""))
+        }
         return paths
     }
 }
@@ -93,17 +97,30 @@ extension Shard: ExpressibleByArgument {
 }
 
 /// The part of a batch command's help that describes batches.
-let batchDiscussion = """
+let batchDiscussion = batchHelp(outputs: """
+    With -o OUT, rows are written to OUT.partial, renamed to OUT at the end, and OUT.journal records each \
+    finished file (errors go to OUT.errors.jsonl)
+    """)
+
+/// ``batchDiscussion`` for a command that writes a folder (`report -o DIR`).
+let folderBatchDiscussion = batchHelp(outputs: """
+    Each page is written in place under a temporary name, DIR/index.csv through DIR/index.csv.partial, and \
+    DIR/index.csv.journal records each finished file (errors go to DIR/errors.jsonl)
+    """)
+
+private func batchHelp(outputs: String) -> String {
+    """
     Inputs are files, folders (searched recursively), - (paths on standard input) and --manifest lists, \
-    duplicates removed, in the order given. Files run in parallel (--jobs) but rows come out in input \
-    order. A bad file gets one error line on standard error and a line in OUT.errors.jsonl, and the others \
-    go on. With -o OUT, rows are written to OUT.partial, renamed to OUT at the end, and OUT.journal records \
-    each finished file: a run killed at any point continues with --resume. --shard K/N processes part of \
-    the inputs; `sentio merge` combines the parts into what one run would have written.
+    duplicates (another path or link to a file already named) removed, in the order given. Files run in \
+    parallel (--jobs) but rows come out in input order. A bad file gets one error line on standard error \
+    and a line in the errors file, and the others go on. \(outputs): a run killed at any point continues \
+    with --resume. --shard K/N processes part of the inputs; `sentio merge` combines the parts into what \
+    one run would have written.
 
     Exit status: 0 when every file was processed, 1 when some failed or the output could not be written, \
     2 for a usage error, 128 + N when stopped by signal N (130 for Ctrl-C).
     """
+}
 
 /// Raised by SIGINT and SIGTERM; the running batch stops cleanly.
 let interruption = StopFlag()

@@ -8,14 +8,14 @@ struct MergeCommand: ParsableCommand {
         abstract: "Combine the outputs of the shards of one run (--shard K/N) into what a single run writes.",
         discussion: """
             Give every part (the N outputs of --shard 0/N ... N-1/N, in any order); each must have finished \
-            and keep its journal (PART.journal, or index.csv.journal in an npy folder). The merged output has \
+            and keep its journal (PART.journal, or index.csv.journal in a folder). The merged output has \
             the same rows in the same order as a single run over all inputs, with OUT.journal and \
             OUT.errors.jsonl as that run would have written them. Folders (npy, textgrid, audacity, report) \
             merge into a folder, their files hard-linked when possible; a report folder gets its index.html.
             """
     )
 
-    @Argument(help: "The shard outputs (files, or npy folders).")
+    @Argument(help: "The shard outputs (files, or npy, textgrid, audacity or report folders).")
     var parts: [String]
 
     @Option(name: .shortAndLong, help: "Merged output file (or folder for npy, textgrid, audacity or report parts).")

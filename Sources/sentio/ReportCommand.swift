@@ -16,7 +16,7 @@ struct ReportCommand: AsyncParsableCommand {
             speaker-normalised models are not supported here (use `sentio score --speakers`), and a \
             corpus-normalised model normalises each recording towards its training corpus's statistics.
 
-            \(batchDiscussion)
+            \(folderBatchDiscussion)
             """
     )
 
@@ -46,6 +46,7 @@ struct ReportCommand: AsyncParsableCommand {
         let paths = try input.collect()
         let segmentation = segments.isSegmented ? segments.segmentation : .voiceActivity(VoiceActivityOptions())
         let segmentationName = segments.isSegmented ? segments.summary : "vad"
+        warnIfUnscorable(segmentation)
         do { try prepareOutputFolder(output) } catch {
             reportError("\(error)")
             throw ExitCode(ExitStatus.someInputsFailed)
@@ -111,7 +112,7 @@ final class ReportWorker: BatchWorker {
         let name = pages[item.index], path = joinPath(folder, name)
         // A fixed temporary name: a page left half-written by a killed run is overwritten when it is redone.
         let page = try OutputFile(path: path, temporaryPath: path + ".partial")
-        try page.sink.write(recordingPage(report, model: modelDescription))
+        try page.sink.write(recordingPage(report, model: modelDescription, index: ReportIndex.pageName))
         try page.commit()
         try output.write(ReportIndex.line(report, page: name))
         return BatchFileResult(audioSeconds: report.duration)

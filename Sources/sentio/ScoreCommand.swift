@@ -15,6 +15,12 @@ struct ScoreCommand: AsyncParsableCommand {
             normalises all inputs together with their own statistics, blended with the training corpus's for \
             small batches (also extracting all first); one trained with --normalize file needs segments.
 
+            The bundled model has learnt 16 kHz studio recordings of acted German: on other speech treat its \
+            scores as pre-labels to check. On telephone-band (8 kHz) or low-bit-rate audio its top emotion \
+            changes for many files (docs/validation-cross-condition.md): there, train a model with --normalize \
+            corpus or speaker on your own recordings. For a call with each side on its own channel, score one \
+            side per run with --channel.
+
             \(batchDiscussion)
             """
     )
@@ -60,6 +66,7 @@ struct ScoreCommand: AsyncParsableCommand {
         if model.normalization == .file, case .wholeFile = segmentation {
             throw ValidationError("this model normalises each file over its segments: give --segment SECONDS or --vad")
         }
+        warnIfUnscorable(segmentation)
         let formatter = TabularFormatter(columns: ["file", "start", "end", "emotion"] + model.classes,
                                          format: format == .jsonl ? .jsonl : .csv)
         var destination = batchDestination(output: output)
@@ -135,6 +142,13 @@ struct ScoreCommand: AsyncParsableCommand {
                                  audio: channel.readOptions, jobs: jobs)
         for (path, result) in zip(grouped, scored) { results[path] = result.map { ScoredFile(scores: $0.scores, seconds: $0.seconds) } }
         return results
+    }
+}
+
+/// Warns when fixed windows are too short to hold the voiced speech a segment needs to be scored.
+func warnIfUnscorable(_ segmentation: Segmentation) {
+    if case .windows(let length, _) = segmentation, length < EmotionTraining.minimumVoicedSeconds {
+        reportWarning("--segment \(length) s is shorter than the \(EmotionTraining.minimumVoicedSeconds) s of voiced speech a segment needs to be scored: every segment will be no_speech")
     }
 }
 

@@ -335,6 +335,10 @@ import Testing
         let total = classes.map { row[$0] as! Double }.reduce(0, +)
         #expect(abs(total - 1) < 1e-5)
         #expect(classes.contains(row["emotion"] as! String))
+        // Windows too short to hold 0.25 s of voiced speech are never scored: said once, up front.
+        let short = try SentioCLI.run(["score", good, "--segment", "0.1"])
+        #expect(short.status == 0 && short.stderrLines.count == 1 && short.stderr.contains("every segment will be no_speech"), "\(short.stderr)")
+        #expect(short.stdoutLines.dropFirst().allSatisfy { $0.contains(",no_speech,") })
     }
 }
 

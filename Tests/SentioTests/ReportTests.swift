@@ -124,6 +124,12 @@ struct ReportTests {
         let pitchSVG = page.components(separatedBy: "<svg ")[3]
         #expect(pitchSVG.filter { $0 == "L" }.count < 1000)
         #expect(page.contains("no speech (not scored)"))
+        // The segment table gives minutes and seconds on a long recording (segment 125-127 s is 2:05.00-2:07.00);
+        // a page on its own has no link to an index, a page of `sentio report` links to it.
+        #expect(page.contains("<th class=\"num\">start (min:s)</th>") && page.contains(">2:05.00</td><td class=\"num\">2:07.00</td>"))
+        #expect(!page.contains("<nav>"))
+        #expect(recordingPage(syntheticReport(seconds: 60), model: "m", index: "index.html")
+            .contains("<nav><a href=\"index.html\">← all recordings</a></nav>"))
     }
 
     @Test("evaluation page: one heat-map cell per class pair, recall bars with UAR, counts table")

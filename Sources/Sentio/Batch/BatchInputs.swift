@@ -17,8 +17,9 @@ import Glibc
 ///   a list with one path per line (blank lines and lines starting with `#` ignored; relative paths resolve
 ///   against the list's folder).
 ///
-/// Duplicates (the same path spelled `a.wav`, `./a.wav` or `dir//a.wav`) are dropped after their first
-/// occurrence, keeping the first spelling; the order is otherwise that of the arguments.
+/// Duplicates (the same path spelled `a.wav`, `./a.wav` or `dir//a.wav`, and other names of the same file:
+/// `dir/../a.wav`, a symbolic or hard link) are dropped after their first occurrence, keeping the first
+/// spelling; the order is otherwise that of the arguments.
 public struct BatchInputs: Sendable {
     /// Extensions of the audio formats libsndfile reads, lower-case, without the dot.
     public static let audioExtensions: Set<String> = [
@@ -48,11 +49,18 @@ public struct BatchInputs: Sendable {
     ///     so rather than drop it in silence).
     /// - Throws: ``InputListError`` for an unreadable folder or manifest, or a manifest without a `file` column.
     public func collect(readStandardInput: () throws -> String = { try readStandardInputText() },
-                        emptyFolder: (String) -> Void = { _ in }) throws -> [String] {
+                        emptyFolder: (String) -> Void = { _ in },
+                        sameFile: (_ dropped: String, _ kept: String) -> Void = { _, _ in }) throws -> [String] {
         var paths: [String] = []
         var seen: Set<String> = []
+        var byIdentity: [String: String] = [:]  // device:inode → the first path naming it
         func add(_ path: String) {
-            if seen.insert(normalizedPath(path)).inserted { paths.append(path) }
+            guard seen.insert(normalizedPath(path)).inserted else { return }
+            if let identity = fileIdentity(path) {
+                if let kept = byIdentity[identity] { return sameFile(path, kept) }
+                byIdentity[identity] = path
+            }
+            paths.append(path)
         }
         var stdinRead = false
         for argument in arguments {

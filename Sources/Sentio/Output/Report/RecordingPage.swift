@@ -4,8 +4,12 @@
 /// Curves are decimated to the plot's width in pixels (envelope: minimum and maximum per pixel; contours:
 /// mean per pixel), so the page size grows with the number of segments only: a 10-minute recording in 2 s
 /// windows is a few hundred kB.
-/// - Parameter model: a one-line description of the model (shown under the title).
-public func recordingPage(_ report: RecordingReport, model: String) -> String {
+/// Times in the segment table are seconds, or minutes:seconds from 2 minutes on, as on the time axis.
+/// - Parameters:
+///   - model: a one-line description of the model (shown under the title).
+///   - index: the file name of the index page to link back to (`sentio report` writes `index.html` beside
+///     the pages), or nil for a page on its own.
+public func recordingPage(_ report: RecordingReport, model: String, index: String? = nil) -> String {
     let name = String(report.path.split(separator: "/").last ?? Substring(report.path))
     let duration = max(report.duration, 1e-3)
     let colours = ReportPalette.colours(for: report.classes)
@@ -20,7 +24,8 @@ public func recordingPage(_ report: RecordingReport, model: String) -> String {
         return (values, { tickLabel($0, step: step) })
     }
 
-    var body = "<header><h1>\(escapeHTML(name))</h1><p class=\"meta\">\(escapeHTML(report.path)) · "
+    var body = index.map { "<nav><a href=\"\(escapeHTML(percentEncoded($0)))\">← all recordings</a></nav>" } ?? ""
+    body += "<header><h1>\(escapeHTML(name))</h1><p class=\"meta\">\(escapeHTML(report.path)) · "
     body += "\(escapeHTML(formatDuration(report.duration))) · \(Int(report.info.sampleRate)) Hz · \(report.info.channels) channel\(report.info.channels == 1 ? "" : "s") · "
     body += "\(escapeHTML(report.info.container)) \(escapeHTML(report.info.encoding))<br>model: \(escapeHTML(model)) · segments: \(escapeHTML(report.segmentation))</p></header>"
 
@@ -120,10 +125,17 @@ public func recordingPage(_ report: RecordingReport, model: String) -> String {
     body += "<h2>Emotions</h2><figure>\(emotions.svg)\(legend(entries))<figcaption>Class probabilities of each segment, stacked; overlapping windows are cut at the middle of their overlap; white is outside every segment.</figcaption></figure>"
 
     // Segment table.
-    body += "<details><summary>Segments (\(report.segments.count))</summary><table><thead><tr><th class=\"num\">start (s)</th><th class=\"num\">end (s)</th><th>emotion</th><th class=\"num\">probability</th><th class=\"num\">voiced (s)</th></tr></thead><tbody>"
+    let clock = duration >= 120
+    let unit = clock ? "min:s" : "s"
+    func time(_ t: Double) -> String {
+        guard clock else { return String(format2: t) }
+        let centis = Int((t * 100).rounded()), seconds = centis % 6000
+        return "\(centis / 6000):\(seconds < 1000 ? "0" : "")\(String(format2: Double(seconds) / 100))"
+    }
+    body += "<details><summary>Segments (\(report.segments.count))</summary><table><thead><tr><th class=\"num\">start (\(unit))</th><th class=\"num\">end (\(unit))</th><th>emotion</th><th class=\"num\">probability</th><th class=\"num\">voiced (s)</th></tr></thead><tbody>"
     for s in report.segments {
         let colour = report.classes.firstIndex(of: s.emotion).map { colours[$0] } ?? ReportPalette.noSpeech
-        body += "<tr><td class=\"num\">\(String(format2: s.start))</td><td class=\"num\">\(String(format2: s.end))</td><td>\(swatch(colour, s.emotion))</td>"
+        body += "<tr><td class=\"num\">\(time(s.start))</td><td class=\"num\">\(time(s.end))</td><td>\(swatch(colour, s.emotion))</td>"
         body += "<td class=\"num\">\(s.probabilities.map { percentText($0.max()!) } ?? "–")</td><td class=\"num\">\(String(format2: s.voicedSeconds))</td></tr>"
     }
     body += "</tbody></table></details>"
