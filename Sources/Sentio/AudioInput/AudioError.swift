@@ -84,6 +84,16 @@ public struct AudioError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String { "\(path): \(cause)" }
 }
 
+extension AudioError {
+    /// The error for the first NaN, infinite or out-of-range sample of `samples` (beyond
+    /// ±``AudioLimits/maximumSampleMagnitude``), numbered from `firstFrame`; nil when every sample is usable.
+    static func invalidSample(in samples: UnsafeBufferPointer<Float>, name: String, firstFrame: Int64 = 0) -> AudioError? {
+        guard let bad = samples.firstIndex(where: { !(abs($0) <= AudioLimits.maximumSampleMagnitude) }) else { return nil }
+        let value = samples[bad], frame = firstFrame + Int64(bad)
+        return AudioError(path: name, kind: value.isFinite ? .sampleOutOfRange(frame: frame, value: value) : .nonFiniteSample(frame: frame))
+    }
+}
+
 /// Limits Sentio enforces on its input.
 public enum AudioLimits {
     /// Sample rates Sentio accepts, in Hz. Anything outside is almost certainly a damaged header.

@@ -80,11 +80,7 @@ public final class FeatureExtractor {
         guard AudioLimits.sampleRateRange.contains(sampleRate) else {
             throw AudioError(path: name, kind: .sampleRateOutOfRange(sampleRate))
         }
-        if let bad = samples.firstIndex(where: { !(abs($0) <= AudioLimits.maximumSampleMagnitude) }) {
-            let value = samples[bad]
-            throw AudioError(path: name, kind: value.isFinite ? .sampleOutOfRange(frame: Int64(bad), value: value)
-                                                                : .nonFiniteSample(frame: Int64(bad)))
-        }
+        if let error = samples.withUnsafeBufferPointer({ AudioError.invalidSample(in: $0, name: name) }) { throw error }
         var analysed = samples
         if sampleRate != options.sampleRate {
             analysed = []

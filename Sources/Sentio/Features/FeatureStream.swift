@@ -1,0 +1,107 @@
+/// Per-frame features of a signal that arrives in pieces, e.g. a microphone callback or a network stream:
+/// push samples as they come and receive each row as soon as it is final.
+///
+/// Rows are those ``FeatureExtractor/process(path:emit:)`` gives for a file holding the same samples, however
+/// the signal is cut into pieces (resampling, framing and every cross-frame stage carry their state across
+/// pushes). A row is final once the stages that look ahead have seen enough of what follows it (deltas 2 rows,
+/// pitch paths up to ``PitchOptions/maxDecisionDelay``, eGeMAPS smoothing 1 row); options that need the whole
+/// signal (librosa's `top_db` floor) hold every row until ``finish(emit:)``.
+///
+/// ```swift
+/// let stream = try FeatureStream(options: FeatureExtractionOptions(sets: [.mfcc, .pitch], preset: .kaldi),
+///                                inputRate: 48_000)
+/// try stream.push(callbackSamples) { row in print(row.start, row.values[0]) }   // as often as samples come
+/// try stream.finish { row in ... }                                             // at the end of the signal
+/// ```
+///
+/// Not thread-safe: one stream per signal at a time (``reset()`` or ``finish(emit:)`` starts the next).
+public final class FeatureStream {
+    /// The configuration.
+    public let options: FeatureExtractionOptions
+    /// Rate of the pushed samples, in Hz.
+    public let inputRate: Double
+    /// Output column names, in order (``FeatureExtractor/columns`` for the same options).
+    public let columns: [String]
+    /// What errors call the signal.
+    public let name: String
+
+    private let pipeline: Pipeline
+    private let quality: Resampler.Quality
+    private var resampler: Resampler?
+    private var resampled: [Float] = []
+    private var pushed: Int64 = 0
+
+    /// - Parameters:
+    ///   - inputRate: rate of the samples to be pushed, in Hz (one channel, full scale ±1); resampled to
+    ///     ``FeatureExtractionOptions/sampleRate`` with `quality` when it differs.
+    ///   - name: what errors call the signal.
+    /// - Throws: ``AudioError`` for a rate outside ``AudioLimits/sampleRateRange``.
+    public init(options: FeatureExtractionOptions, inputRate: Double, resampleQuality quality: Resampler.Quality = .high,
+                name: String = "<stream>") throws {
+        guard AudioLimits.sampleRateRange.contains(inputRate) else {
+            throw AudioError(path: name, kind: .sampleRateOutOfRange(inputRate))
+        }
+        self.options = options
+        self.inputRate = inputRate
+        self.quality = quality
+        self.name = name
+        pipeline = Pipeline(options: options)
+        columns = pipeline.visibleColumns
+        try startResampler()
+    }
+
+    /// Samples pushed since the stream (re)started, at ``inputRate``.
+    public var samplesPushed: Int64 { pushed }
+
+    /// Appends `samples` and calls `emit` for every row that is now final, in order.
+    /// - Throws: ``AudioError`` for a NaN, infinite or out-of-range sample (its frame counted from the start
+    ///   of the stream), before any of `samples` is used; or whatever `emit` throws. After an error, ``reset()``
+    ///   before pushing again.
+    public func push(_ samples: UnsafeBufferPointer<Float>, emit: (FrameRow) throws -> Void) throws {
+        if let error = AudioError.invalidSample(in: samples, name: name, firstFrame: pushed) { throw error }
+        pushed += Int64(samples.count)
+        guard let resampler else { return try pipeline.push(samples, emit: emit) }
+        resampled.removeAll(keepingCapacity: true)
+        do { try resampler.process(samples, into: &resampled) } catch { throw resamplingError(error) }
+        try resampled.withUnsafeBufferPointer { try pipeline.push($0, emit: emit) }
+    }
+
+    /// ``push(_:emit:)`` of an array.
+    public func push(_ samples: [Float], emit: (FrameRow) throws -> Void) throws {
+        try samples.withUnsafeBufferPointer { try push($0, emit: emit) }
+    }
+
+    /// Ends the signal: emits the remaining rows, then starts over for the next signal.
+    /// - Returns: the rows of the whole signal (emitted by the pushes and by this call).
+    @discardableResult
+    public func finish(emit: (FrameRow) throws -> Void) throws -> Int {
+        if let resampler {
+            resampled.removeAll(keepingCapacity: true)
+            do { try resampler.finish(into: &resampled) } catch { throw resamplingError(error) }
+            try resampled.withUnsafeBufferPointer { try pipeline.push($0, emit: emit) }
+        }
+        try pipeline.finish(emit: emit)
+        let rows = pipeline.emitted
+        try reset()
+        return rows
+    }
+
+    /// Forgets the signal so far (rows not yet emitted are dropped) and starts a new one.
+    /// - Throws: ``AudioError`` if libsoxr cannot make a new resampler (it made one for this rate before).
+    public func reset() throws {
+        pipeline.reset()
+        pushed = 0
+        try startResampler()
+    }
+
+    private func startResampler() throws {
+        guard inputRate != options.sampleRate else { return resampler = nil }
+        do { resampler = try Resampler(inputRate: inputRate, outputRate: options.sampleRate, quality: quality) } catch {
+            throw resamplingError(error)
+        }
+    }
+
+    private func resamplingError(_ error: any Error) -> AudioError {
+        AudioError(path: name, kind: .corrupt, detail: "\(error)")
+    }
+}
