@@ -162,15 +162,6 @@ private func withoutByteOrderMark(_ text: String) -> Substring {
     text.unicodeScalars.first == "\u{FEFF}" ? Substring(text.unicodeScalars.dropFirst()) : Substring(text)
 }
 
-/// `path` with `.` components and repeated slashes removed, as the key that finds duplicates
-/// (symbolic links are not resolved: two links to one file are two inputs).
-func normalizedPath(_ path: String) -> String {
-    let absolute = path.hasPrefix("/")
-    let parts = path.split(separator: "/").filter { $0 != "." }
-    let joined = parts.joined(separator: "/")
-    return absolute ? "/" + joined : joined
-}
-
 /// Standard input as text (for the `-` argument).
 public func readStandardInputText() throws -> String {
     var bytes: [UInt8] = []

@@ -51,10 +51,3 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Sizes of the files at `paths` in bytes (0 for any that cannot be examined).
-public func fileSizes(_ paths: [String]) -> [Int64] {
-    paths.map { path in
-        var st = stat()
-        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int64(st.st_size) : 0
-    }
-}

@@ -189,17 +189,6 @@ public struct CorpusError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(path): \(message)" }
 }
 
-/// The folder holding `path`: `.` for a bare name, `/` for a file at the root.
-func parentFolder(of path: String) -> String {
-    guard let slash = path.lastIndex(of: "/") else { return "." }
-    return slash == path.startIndex ? "/" : String(path[..<slash])
-}
-
-/// `directory/name`, without doubling a trailing slash.
-public func joinPath(_ directory: String, _ name: String) -> String {
-    directory.hasSuffix("/") ? directory + name : directory + "/" + name
-}
-
 extension LabelledCorpus {
     /// A `file,speaker` table naming the speaker of each audio file: by the path as written on the command
     /// line, or by a path relative to the table's folder (or its `wav/` subfolder, a corpus's layout), as a

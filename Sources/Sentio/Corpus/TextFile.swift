@@ -43,29 +43,3 @@ public struct TextFileError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String { "\(path): \(cause)" }
 }
 
-/// The absolute path of the existing file or folder `path`, symbolic links resolved; nil when there is none.
-public func canonicalPath(_ path: String) -> String? {
-    guard let resolved = realpath(path, nil) else { return nil }
-    defer { free(resolved) }
-    return String(cString: resolved)
-}
-
-/// What makes two paths the same file: its device and inode (links of either kind followed), or nil when
-/// `path` cannot be examined.
-func fileIdentity(_ path: String) -> String? {
-    var st = stat()
-    guard stat(path, &st) == 0 else { return nil }
-    return "\(st.st_dev):\(st.st_ino)"
-}
-
-/// Whether `path` names an existing regular file (following links).
-func isRegularFile(_ path: String) -> Bool {
-    var st = stat()
-    return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
-}
-
-/// Whether `path` names an existing folder (following links).
-public func isDirectory(_ path: String) -> Bool {
-    var st = stat()
-    return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
-}

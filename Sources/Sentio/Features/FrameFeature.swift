@@ -43,3 +43,16 @@ extension RowStage {
     /// Does nothing: for stages without per-file state.
     public func reset() {}
 }
+
+/// A feature that consumes the sample stream itself rather than fixed frames, and completes rows later than
+/// they are created (pitch waits for the path decision, voice quality for the end of the voiced stretch).
+protocol StreamFeature: AnyObject {
+    /// Rows `0 ..< framesCompleted` hold this feature's final values.
+    var framesCompleted: Int { get }
+    /// Consumes samples; `row(i)` returns row `i`, creating it if needed.
+    func push(_ chunk: UnsafeBufferPointer<Float>, row: (Int) -> UnsafeMutablePointer<Float>)
+    /// Ends the stream, completing rows up to `frameCount`.
+    func finish(frameCount: Int, row: (Int) -> UnsafeMutablePointer<Float>)
+    /// Forgets per-file state.
+    func reset()
+}

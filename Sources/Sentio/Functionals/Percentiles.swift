@@ -235,3 +235,11 @@ private extension UnsafeMutablePointer where Pointee == Float {
         self[j] = t
     }
 }
+
+extension Percentiles {
+    /// Percentile `p` in [0, 1] of unsorted `values`, or nil when there are none.
+    static func value(_ p: Double, of values: [Float]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        return values.sorted().withUnsafeBufferPointer { value(p, sorted: $0) }
+    }
+}
