@@ -214,6 +214,12 @@ head -c 8000 "$AUDIO/speech-en.ogg" > "$BAD/truncated.ogg"
 ffmpeg -nostdin -hide_banner -loglevel error -y -i "$AUDIO/speech-en.wav" \
     -map_metadata -1 -fflags +bitexact -flags:a +bitexact -c:a libmp3lame -b:a 24k "$TMP/speech-xing.mp3"
 head -c 5000 "$TMP/speech-xing.mp3" > "$BAD/truncated.mp3"
+# A variable-bit-rate MP3 written to a pipe, so without a Xing tag, after 1 s of silence: libsndfile's length
+# estimate from the quiet first frame is far too long, and it must not count as truncation.
+"${SOX[@]}" -n -r 16000 -c 1 -b 16 "$TMP/silence-1s.wav" trim 0 1
+"${SOX[@]}" "$TMP/silence-1s.wav" "$AUDIO/speech-en.wav" "$TMP/speech-after-silence.wav"
+ffmpeg -nostdin -hide_banner -loglevel error -y -i "$TMP/speech-after-silence.wav" \
+    -map_metadata -1 -fflags +bitexact -flags:a +bitexact -c:a libmp3lame -q:a 4 -f mp3 - > "$AUDIO/speech-en-vbr.mp3"
 # Opus: resample to 48 kHz with sox, encode with ffmpeg/libopus.
 "${SOX[@]}" "$AUDIO/speech-en.wav" -b 16 "$TMP/speech-48k.wav" rate 48000
 ffmpeg -nostdin -hide_banner -loglevel error -y -i "$TMP/speech-48k.wav" \

@@ -39,7 +39,7 @@ struct InputArguments: ParsableArguments {
         guard !paths.isEmpty else { throw inputListError("no audio files found in \((inputs + manifest).joined(separator: ", "))") }
         for folder in empty { reportWarning("\(folder): no audio files in this folder") }
         if let first = same.first {
-            reportWarning("\(first.dropped): the same file as \(first.kept) (a link or another path to it): processed once"
+            reportWarning("\(first.dropped): the same file as \(first.kept) (another path or a symbolic link to it): processed once"
                           + (same.count > 1 ? " (and \(same.count - 1) more such inputs)" : ""))
         }
         return paths
@@ -104,14 +104,16 @@ let batchDiscussion = batchHelp(outputs: """
 
 /// ``batchDiscussion`` for a command that writes a folder (`report -o DIR`).
 let folderBatchDiscussion = batchHelp(outputs: """
-    Each page is written in place under a temporary name, DIR/index.csv through DIR/index.csv.partial, and \
-    DIR/index.csv.journal records each finished file (errors go to DIR/errors.jsonl)
+    Each page is written as PAGE.partial and renamed into place, the index as DIR/index.csv.partial renamed \
+    to DIR/index.csv at the end, and DIR/index.csv.journal records each finished file (errors go to \
+    DIR/errors.jsonl)
     """)
 
 private func batchHelp(outputs: String) -> String {
     """
     Inputs are files, folders (searched recursively), - (paths on standard input) and --manifest lists, \
-    duplicates (another path or link to a file already named) removed, in the order given. Files run in \
+    duplicates (another spelling, `..` or a symbolic link to a path already named) removed, in the order \
+    given. Files run in \
     parallel (--jobs) but rows come out in input order. A bad file gets one error line on standard error \
     and a line in the errors file, and the others go on. \(outputs): a run killed at any point continues \
     with --resume. --shard K/N processes part of the inputs; `sentio merge` combines the parts into what \

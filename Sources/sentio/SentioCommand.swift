@@ -22,6 +22,7 @@ struct SentioCommand: AsyncParsableCommand {
 
     /// Parses and runs, mapping ArgumentParser's usage failures (its exit code 64) to Sentio's exit code 2.
     static func main() async {
+        StandardError.ensureStandardDescriptors()
         do {
             var command = try parseAsRoot()
             if var batch = command as? AsyncParsableCommand {

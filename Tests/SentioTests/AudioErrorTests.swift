@@ -53,6 +53,17 @@ import Testing
                                                          "\(path),ogg,vorbis,16000.0,1,,"], "\(info.stdout)")
     }
 
+    @Test("an MP3's length counts only when a Xing, Info or VBRI tag states it: a VBR file without one is not truncated")
+    func mp3Lengths() throws {
+        #expect(MP3LengthTag.present(path: Fixture.bad("truncated.mp3")))        // ffmpeg writing a file: Xing
+        #expect(!MP3LengthTag.present(path: Fixture.audio("speech-en.mp3")))     // sox: no tag
+        let vbr = Fixture.audio("speech-en-vbr.mp3")                            // ffmpeg to a pipe: no tag
+        #expect(!MP3LengthTag.present(path: vbr))
+        let header = try AudioFile.inspect(path: vbr, decode: false), decoded = try AudioFile.inspect(path: vbr, decode: true)
+        #expect(header.frames > 5 * decoded.frames, "the estimate from a silent first frame: \(header.frames)")
+        #expect(decoded.frames == 92736)
+    }
+
     @Test("a missing file and a directory are reported as such")
     func missingAndDirectory() {
         #expect(throws: AudioError(path: "/no/such/file.wav", kind: .fileNotFound)) {

@@ -64,6 +64,24 @@ import Testing
         #expect(missing.status == 1)
         #expect(missing.stderrLines == ["sentio: \(Fixture.audio("tone-440-16k.wav")): has no channel 1: it has 1 (channels count from 0)"])
         #expect(missing.stdoutLines.count > 1 && missing.stdoutLines.dropFirst().allSatisfy { $0.hasPrefix(stereo) })
+
+        // A NaN on the right fails the average and the right channel, not the left.
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var interleaved = (0..<32000).map { Float($0 % 2 == 0 ? 0.4 * sin(Double($0) / 10) : 0.1) }
+        interleaved[20001] = .nan  // frame 10000, right channel
+        func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian, Array.init) }
+        let data = interleaved.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
+        var wav = Array("RIFF".utf8) + le(UInt32(36 + data.count)) + Array("WAVEfmt ".utf8) + le(UInt32(16))
+        wav += le(UInt16(3)) + le(UInt16(2)) + le(UInt32(16000)) + le(UInt32(128000)) + le(UInt16(8)) + le(UInt16(32))
+        wav += Array("data".utf8) + le(UInt32(data.count)) + data
+        let damaged = dir.appendingPathComponent("right-nan.wav").path
+        try Data(wav).write(to: URL(fileURLWithPath: damaged))
+        for (channel, fails) in [([String](), true), (["--channel", "1"], true), (["--channel", "0"], false)] {
+            let r = try SentioCLI.run(["features", damaged, "--set", "energy"] + channel)
+            #expect(r.status == (fails ? 1 : 0), "\(channel): \(r.stderr)")
+            if fails { #expect(r.stderrLines == ["sentio: \(damaged): non-finite sample (NaN or Inf) at frame 10000"]) }
+        }
     }
 
     @Test("pitch and voice sets: columns in set order, voiced rows on spoken audio, 0 on silence")

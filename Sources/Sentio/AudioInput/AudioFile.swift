@@ -15,13 +15,19 @@ public final class AudioFile {
     public let info: AudioInfo
     private let handle: OpaquePointer
     private var framesRead: Int64 = 0
-    /// True when libsndfile can only estimate the length (MP3) or does not know it (an Ogg stream without its
-    /// last page); a small shortfall then is not truncation: the file decodes to what it holds.
-    private let lengthIsEstimate: Bool
-    /// The fraction of an MP3's header length that may be missing before the file counts as truncated. An
-    /// encoder's Xing/LAME header gives the exact length (a cut-off file then decodes to a fraction of it);
-    /// without one, libsndfile estimates it from the file size and the first frame's bit rate, to within a
-    /// few percent for constant bit rates.
+    /// How the header's length is known, which decides what a shortfall at the end means.
+    private enum Length {
+        /// Exact (WAV, FLAC, AIFF, complete Ogg streams): any shortfall is truncation.
+        case exact
+        /// An MP3's Xing, Info or VBRI tag: a shortfall beyond ``mp3LengthTolerance`` is truncation.
+        case tagged
+        /// libsndfile's estimate for an MP3 without such a tag, or unknown (an Ogg stream without its last
+        /// page): the file decodes to what it holds.
+        case estimated
+    }
+    private let length: Length
+    /// The fraction of a tagged MP3's length that may be missing before the file counts as truncated (the
+    /// encoder's delay and padding are a few hundred samples; a cut-off file decodes to a fraction of it).
     static let mp3LengthTolerance = 0.1
     private let isPCM16: Bool
 
@@ -66,7 +72,13 @@ public final class AudioFile {
         }
         self.info = info
         self.handle = handle
-        self.lengthIsEstimate = major == Int(SF_FORMAT_MPEG) || !info.lengthIsKnown
+        if !info.lengthIsKnown {
+            length = .estimated
+        } else if major == Int(SF_FORMAT_MPEG) {
+            length = MP3LengthTag.present(path: path) ? .tagged : .estimated
+        } else {
+            length = .exact
+        }
         self.isPCM16 = minor == Int(SF_FORMAT_PCM_16)
     }
 
@@ -92,13 +104,15 @@ public final class AudioFile {
             }
         }
         framesRead += Int64(got)
-        if got == 0 && framesRead < info.frames && info.lengthIsKnown {
-            if !lengthIsEstimate {
+        if got == 0 && framesRead < info.frames {
+            switch length {
+            case .exact:
                 throw AudioError(path: info.path, kind: .truncated, detail: "decoded \(framesRead) of \(info.frames) frames")
-            }
-            if Double(info.frames - framesRead) > Self.mp3LengthTolerance * Double(info.frames) {
+            case .tagged where Double(info.frames - framesRead) > Self.mp3LengthTolerance * Double(info.frames):
                 throw AudioError(path: info.path, kind: .truncated,
                                  detail: "decoded \(framesRead) of the \(info.frames) frames its MP3 header declares")
+            case .tagged, .estimated:
+                break
             }
         }
         return got

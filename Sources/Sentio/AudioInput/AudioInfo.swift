@@ -17,11 +17,11 @@ public struct AudioInfo: Equatable, Sendable {
     /// The ``frames`` of a file whose header does not give its length (libsndfile's `SF_COUNT_MAX`).
     public static let unknownLength = Int64.max
 
-    /// False when the header does not give the length (``unknownLength``); ``duration`` is then meaningless.
+    /// False when the header does not give the length (``unknownLength``).
     public var lengthIsKnown: Bool { frames != Self.unknownLength }
 
-    /// Duration in seconds.
-    public var duration: Double { sampleRate > 0 ? Double(frames) / sampleRate : 0 }
+    /// Duration in seconds; NaN when the header does not give the length (``lengthIsKnown`` is false).
+    public var duration: Double { !lengthIsKnown ? .nan : sampleRate > 0 ? Double(frames) / sampleRate : 0 }
 
     /// Creates the header description of one file; see each property for units.
     public init(path: String, container: String, encoding: String, sampleRate: Double, channels: Int, frames: Int64) {

@@ -23,7 +23,8 @@ public struct AudioReadOptions: Sendable, Hashable {
     /// The one channel to analyse (0 is the first, the left of a stereo file), or nil to average all of
     /// them. Default nil. A telephone recording with the agent and the customer on separate channels is
     /// analysed one side at a time: averaged, each voice is halved where the other is silent and mixed
-    /// with it where both talk. A file without that channel is an error, ``AudioError/Kind/noSuchChannel(_:channels:)``.
+    /// with it where both talk. A file without that channel is an error, ``AudioError/Kind/noSuchChannel(_:channels:)``;
+    /// only the chosen channel's samples are checked against ``nonFinite``.
     public var channel: Int?
 
     /// Creates options with the given values; see each property for units and defaults. `chunkFrames` is

@@ -110,9 +110,13 @@ public final class AudioStream {
             guard framesDecoded > 0 else { throw AudioError(path: info.path, kind: .empty) }
             return 0
         }
-        if mayHoldNonFinite { try checkFinite(target, count: frames * channels) }
-        if channels > 1 {
-            if let channel = options.channel { extract(channel: channel, frames: frames) } else { downmix(frames: frames) }
+        if channels > 1, let channel = options.channel {
+            // Only the analysed channel is checked: a damaged other side does not fail the file.
+            extract(channel: channel, frames: frames)
+            if mayHoldNonFinite { try checkFinite(mono.baseAddress!, count: frames, channels: 1) }
+        } else {
+            if mayHoldNonFinite { try checkFinite(target, count: frames * channels, channels: channels) }
+            if channels > 1 { downmix(frames: frames) }
         }
         framesDecoded += Int64(frames)
         return frames
@@ -133,8 +137,9 @@ public final class AudioStream {
         return all
     }
 
-    /// Applies the non-finite policy to `count` decoded samples: NaN, infinite and out-of-range ones.
-    private func checkFinite(_ samples: UnsafeMutablePointer<Float>, count: Int) throws {
+    /// Applies the non-finite policy to `count` decoded samples (`channels` interleaved): NaN, infinite and
+    /// out-of-range ones.
+    private func checkFinite(_ samples: UnsafeMutablePointer<Float>, count: Int, channels: Int) throws {
         // A branch-free scan that vectorises: an exponent field of at least that of 2²⁰ marks a sample of
         // magnitude 2²⁰ or more, NaN or Inf (all ones); the slow path runs only on a hit.
         let limit = AudioLimits.maximumSampleMagnitude
@@ -145,7 +150,7 @@ public final class AudioStream {
         for i in 0..<count where !(abs(samples[i]) <= limit) {
             switch options.nonFinite {
             case .error:
-                let frame = framesDecoded + Int64(i / info.channels)
+                let frame = framesDecoded + Int64(i / channels)
                 throw AudioError(path: info.path, kind: samples[i].isFinite
                                  ? .sampleOutOfRange(frame: frame, value: samples[i]) : .nonFiniteSample(frame: frame))
             case .replaceWithZero:

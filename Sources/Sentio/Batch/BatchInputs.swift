@@ -17,9 +17,10 @@ import Glibc
 ///   a list with one path per line (blank lines and lines starting with `#` ignored; relative paths resolve
 ///   against the list's folder).
 ///
-/// Duplicates (the same path spelled `a.wav`, `./a.wav` or `dir//a.wav`, and other names of the same file:
-/// `dir/../a.wav`, a symbolic or hard link) are dropped after their first occurrence, keeping the first
-/// spelling; the order is otherwise that of the arguments.
+/// Duplicates (the same path spelled `a.wav`, `./a.wav` or `dir//a.wav`, and other paths that resolve to it:
+/// `dir/../a.wav`, a symbolic link) are dropped after their first occurrence, keeping the first spelling; the
+/// order is otherwise that of the arguments. Hard links stay: a corpus that stores identical clips once under
+/// several names means each name.
 public struct BatchInputs: Sendable {
     /// Extensions of the audio formats libsndfile reads, lower-case, without the dot.
     public static let audioExtensions: Set<String> = [
@@ -53,12 +54,12 @@ public struct BatchInputs: Sendable {
                         sameFile: (_ dropped: String, _ kept: String) -> Void = { _, _ in }) throws -> [String] {
         var paths: [String] = []
         var seen: Set<String> = []
-        var byIdentity: [String: String] = [:]  // device:inode → the first path naming it
+        var byResolved: [String: String] = [:]  // resolved path → the first path naming it
         func add(_ path: String) {
             guard seen.insert(normalizedPath(path)).inserted else { return }
-            if let identity = fileIdentity(path) {
-                if let kept = byIdentity[identity] { return sameFile(path, kept) }
-                byIdentity[identity] = path
+            if let resolved = canonicalPath(path) {
+                if let kept = byResolved[resolved] { return sameFile(path, kept) }
+                byResolved[resolved] = path
             }
             paths.append(path)
         }

@@ -233,44 +233,8 @@ public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchPro
     let selected = request.shard?.select(sizes: sizes) ?? Array(request.inputs.indices)
     var summary = BatchSummary()
     summary.files = selected.count
-
-    // Open the destination; a resumed run skips the inputs its journal already records.
-    var journaled: JournaledOutput? = nil
-    var stream: TextSink? = nil
-    var collectedBuffer: ResultBuffer? = nil
-    var first = 0
-    switch request.destination {
-    case .standardOutput:
-        precondition(!request.resume, "only file outputs can be resumed")
-        stream = TextSink.standardOutput()
-        try stream!.write(request.header)
-    case .memory:
-        collectedBuffer = ResultBuffer(spillThreshold: Int.max)
-        try collectedBuffer!.write(request.header)
-    case .file(let requested, let errors):
-        let path = try replaceableOutputPath(requested, inputs: request.inputs + request.reads)
-        let header = RunJournal.Header(command: request.command, settings: request.settings, inputs: request.inputs.count,
-                                       inputsHash: RunJournal.hash(inputs: request.inputs),
-                                       shard: request.shard.map(\.description), headerBytes: request.header.utf8.count)
-        switch try JournaledOutput.open(path: path, errorsPath: errors, header: header, headerText: request.header,
-                                        resume: request.resume) {
-        case .alreadyComplete(let journal):
-            summary.resumed = journal.entries.count
-            summary.ok = journal.entries.count(where: \.ok)
-            summary.failed = journal.entries.count - summary.ok
-            summary.errorsFile = summary.failed > 0 ? errors : nil
-            return summary
-        case .ready(let output, let resumed):
-            journaled = output
-            first = resumed.count
-            guard first <= selected.count, resumed.indices.allSatisfy({ resumed[$0].index == selected[$0] }) else {
-                throw JournalError(path: RunJournal.path(for: path), cause: "does not match this run's inputs; run without --resume")
-            }
-            summary.resumed = first
-            summary.failed = output.failures.count
-            summary.ok = first - summary.failed
-        }
-    }
+    // A resumed run skips the inputs its journal already records.
+    guard let (sink, first) = try BatchSink.open(request, selected: selected, summary: &summary) else { return summary }
 
     progress.update {
         $0.files = selected.count
@@ -293,13 +257,7 @@ public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchPro
         let item = selected[position]
         switch outcome {
         case .ok(let buffer, let result):
-            if let journaled {
-                try journaled.append(index: item, file: request.inputs[item], bytes: buffer, seconds: result.audioSeconds, error: nil)
-            } else if let stream {
-                try buffer.copy(into: stream)
-            } else {
-                try collectedBuffer!.write(bytes: buffer.bytes())
-            }
+            try sink.write(buffer, index: item, file: request.inputs[item], seconds: result.audioSeconds)
             summary.ok += 1
             summary.audioSeconds += result.audioSeconds
             result.warnings.forEach(onWarning)
@@ -309,7 +267,7 @@ public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchPro
                 $0.bytesDone += sizes[item]
             }
         case .failed(let message):
-            try journaled?.append(index: item, file: request.inputs[item], bytes: nil, seconds: nil, error: message)
+            try sink.writeFailure(index: item, file: request.inputs[item], message: message)
             summary.failed += 1
             onFailure(message)
             progress.update {
@@ -341,20 +299,7 @@ public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchPro
             running += 1
             group.addTask(executorPreference: threads) {
                 if cancel.isRaised { return (position, .stopped) }
-                return (position, pool.withWorker { worker in
-                    let buffer = ResultBuffer()
-                    do {
-                        let result = try worker.process(item, into: buffer, stop: cancel)
-                        return .ok(buffer, result)
-                    } catch is BatchStopped {
-                        return .stopped
-                    } catch let error as OutputError {
-                        return .fatal(error.description)
-                    } catch {
-                        let message = "\(error)"
-                        return .failed(message.hasPrefix(item.path) ? message : "\(item.path): \(message)")
-                    }
-                })
+                return (position, pool.withWorker { WorkOutcome.of(item, worker: $0, stop: cancel) })
             }
         }
         // One input more than there are workers waits in their queue, so that a worker that finishes goes on
@@ -412,18 +357,7 @@ public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchPro
     // A fail-fast failure on the last inputs left nothing unstarted: the run is complete.
     if summary.stopReason == .failFast && nextToCommit == selected.count { summary.stopReason = nil }
     do {
-        if let journaled {
-            if nextToCommit == selected.count && summary.stopReason == nil {
-                try journaled.finish()
-            } else {
-                try journaled.suspend()
-            }
-            if summary.failed > 0 { summary.errorsFile = journaled.errorsPath }
-        } else if let stream {
-            try stream.flush()
-        } else if let collectedBuffer {
-            summary.collected = try collectedBuffer.text()
-        }
+        try sink.close(complete: nextToCommit == selected.count && summary.stopReason == nil, summary: &summary)
     } catch {
         summary.stopReason = summary.stopReason ?? .outputFailed("\(error)")
     }
@@ -432,12 +366,106 @@ public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchPro
     return summary
 }
 
+/// Where a batch's rows go: standard output, memory (for the caller), or a journaled output file.
+private enum BatchSink {
+    case stream(TextSink)
+    case memory(ResultBuffer)
+    case journal(JournaledOutput)
+
+    /// Opens `request`'s destination and writes its header, or resumes it: returns the sink and the position
+    /// (in `selected`) of the first input still to do, with `summary` counting the resumed ones; nil when the
+    /// journal says the run is already complete (`summary` then describes it).
+    static func open(_ request: BatchRequest, selected: [Int], summary: inout BatchSummary) throws -> (BatchSink, Int)? {
+        switch request.destination {
+        case .standardOutput:
+            precondition(!request.resume, "only file outputs can be resumed")
+            let stream = TextSink.standardOutput()
+            try stream.write(request.header)
+            return (.stream(stream), 0)
+        case .memory:
+            let buffer = ResultBuffer(spillThreshold: Int.max)
+            try buffer.write(request.header)
+            return (.memory(buffer), 0)
+        case .file(let requested, let errors):
+            let path = try replaceableOutputPath(requested, inputs: request.inputs + request.reads)
+            let header = RunJournal.Header(command: request.command, settings: request.settings, inputs: request.inputs.count,
+                                           inputsHash: RunJournal.hash(inputs: request.inputs),
+                                           shard: request.shard.map(\.description), headerBytes: request.header.utf8.count)
+            switch try JournaledOutput.open(path: path, errorsPath: errors, header: header, headerText: request.header,
+                                            resume: request.resume) {
+            case .alreadyComplete(let journal):
+                summary.resumed = journal.entries.count
+                summary.ok = journal.entries.count(where: \.ok)
+                summary.failed = journal.entries.count - summary.ok
+                summary.errorsFile = summary.failed > 0 ? errors : nil
+                return nil
+            case .ready(let output, let resumed):
+                let first = resumed.count
+                guard first <= selected.count, resumed.indices.allSatisfy({ resumed[$0].index == selected[$0] }) else {
+                    throw JournalError(path: RunJournal.path(for: path), cause: "does not match this run's inputs; run without --resume")
+                }
+                summary.resumed = first
+                summary.failed = output.failures.count
+                summary.ok = first - summary.failed
+                return (.journal(output), first)
+            }
+        }
+    }
+
+    /// Writes input `index`'s rows (`seconds` of audio from `file`).
+    func write(_ buffer: ResultBuffer, index: Int, file: String, seconds: Double) throws {
+        switch self {
+        case .journal(let output): try output.append(index: index, file: file, bytes: buffer, seconds: seconds, error: nil)
+        case .stream(let stream): try buffer.copy(into: stream)
+        case .memory(let collected): try collected.write(bytes: buffer.bytes())
+        }
+    }
+
+    /// Records that input `index` failed (only a journaled output lists failures).
+    func writeFailure(index: Int, file: String, message: String) throws {
+        if case .journal(let output) = self {
+            try output.append(index: index, file: file, bytes: nil, seconds: nil, error: message)
+        }
+    }
+
+    /// Ends the run: a journaled output is finished when `complete`, else left resumable; the collected rows
+    /// and the errors file go into `summary`.
+    func close(complete: Bool, summary: inout BatchSummary) throws {
+        switch self {
+        case .journal(let output):
+            if complete { try output.finish() } else { try output.suspend() }
+            if summary.failed > 0 { summary.errorsFile = output.errorsPath }
+        case .stream(let stream):
+            try stream.flush()
+        case .memory(let collected):
+            summary.collected = try collected.text()
+        }
+    }
+}
+
 /// A worker's answer for one input.
 private enum WorkOutcome: Sendable {
     case ok(ResultBuffer, BatchFileResult)
     case failed(String)
     case stopped
     case fatal(String)
+
+    /// What `worker` makes of `item`: its rows, its one-line error (starting with the file), a stop, or an
+    /// output failure that ends the run.
+    static func of(_ item: BatchItem, worker: any BatchWorker, stop: StopFlag) -> WorkOutcome {
+        let buffer = ResultBuffer()
+        do {
+            let result = try worker.process(item, into: buffer, stop: stop)
+            return .ok(buffer, result)
+        } catch is BatchStopped {
+            return .stopped
+        } catch let error as OutputError {
+            return .fatal(error.description)
+        } catch {
+            let message = "\(error)"
+            return .failed(message.hasPrefix(item.path) ? message : "\(item.path): \(message)")
+        }
+    }
 }
 
 /// Workers made on demand and lent to one task at a time.

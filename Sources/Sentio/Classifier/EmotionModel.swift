@@ -175,7 +175,7 @@ public struct EmotionModel: Sendable, Hashable {
         do {
             return String(decoding: try encoder.encode(file), as: UTF8.self) + "\n"
         } catch {
-            throw ModelError(path: "model", message: "cannot be written as JSON: a weight, statistic or hyperparameter is not finite")
+            throw ModelError(path: "<model>", message: "cannot be written as JSON: a weight, statistic or hyperparameter is not finite")
         }
     }
 

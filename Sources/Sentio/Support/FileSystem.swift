@@ -51,7 +51,7 @@ public func fileSizes(_ paths: [String]) -> [Int64] {
 }
 
 /// `path` with `.` components and repeated slashes removed: the first key that finds duplicate inputs
-/// (`..` and links are left alone; ``fileIdentity(_:)`` finds those).
+/// (`..` and links are left alone; ``canonicalPath(_:)`` resolves those).
 func normalizedPath(_ path: String) -> String {
     let absolute = path.hasPrefix("/")
     let parts = path.split(separator: "/").filter { $0 != "." }

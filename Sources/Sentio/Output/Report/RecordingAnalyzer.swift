@@ -57,6 +57,7 @@ public final class RecordingAnalyzer {
         return RecordingReport(path: path, info: info, duration: table.audioSeconds, envelope: envelope,
                                pitch: Contour(start: start, step: hop, values: f0),
                                loudness: Contour(start: start, step: hop, values: loudness),
-                               classes: scorer.model.classes, segments: scores, segmentation: segmentationName)
+                               classes: scorer.model.classes, segments: scores, segmentation: segmentationName,
+                               channel: audio.channel)
     }
 }

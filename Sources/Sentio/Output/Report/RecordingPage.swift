@@ -26,7 +26,9 @@ public func recordingPage(_ report: RecordingReport, model: String, index: Strin
 
     var body = index.map { "<nav><a href=\"\(escapeHTML(percentEncoded($0)))\">← all recordings</a></nav>" } ?? ""
     body += "<header><h1>\(escapeHTML(name))</h1><p class=\"meta\">\(escapeHTML(report.path)) · "
-    body += "\(escapeHTML(formatDuration(report.duration))) · \(Int(report.info.sampleRate)) Hz · \(report.info.channels) channel\(report.info.channels == 1 ? "" : "s") · "
+    let channels = report.info.channels
+    let channelText = report.channel.map { "channel \($0) of \(channels)" } ?? "\(channels) channel\(channels == 1 ? "" : "s")"
+    body += "\(escapeHTML(formatDuration(report.duration))) · \(Int(report.info.sampleRate)) Hz · \(channelText) · "
     body += "\(escapeHTML(report.info.container)) \(escapeHTML(report.info.encoding))<br>model: \(escapeHTML(model)) · segments: \(escapeHTML(report.segmentation))</p></header>"
 
     // Summary.

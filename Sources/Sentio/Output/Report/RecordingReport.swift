@@ -20,10 +20,13 @@ public struct RecordingReport: Sendable {
     public var segments: [SegmentScore]
     /// How the file was segmented, for the caption (e.g. `vad`, `windows 2/1 s`).
     public var segmentation: String
+    /// The one channel analysed (``AudioReadOptions/channel``), or nil when the channels were averaged.
+    public var channel: Int?
 
     /// Creates a report with the given values; see each property for units and meaning.
     public init(path: String, info: AudioInfo, duration: Double, envelope: WaveformEnvelope, pitch: Contour,
-                loudness: Contour, classes: [String], segments: [SegmentScore], segmentation: String) {
+                loudness: Contour, classes: [String], segments: [SegmentScore], segmentation: String, channel: Int? = nil) {
+        self.channel = channel
         self.path = path
         self.info = info
         self.duration = duration
