@@ -119,8 +119,9 @@ private func batchHelp(outputs: String) -> String {
     with --resume. --shard K/N processes part of the inputs; `sentio merge` combines the parts into what \
     one run would have written.
 
-    Exit status: 0 when every file was processed, 1 when some failed or the output could not be written, \
-    2 for a usage error, 128 + N when stopped by signal N (130 for Ctrl-C).
+    Exit status: 0 when every file was processed, 1 when some failed (the others were written), 2 for a \
+    usage error, 3 when the run did not complete (the output could not be written, or its journal belongs \
+    to another run), 128 + N when stopped by signal N (130 for Ctrl-C).
     """
 }
 
@@ -163,7 +164,7 @@ func runBatchCommand(_ request: BatchRequest, options: BatchArguments, finished:
     } catch {
         display?.stop()
         reportError("\(error)")
-        throw ExitCode(ExitStatus.someInputsFailed)
+        throw ExitCode(ExitStatus.notCompleted)
     }
     display?.stop()
     if show { try? TextSink.standardError().write("sentio: \(summary.line)\n") }
@@ -175,11 +176,11 @@ func runBatchCommand(_ request: BatchRequest, options: BatchArguments, finished:
         throw ExitCode(128 + signal)
     case .outputFailed(let message)?:
         reportError(message)
-        throw ExitCode(ExitStatus.someInputsFailed)
+        throw ExitCode(ExitStatus.notCompleted)
     case .failFast?, nil:
         do { try finished() } catch {
             reportError("\(error)")
-            throw ExitCode(ExitStatus.someInputsFailed)
+            throw ExitCode(ExitStatus.notCompleted)
         }
         if summary.failed > 0 { throw ExitCode(ExitStatus.someInputsFailed) }
     }

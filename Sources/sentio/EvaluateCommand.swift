@@ -88,6 +88,9 @@ struct EvaluateCommand: ParsableCommand {
                                                       jobs: training.workerCount)
             } else {
                 let chosen: EvaluationProtocol = evaluationProtocol == .kfold ? .kFold(folds ?? 10) : .leaveOneSpeakerOut
+                if evaluationProtocol == .kfold && loaded.hasSpeakers {
+                    reportWarning("\(corpus.name): kfold puts each speaker's recordings on both sides of a fold, which flatters the figure; --protocol loso keeps speakers apart")
+                }
                 result = try EmotionTraining.evaluate(corpus: loaded, table: table, protocol: chosen,
                                                       normalization: training.normalize,
                                                       classifier: training.classifierOptions, jobs: training.workerCount)
@@ -119,7 +122,7 @@ struct EvaluateCommand: ParsableCommand {
             }
         } catch {
             reportError("\(error)")
-            throw ExitCode(ExitStatus.someInputsFailed)
+            throw ExitCode(ExitStatus.notCompleted)
         }
         if failures > 0 { throw ExitCode(ExitStatus.someInputsFailed) }
     }
@@ -163,9 +166,12 @@ struct EvaluationSummary {
             + "\"hyperparameters\":[\(result.chosenHyperparameters.map { String($0) }.joined(separator: ","))]}\n"
     }
 
+    /// `10 folds`, `1 fold`.
+    private var foldsText: String { "\(result.folds) fold\(result.folds == 1 ? "" : "s")" }
+
     /// The run's settings as label/value pairs, for the report page's header.
     var settings: [(label: String, value: String)] {
-        [("protocol", "\(protocolName) (\(result.folds) folds)"), ("classifier", classifier.rawValue),
+        [("protocol", "\(protocolName) (\(foldsText))"), ("classifier", classifier.rawValue),
          ("normalisation", normalization.rawValue), ("clip", clipText), ("features", features), ("segments", segmentation),
          ("files", "\(result.report.count)")]
     }
@@ -173,7 +179,7 @@ struct EvaluationSummary {
     var text: String {
         let r = result.report
         func percent(_ x: Double) -> String { String(format1: x * 100) + " %" }
-        var out = "protocol \(protocolName) (\(result.folds) folds), classifier \(classifier.rawValue), normalisation \(normalization.rawValue), segments \(segmentation), clip \(clipText)\n"
+        var out = "protocol \(protocolName) (\(foldsText)), classifier \(classifier.rawValue), normalisation \(normalization.rawValue), segments \(segmentation), clip \(clipText)\n"
         out += "features \(features)\n"
         out += "files \(r.count)\n"
         out += "UAR \(percent(r.uar))   WAR \(percent(r.war))\n\n"

@@ -91,7 +91,7 @@ struct FeaturesCommand: AsyncParsableCommand {
                 try prepareOutputFolder(folder)
             } catch {
                 reportError("\(error)")
-                throw ExitCode(ExitStatus.someInputsFailed)
+                throw ExitCode(ExitStatus.notCompleted)
             }
             let index = folder + "/index.csv"
             destination = .file(path: index, errors: folder + "/errors.jsonl")

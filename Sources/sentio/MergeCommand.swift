@@ -11,7 +11,13 @@ struct MergeCommand: ParsableCommand {
             and keep its journal (PART.journal, or index.csv.journal in a folder). The merged output has \
             the same rows in the same order as a single run over all inputs, with OUT.journal and \
             OUT.errors.jsonl as that run would have written them. Folders (npy, textgrid, audacity, report) \
-            merge into a folder, their files hard-linked when possible; a report folder gets its index.html.
+            merge into a folder, their files hard-linked when possible; a report folder gets its index.html. \
+            A part's own errors file (PART.errors.jsonl, which a pattern such as part-*.jsonl also matches) is \
+            not a part and is skipped.
+
+            Exit status: 0, or 1 when inputs had failed in the shards (as the single run would have exited; \
+            they are listed in OUT.errors.jsonl), 3 when the parts cannot be merged or the output cannot be \
+            written.
             """
     )
 
@@ -31,16 +37,21 @@ struct MergeCommand: ParsableCommand {
     }
 
     func run() throws {
+        // `part-*.jsonl` also matches the parts' own errors files: those are read through their parts.
+        let parts = self.parts.filter { part in !self.parts.contains { part == $0 + ".errors.jsonl" } }
         let errors = isDirectory(parts[0]) ? output + "/errors.jsonl" : output + ".errors.jsonl"
+        let summary: ShardMerge.Summary
         do {
-            let summary = try ShardMerge.merge(parts: parts, output: output, errors: errors)
+            summary = try ShardMerge.merge(parts: parts, output: output, errors: errors)
             // A report folder's index page is made from the merged index.csv.
             if ReportIndex.isReportFolder(output) { try ReportIndex.writePage(folder: output) }
-            if summary.failed > 0 {
-                reportWarning("\(summary.failed) of \(summary.files) inputs had failed in their shards; they are listed in \(errors)")
-            }
         } catch {
             reportError("\(error)")
+            throw ExitCode(ExitStatus.notCompleted)
+        }
+        // As the single run would have: exit status 1 when some inputs failed.
+        if summary.failed > 0 {
+            reportError("\(summary.failed) of \(summary.files) inputs had failed in their shards; they are listed in \(errors)")
             throw ExitCode(ExitStatus.someInputsFailed)
         }
     }

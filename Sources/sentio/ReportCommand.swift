@@ -49,7 +49,7 @@ struct ReportCommand: AsyncParsableCommand {
         warnIfUnscorable(segmentation)
         do { try prepareOutputFolder(output) } catch {
             reportError("\(error)")
-            throw ExitCode(ExitStatus.someInputsFailed)
+            throw ExitCode(ExitStatus.notCompleted)
         }
         var pages = perInputFileNames(paths, extension: ".html")
         // An input called index.* must not overwrite the index page: give it the first free index-N.html.

@@ -75,7 +75,7 @@ struct ScoreCommand: AsyncParsableCommand {
         if format.perInput, let folder = output {
             do { try prepareOutputFolder(folder) } catch {
                 reportError("\(error)")
-                throw ExitCode(ExitStatus.someInputsFailed)
+                throw ExitCode(ExitStatus.notCompleted)
             }
             annotation = AnnotationOutput(format: format, folder: folder,
                                           names: perInputFileNames(paths, extension: format == .textgrid ? ".TextGrid" : ".txt"))

@@ -13,7 +13,10 @@ struct SentioCommand: AsyncParsableCommand {
         abstract: "Speech-emotion feature extraction: audio in, features and emotion scores out.",
         discussion: """
             Exit status: 0 when every input was processed, 1 when some inputs failed (one error line each \
-            on stderr), 2 for a usage error, 128 + N when a batch was stopped by signal N.
+            on stderr; everything else was written), 2 for a usage error, 3 when the run did not complete: \
+            its output could not be written, or an existing output's journal belongs to another run (a \
+            --resume with other settings or inputs), or a merge was refused; 128 + N when a batch was \
+            stopped by signal N.
             """,
         version: SentioVersion.string,
         subcommands: [InfoCommand.self, FeaturesCommand.self, ScoreCommand.self, MergeCommand.self, TrainCommand.self,
@@ -47,6 +50,9 @@ enum ExitStatus {
     static let ok: Int32 = 0
     static let someInputsFailed: Int32 = 1
     static let usage: Int32 = 2
+    /// The output could not be written or the run was refused: no complete result (a job scheduler must
+    /// not take it for success, as it may take 1).
+    static let notCompleted: Int32 = 3
 }
 
 /// Writes one error line `sentio: <message>` to stderr.

@@ -43,10 +43,14 @@ struct TrainCommand: ParsableCommand {
             try model.write(to: file)
         } catch {
             reportError("\(error)")
-            throw ExitCode(ExitStatus.someInputsFailed)
+            throw ExitCode(error is OutputError ? ExitStatus.notCompleted : ExitStatus.someInputsFailed)
         }
+        // The chosen strength's own inner UAR (it is chosen with its grid neighbours, so it need not be the
+        // grid's highest).
         let scores = model.training.selectionUAR
-        let best = scores.max().map { ", inner UAR \(String(format1: $0 * 100)) %" }
+        let chosen = model.training.candidates.firstIndex(of: model.classifier.hyperparameter)
+        let best = chosen.flatMap { scores.indices.contains($0) ? scores[$0] : nil }
+            .map { ", inner UAR \(String(format1: $0 * 100)) % (grid best \(String(format1: scores.max()! * 100)) %)" }
             ?? " (fixed: too few recordings for an inner cross-validation)"
         try TextSink.standardOutput().write(
             "\(output): \(model.kind.rawValue), \(model.classes.count) classes, \(model.training.files) files, "

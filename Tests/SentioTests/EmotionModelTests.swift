@@ -247,6 +247,10 @@ import Testing
         #expect(corpus.items.count == 10 && corpus.hasSpeakers)
         #expect(corpus.items[0].path == dir.appendingPathComponent("wav/c0.wav").path)
         #expect(corpus.items[0].label == "sad" && corpus.items[0].speaker == "s0")
+        // A table that writes the wav/ folder in its paths names the same files.
+        let prefixed = "file,emotion,speaker\n" + files.indices.map { "wav/\(files[$0]),\($0 < 5 ? "sad" : "angry"),s\($0 % 3)" }.joined(separator: "\n")
+        try prefixed.write(to: dir.appendingPathComponent("labels.csv"), atomically: true, encoding: .utf8)
+        #expect(try LabelledCorpus.load(directory: dir.path).items.map(\.path) == corpus.items.map(\.path))
     }
 
     @Test("--classes keeps its classes before the size check; a folder is not a file; shared files are found")

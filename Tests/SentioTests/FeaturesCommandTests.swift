@@ -209,14 +209,14 @@ import Testing
         let before = try Data(contentsOf: URL(fileURLWithPath: out + "/columns.csv"))
         let refused = try SentioCLI.run(["features", Fixture.audio("speech-en.wav"), Fixture.audio("speech-en-3.wav"),
                                          "--format", "npy", "-o", out, "--set", "energy", "--resume"])
-        #expect(refused.status == 1 && refused.stderr.contains("records a different run"), "\(refused.stderr)")
+        #expect(refused.status == 3 && refused.stderr.contains("records a different run"), "\(refused.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/columns.csv")) == before)
     }
 
     @Test("an unwritable output is one clear error line")
     func unwritableOutput() throws {
         let result = try SentioCLI.run(["features", Fixture.audio("speech-en.wav"), "-o", "/no/such/dir/out.csv"])
-        #expect(result.status == 1)
+        #expect(result.status == 3)
         #expect(result.stderrLines == ["sentio: /no/such/dir/out.csv: cannot write output: No such file or directory"])
         #expect(try SentioCLI.run(["features", Fixture.audio("speech-en.wav"), "--format", "npy"]).status == 2)
         #expect(try SentioCLI.run(["features", Fixture.audio("speech-en.wav"), "--set", "mfcc,bogus"]).status == 2)

@@ -171,7 +171,7 @@ struct ReportTests {
         let file = dir.appendingPathComponent("file").path
         try "x".write(toFile: file, atomically: true, encoding: .utf8)
         let notFolder = try SentioCLI.run(["report", "-o", file, Fixture.audio("speech-en.wav")])
-        #expect(notFolder.status == 1 && notFolder.stderrLines.count == 1 && notFolder.stderr.contains("not a folder"))
+        #expect(notFolder.status == 3 && notFolder.stderrLines.count == 1 && notFolder.stderr.contains("not a folder"))
     }
 
     @Test("an input named index.* gets a page of its own, not the index page's name or another input's")
