@@ -209,13 +209,39 @@ public struct EmotionModel: Sendable, Hashable {
 
     /// Parses and checks a model document; `source` names it in errors.
     public static func decode(json: String, source: String) throws(ModelError) -> EmotionModel {
-        func fail(_ message: String) -> ModelError { ModelError(path: source, message: message) }
-        // Read the format and version first, so a future format gets "unknown version", not a field error.
+        let fail = { (message: String) in ModelError(path: source, message: message) }
+        let data = Data(json.utf8)
+        try checkHeader(data, fail: fail)
+        let file: File
+        do { file = try JSONDecoder().decode(File.self, from: data) } catch let error as DecodingError {
+            throw fail(describe(error))
+        } catch {
+            throw fail("unreadable model: \(error)")
+        }
+        let features = try checkFeatures(file, fail: fail)
+        let width = file.features.columns
+        try checkClasses(file.classes, fail: fail)
+        try checkStatistics(file, width: width, fail: fail)
+        try checkClassifier(file, width: width, fail: fail)
+        let model = EmotionModel(
+            features: features, classes: file.classes, normalization: file.normalization, kind: file.classifier.kind,
+            classifier: TrainedClassifier(standardizer: file.standardization, network: DenseNetwork(layers: file.classifier.layers),
+                                          hyperparameter: file.classifier.hyperparameter,
+                                          selectionUAR: file.training.selectionUAR, clip: file.classifier.clip),
+            training: file.training, corpusStatistics: file.corpusStatistics)
+        guard model.checksum == file.checksum else {
+            throw fail("checksum mismatch: the file was edited or damaged after training (stored \(file.checksum), content \(model.checksum))")
+        }
+        return model
+    }
+
+    /// Reads the format and version before anything else, so that a future format gets "unknown version",
+    /// not a field error.
+    private static func checkHeader(_ data: Data, fail: (String) -> ModelError) throws(ModelError) {
         struct Header: Decodable {
             var format: String?
             var version: Int?
         }
-        let data = Data(json.utf8)
         let header: Header
         do { header = try JSONDecoder().decode(Header.self, from: data) } catch {
             throw fail("not a Sentio model: truncated or malformed JSON")
@@ -227,45 +253,54 @@ public struct EmotionModel: Sendable, Hashable {
         guard version == formatVersion else {
             throw fail("unknown model format version \(version) (this Sentio \(SentioVersion.string) reads version \(formatVersion))")
         }
-        let file: File
-        do { file = try JSONDecoder().decode(File.self, from: data) } catch let error as DecodingError {
-            throw fail(describe(error))
-        } catch {
-            throw fail("unreadable model: \(error)")
-        }
+    }
+
+    /// The feature configuration, checked to be the one this build computes, with as many columns.
+    private static func checkFeatures(_ file: File, fail: (String) -> ModelError) throws(ModelError) -> EmotionFeatureConfiguration {
         let features = EmotionFeatureConfiguration(sets: file.features.sets, preset: file.features.preset)
         let columns = features.columns
         let expected = features.fingerprint(columns: columns)
         guard file.features.fingerprint == expected else {
             throw fail("model was trained on a different feature configuration (fingerprint \(file.features.fingerprint); this Sentio computes \(expected) for sets \(features.name), preset \(features.preset.rawValue)): retrain it with this version")
         }
-        let width = columns.count
-        guard file.features.columns == width else {
-            throw fail("model says \(file.features.columns) feature columns; sets \(features.name) have \(width)")
+        guard file.features.columns == columns.count else {
+            throw fail("model says \(file.features.columns) feature columns; sets \(features.name) have \(columns.count)")
         }
-        guard !file.classes.isEmpty, Set(file.classes).count == file.classes.count, !file.classes.contains("") else {
+        return features
+    }
+
+    private static func checkClasses(_ classes: [String], fail: (String) -> ModelError) throws(ModelError) {
+        guard !classes.isEmpty, Set(classes).count == classes.count, !classes.contains("") else {
             throw fail("class names must be distinct and non-empty")
         }
-        if let reserved = file.classes.first(where: LabelledCorpus.reservedClassNames.contains) {
+        if let reserved = classes.first(where: LabelledCorpus.reservedClassNames.contains) {
             throw fail("class name \(reserved) is reserved (a column of score's output, or its no-speech label)")
         }
-        guard file.classes.count >= 2 else { throw fail("a model needs at least two classes") }
-        guard file.standardization.mean.count == width, file.standardization.scale.count == width else {
-            throw fail("standardization has \(file.standardization.mean.count) means and \(file.standardization.scale.count) scales for \(width) columns")
+        guard classes.count >= 2 else { throw fail("a model needs at least two classes") }
+    }
+
+    /// The standardisation, and the corpus statistics that corpus-normalised models (only) carry: one finite
+    /// mean and positive scale per column.
+    private static func checkStatistics(_ file: File, width: Int, fail: (String) -> ModelError) throws(ModelError) {
+        func valid(_ s: Standardizer) -> Bool {
+            s.mean.count == width && s.scale.count == width && s.mean.allSatisfy(\.isFinite) && s.scale.allSatisfy { $0.isFinite && $0 > 0 }
         }
-        guard file.standardization.mean.allSatisfy(\.isFinite),
-              file.standardization.scale.allSatisfy({ $0.isFinite && $0 > 0 }) else {
-            throw fail("standardization holds non-finite or non-positive values")
+        let standardization = file.standardization
+        guard standardization.mean.count == width, standardization.scale.count == width else {
+            throw fail("standardization has \(standardization.mean.count) means and \(standardization.scale.count) scales for \(width) columns")
         }
+        guard valid(standardization) else { throw fail("standardization holds non-finite or non-positive values") }
         if file.normalization == .corpus {
             guard let prior = file.corpusStatistics else { throw fail("corpus-normalised model has no corpusStatistics") }
-            guard prior.mean.count == width, prior.scale.count == width,
-                  prior.mean.allSatisfy(\.isFinite), prior.scale.allSatisfy({ $0.isFinite && $0 > 0 }) else {
-                throw fail("corpusStatistics must hold \(width) finite means and positive scales")
-            }
+            guard valid(prior) else { throw fail("corpusStatistics must hold \(width) finite means and positive scales") }
         } else if file.corpusStatistics != nil {
             throw fail("corpusStatistics belong to corpus-normalised models only (this one is \(file.normalization.rawValue))")
         }
+    }
+
+    /// The network (ReLU layers then a softmax layer, from `width` inputs to one output per class), its
+    /// hyper-parameter and clip.
+    private static func checkClassifier(_ file: File, width: Int, fail: (String) -> ModelError) throws(ModelError) {
         let layers = file.classifier.layers
         guard !layers.isEmpty else { throw fail("classifier has no layers") }
         var inputs = width
@@ -290,16 +325,6 @@ public struct EmotionModel: Sendable, Hashable {
         if let clip = file.classifier.clip, !(clip.isFinite && clip > 0) {
             throw fail("clip must be a positive number of standard deviations")
         }
-        let model = EmotionModel(
-            features: features, classes: file.classes, normalization: file.normalization, kind: file.classifier.kind,
-            classifier: TrainedClassifier(standardizer: file.standardization, network: DenseNetwork(layers: layers),
-                                          hyperparameter: file.classifier.hyperparameter,
-                                          selectionUAR: file.training.selectionUAR, clip: file.classifier.clip),
-            training: file.training, corpusStatistics: file.corpusStatistics)
-        guard model.checksum == file.checksum else {
-            throw fail("checksum mismatch: the file was edited or damaged after training (stored \(file.checksum), content \(model.checksum))")
-        }
-        return model
     }
 
     private static func describe(_ error: DecodingError) -> String {

@@ -3,6 +3,12 @@ import Glibc
 #endif
 
 /// The per-file graph: framers, features writing into rows, stages finishing them.
+///
+/// Samples go to one ``Framer`` per padding convention, whose frames the ``FrameFeature``s write into their
+/// columns of row t, and to the ``StreamFeature``s (pitch, voice, eGeMAPS), which fill their columns of
+/// rows later; a row is complete once every framer and stream has written it. The ``RowStage``s (deltas,
+/// smoothing, librosa's top-dB floor) then finish rows in order, each once it has the look-ahead it needs,
+/// and finished rows are emitted and dropped from the ``RowStore`` once no stage looks back at them.
 final class Pipeline {
     private struct Group {
         let framer: Framer
@@ -26,6 +32,9 @@ final class Pipeline {
 
     var samples: Int { samplesSeen }
 
+    /// Builds the graph for `options`: shared spectra, features in set order, stages.
+    /// - Parameter includeInternal: also emit internal columns (names starting with `_`, MFCCs computed only
+    ///   for their deltas).
     init(options: FeatureExtractionOptions, includeInternal: Bool = false) {
         self.options = options
         var all: [String] = []
@@ -137,6 +146,7 @@ final class Pipeline {
         emitted = 0
     }
 
+    /// Consumes the next samples of the signal and emits every row that is now final, in order.
     func push(_ chunk: UnsafeBufferPointer<Float>, emit: (FrameRow) throws -> Void) throws {
         samplesSeen += chunk.count
         for group in groups { group.framer.push(chunk) { index, frame in compute(group, index, frame) } }
@@ -144,6 +154,7 @@ final class Pipeline {
         try advance(finished: false, emit: emit)
     }
 
+    /// Ends the signal: the framers' last frames, the streams' last rows, and every remaining row emitted.
     func finish(emit: (FrameRow) throws -> Void) throws {
         for group in groups { group.framer.finish { index, frame in compute(group, index, frame) } }
         let frameCount = options.frame.frameCount(sampleCount: samplesSeen)
