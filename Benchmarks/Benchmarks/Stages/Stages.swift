@@ -70,7 +70,7 @@ let functionalsInput: (columns: [String], rows: [[Float]], specs: [FunctionalSpe
     let rows = clips.map { clip in
         var rows: [Float] = []
         do {
-            try extractor.process(samples: clip) { rows.append(contentsOf: $0.values) }
+            try extractor.process(samples: clip, sampleRate: sampleRate) { rows.append(contentsOf: $0.values) }
         } catch {
             fatalError("cannot extract the benchmark workload: \(error)")
         }
@@ -135,7 +135,7 @@ let benchmarks: @Sendable () -> Void = {
                 var frames = 0
                 var checksum: Float = 0
                 for clip in clips {
-                    try extractor.process(samples: clip) { row in checksum += row.values[0] }
+                    try extractor.process(samples: clip, sampleRate: sampleRate) { row in checksum += row.values[0] }
                     frames += extractor.options.frame.frameCount(sampleCount: clip.count)
                 }
                 blackHole(checksum)
