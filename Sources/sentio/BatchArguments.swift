@@ -120,8 +120,9 @@ private func batchHelp(outputs: String) -> String {
     one run would have written.
 
     Exit status: 0 when every file was processed, 1 when some failed (the others were written), 2 for a \
-    usage error, 3 when the run did not complete (the output could not be written, or its journal belongs \
-    to another run), 128 + N when stopped by signal N (130 for Ctrl-C).
+    usage error, 3 when the run did not complete (the output could not be written, its journal belongs \
+    to another run, the model could not be loaded, or --fail-fast stopped it with inputs left), 128 + N \
+    when stopped by signal N (130 for Ctrl-C).
     """
 }
 
@@ -182,6 +183,8 @@ func runBatchCommand(_ request: BatchRequest, options: BatchArguments, finished:
             reportError("\(error)")
             throw ExitCode(ExitStatus.notCompleted)
         }
+        // --fail-fast stopped with inputs left: the run is not complete (--resume finishes it).
+        if summary.stopReason == .failFast { throw ExitCode(ExitStatus.notCompleted) }
         if summary.failed > 0 { throw ExitCode(ExitStatus.someInputsFailed) }
     }
     return summary

@@ -128,7 +128,7 @@ struct BenchCommand: ParsableCommand {
             try out.flush()
         } catch {
             reportError("\(error)")
-            throw ExitCode(ExitStatus.someInputsFailed)
+            throw ExitCode(ExitStatus.notCompleted)
         }
         if !failures.isEmpty { throw ExitCode(ExitStatus.someInputsFailed) }
     }

@@ -61,7 +61,7 @@ struct EvaluateCommand: ParsableCommand {
             testLabels = try loadReporting { () throws(CorpusError) in try testCorpus.load(classes: corpus.classes) }
             if let shared = testLabels!.sharedFiles(with: loaded) {
                 reportError("\(testCorpus.name): shares \(shared.count) file\(shared.count == 1 ? "" : "s") with the training corpus (\(shared[0])): a cross-corpus figure needs recordings the model has not seen")
-                throw ExitCode(ExitStatus.someInputsFailed)
+                throw ExitCode(ExitStatus.notCompleted)
             }
         }
         let reading = [corpus.labelsTable] + (testCorpus.labelsTable.map { [$0] } ?? [])
@@ -70,7 +70,7 @@ struct EvaluateCommand: ParsableCommand {
         let page = try reportFolder.map { folder in
             do { try prepareOutputFolder(folder) } catch {
                 reportError("\(error)")
-                throw ExitCode(ExitStatus.someInputsFailed)
+                throw ExitCode(ExitStatus.notCompleted)
             }
             return try openOutput(joinPath(folder, "evaluation.html"), reading: reading)
         }
@@ -99,7 +99,7 @@ struct EvaluateCommand: ParsableCommand {
             }
         } catch let error as CorpusError {
             reportError(error.description)
-            throw ExitCode(ExitStatus.someInputsFailed)
+            throw ExitCode(ExitStatus.notCompleted)
         }
         for warning in result.warnings { reportWarning(warning) }
         let summary = EvaluationSummary(result: result, protocolName: protocolName,

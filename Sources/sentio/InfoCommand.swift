@@ -65,7 +65,9 @@ struct InfoCommand: AsyncParsableCommand {
                 [Cell.text(row[0]), .text(row[1]), .text(row[2]), .real(Double(row[3])!), .integer(Int64(row[4])!),
                  Int64(row[5]).map(Cell.integer) ?? .text(""), Double(row[6]).map(Cell.real) ?? .text("")]
             }
-            try TextSink.standardOutput().write(TabularFormatter(columns: columns, format: .table).table(rows))
+            let out = TextSink.standardOutput()
+            try out.write(TabularFormatter(columns: columns, format: .table).table(rows))
+            try out.flush()
         }
         if let failure { throw failure }
     }

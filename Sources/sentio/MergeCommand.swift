@@ -38,7 +38,14 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         // `part-*.jsonl` also matches the parts' own errors files: those are read through their parts.
-        let parts = self.parts.filter { part in !self.parts.contains { part == $0 + ".errors.jsonl" } }
+        let given = Set(self.parts.map { canonicalPath($0) ?? $0 })
+        let parts = self.parts.filter { part in
+            !(part.hasSuffix(".errors.jsonl") && given.contains(canonicalPath(String(part.dropLast(".errors.jsonl".count))) ?? ""))
+        }
+        if let orphan = parts.first(where: { $0.hasSuffix(".errors.jsonl") && canonicalPath(RunJournal.path(for: $0)) == nil }) {
+            reportError("\(orphan): the errors file of \(orphan.dropLast(".errors.jsonl".count)), not a part: give that part")
+            throw ExitCode(ExitStatus.notCompleted)
+        }
         let errors = isDirectory(parts[0]) ? output + "/errors.jsonl" : output + ".errors.jsonl"
         let summary: ShardMerge.Summary
         do {

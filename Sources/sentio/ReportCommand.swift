@@ -73,16 +73,19 @@ struct ReportCommand: AsyncParsableCommand {
             }
         } catch let stop as ExitCode where stop == ExitCode(ExitStatus.someInputsFailed) {
             // Some inputs failed: the index still lists the others (and names the failures).
-            writeIndex()
+            try writeIndex()
             throw stop
         }
-        writeIndex()
+        try writeIndex()
     }
 
     /// Writes DIR/index.html from the finished run's DIR/index.csv (absent when the run itself failed).
-    private func writeIndex() {
+    private func writeIndex() throws {
         guard ReportIndex.isReportFolder(output) else { return }
-        do { try ReportIndex.writePage(folder: output) } catch { reportError("\(error)") }
+        do { try ReportIndex.writePage(folder: output) } catch {
+            reportError("\(error)")
+            throw ExitCode(ExitStatus.notCompleted)
+        }
     }
 }
 

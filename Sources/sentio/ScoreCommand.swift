@@ -152,11 +152,11 @@ func warnIfUnscorable(_ segmentation: Segmentation) {
     }
 }
 
-/// The model at `path`, or the bundled one; a bad model file is one error line and exit status 1.
+/// The model at `path`, or the bundled one; a bad model file is one error line and exit status 3.
 func loadModel(_ path: String?) throws -> EmotionModel {
     do { return try path.map { try EmotionModel.load(path: $0) } ?? EmotionModel.bundled() } catch {
         reportError("\(error)")
-        throw ExitCode(ExitStatus.someInputsFailed)
+        throw ExitCode(ExitStatus.notCompleted)
     }
 }
 

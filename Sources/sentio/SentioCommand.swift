@@ -13,10 +13,10 @@ struct SentioCommand: AsyncParsableCommand {
         abstract: "Speech-emotion feature extraction: audio in, features and emotion scores out.",
         discussion: """
             Exit status: 0 when every input was processed, 1 when some inputs failed (one error line each \
-            on stderr; everything else was written), 2 for a usage error, 3 when the run did not complete: \
-            its output could not be written, or an existing output's journal belongs to another run (a \
-            --resume with other settings or inputs), or a merge was refused; 128 + N when a batch was \
-            stopped by signal N.
+            on stderr; everything else was written), 2 for a usage error, 3 when the command did not \
+            complete: its output could not be written, an existing output's journal belongs to another run \
+            (a --resume with other settings or inputs), a model or corpus could not be used, a merge was \
+            refused, or --fail-fast stopped it with inputs left; 128 + N when a batch was stopped by signal N.
             """,
         version: SentioVersion.string,
         subcommands: [InfoCommand.self, FeaturesCommand.self, ScoreCommand.self, MergeCommand.self, TrainCommand.self,
@@ -39,6 +39,12 @@ struct SentioCommand: AsyncParsableCommand {
                 let message = fullMessage(for: error)
                 try? TextSink.standardError().write(message.hasSuffix("\n") ? message : message + "\n")
                 Glibc.exit(ExitStatus.usage)
+            }
+            // An error no command turned into its exit status (a failed write to standard output, say):
+            // the command did not complete.
+            if code == .failure && !(error is ExitCode) {
+                reportError("\(error)")
+                Glibc.exit(ExitStatus.notCompleted)
             }
             exit(withError: error)
         }

@@ -43,18 +43,20 @@ struct TrainCommand: ParsableCommand {
             try model.write(to: file)
         } catch {
             reportError("\(error)")
-            throw ExitCode(error is OutputError ? ExitStatus.notCompleted : ExitStatus.someInputsFailed)
+            throw ExitCode(ExitStatus.notCompleted)  // no model written: too few files left, or unwritable
         }
         // The chosen strength's own inner UAR (it is chosen with its grid neighbours, so it need not be the
         // grid's highest).
         let scores = model.training.selectionUAR
         let chosen = model.training.candidates.firstIndex(of: model.classifier.hyperparameter)
-        let best = chosen.flatMap { scores.indices.contains($0) ? scores[$0] : nil }
-            .map { ", inner UAR \(String(format1: $0 * 100)) % (grid best \(String(format1: scores.max()! * 100)) %)" }
-            ?? " (fixed: too few recordings for an inner cross-validation)"
-        try TextSink.standardOutput().write(
+        let best = chosen.flatMap { scores.indices.contains($0) ? scores[$0] : nil }.map { own in
+            ", inner UAR \(String(format1: own * 100)) %" + (own < scores.max()! ? " (grid best \(String(format1: scores.max()! * 100)) %)" : "")
+        } ?? " (fixed: too few recordings for an inner cross-validation)"
+        let out = TextSink.standardOutput()
+        try out.write(
             "\(output): \(model.kind.rawValue), \(model.classes.count) classes, \(model.training.files) files, "
             + "normalisation \(model.normalization.rawValue), hyperparameter \(model.classifier.hyperparameter)\(best)\n")
+        try out.flush()
         if !table.failures.isEmpty { throw ExitCode(ExitStatus.someInputsFailed) }
     }
 }

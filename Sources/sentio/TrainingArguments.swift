@@ -78,21 +78,21 @@ private func loadCorpus(directory: String?, labels: String?, audioRoot: String?,
     return try LabelledCorpus.load(labels: labels!, audioRoot: audioRoot!, keeping: keep)
 }
 
-/// The corpus `load` returns; its error is reported on one line (exit status 1).
+/// The corpus `load` returns; its error is reported on one line (exit status 3: nothing can be computed).
 func loadReporting(_ load: () throws(CorpusError) -> LabelledCorpus) throws -> LabelledCorpus {
     do { return try load() } catch {
         reportError(error.description)
-        throw ExitCode(ExitStatus.someInputsFailed)
+        throw ExitCode(ExitStatus.notCompleted)
     }
 }
 
 /// Opens `path` for a result that takes long to compute, so that an unwritable destination, or one that is
-/// among the files the command reads (`reading`), fails at once (one error line, exit status 1) rather than
+/// among the files the command reads (`reading`), fails at once (one error line, exit status 3) rather than
 /// after the work.
 func openOutput(_ path: String, reading: [String] = []) throws -> OutputFile {
     do { return try OutputFile(path: path, reading: reading) } catch {
         reportError("\(error)")
-        throw ExitCode(ExitStatus.someInputsFailed)
+        throw ExitCode(ExitStatus.notCompleted)
     }
 }
 

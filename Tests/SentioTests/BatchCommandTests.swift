@@ -120,6 +120,10 @@ struct BatchCommandTests {
         #expect(format == "npy" || !errorsFiles.isEmpty)
         let globbed = try SentioCLI.run(["merge", out("part1"), out("part0"), out("part2")] + errorsFiles + ["-o", out("merged2")])
         #expect(globbed.status == 1 && globbed.stderrLines.count == 1, "\(globbed.stderr)")
+        if let errorsFile = errorsFiles.first {
+            let orphan = try SentioCLI.run(["merge", out("part1"), errorsFile, "-o", out("merged3")])
+            #expect(orphan.status == 3 && orphan.stderr.contains("the errors file of"), "\(orphan.stderr)")
+        }
     }
 
     /// Starts `sentio ARGS`, SIGKILLs it after `delay` seconds (if still running); returns whether it was killed.
@@ -247,10 +251,10 @@ struct BatchCommandTests {
         #expect(last.hasPrefix("sentio: 10 of 10 files: 9 ok, 1 failed;") && last.contains("of audio in"), "\(last)")
     }
 
-    @Test("--fail-fast stops starting files after the first failure; exit 1")
+    @Test("--fail-fast stops starting files after the first failure; exit 3 (not complete)")
     func failFast() throws {
         let r = try SentioCLI.run(["info", "--fail-fast", "--jobs", "1", Fixture.bad("nan.wav")] + Self.good)
-        #expect(r.status == 1 && r.stderrLines.count == 1)
+        #expect(r.status == 3 && r.stderrLines.count == 1)
         #expect(r.stdoutLines.count == 1, "only the header: nothing after the failure")
     }
 

@@ -196,12 +196,12 @@ import Testing
         let bundled = try String(contentsOfFile: EmotionModelTests.bundledPath, encoding: .utf8)
         try String(bundled.prefix(5000)).write(toFile: broken, atomically: true, encoding: .utf8)
         let score = try SentioCLI.run(["score", "--model", broken, Fixture.audio("speech-en.wav")])
-        #expect(score.status == 1)
+        #expect(score.status == 3)
         #expect(score.stderrLines == ["sentio: \(broken): not a Sentio model: truncated or malformed JSON"])
         #expect(score.stdout.isEmpty)
 
         let loso = try SentioCLI.run(["evaluate", "--labels", csv, "--audio-root", audioRoot, "--features", "mfcc"])
-        #expect(loso.status == 1)
+        #expect(loso.status == 3)
         #expect(loso.stderrLines == ["sentio: \(csv): leave-one-speaker-out needs a 'speaker' column in the labels"])
 
         // Leave-one-speaker-out over one speaker would train the only fold on nothing.
@@ -211,11 +211,11 @@ import Testing
             .replacingOccurrences(of: ",s2\n", with: ",s0\n")
         try text.write(toFile: oneCSV, atomically: true, encoding: .utf8)
         let one = try SentioCLI.run(["evaluate", "--labels", oneCSV, "--audio-root", audioRoot, "--features", "mfcc"])
-        #expect(one.status == 1 && one.stderrLines == ["sentio: \(oneCSV): leave-one-speaker-out needs at least 2 speakers, found 1 (use --protocol kfold)"])
+        #expect(one.status == 3 && one.stderrLines == ["sentio: \(oneCSV): leave-one-speaker-out needs at least 2 speakers, found 1 (use --protocol kfold)"])
         // Per-file normalisation of a file's only segment gives all zeros: refused, not a constant model.
         let single = try SentioCLI.run(["train", "--labels", csv, "--audio-root", audioRoot, "--features", "mfcc",
                                         "--normalize", "file", "--segment", "30", "-o", broken + ".x"])
-        #expect(single.status == 1 && single.stderr.contains("needs at least 2 segments per file"), "\(single.stderr)")
+        #expect(single.status == 3 && single.stderr.contains("needs at least 2 segments per file"), "\(single.stderr)")
         let perFile = broken + ".file"
         let trained = try SentioCLI.run(["train", "--labels", csv, "--audio-root", audioRoot, "--features", "mfcc",
                                          "--normalize", "file", "--segment", "0.5", "-o", perFile])
@@ -229,11 +229,11 @@ import Testing
 
         let unknownClass = try SentioCLI.run(["train", "--labels", csv, "--audio-root", audioRoot, "--classes", "tonal,happy",
                                               "-o", broken])
-        #expect(unknownClass.status == 1)
+        #expect(unknownClass.status == 3)
         #expect(unknownClass.stderrLines == ["sentio: \(csv): no items of class happy (classes: spoken, tonal)"])
 
         let missing = try SentioCLI.run(["train", "--corpus", dir.path, "-o", broken])
-        #expect(missing.status == 1)
+        #expect(missing.status == 3)
         #expect(missing.stderrLines.count == 1 && missing.stderr.contains("unknown file tone-440-16k.wav"))
 
         // -o naming one of the corpus's recordings (here a copy) is refused before any work; the file is intact.
@@ -244,7 +244,7 @@ import Testing
         let before = try Data(contentsOf: URL(fileURLWithPath: victim))
         for command in [["train", "--corpus", dir.path, "-o", victim], ["evaluate", "--corpus", dir.path, "--protocol", "kfold", "-o", victim]] {
             let clobber = try SentioCLI.run(command)
-            #expect(clobber.status == 1 && clobber.stderrLines == ["sentio: \(victim): cannot write output: is also an input (\(victim)); it would be overwritten"], "\(clobber.stderr)")
+            #expect(clobber.status == 3 && clobber.stderrLines == ["sentio: \(victim): cannot write output: is also an input (\(victim)); it would be overwritten"], "\(clobber.stderr)")
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: victim)) == before)
     }
@@ -256,7 +256,7 @@ import Testing
         let common = ["--labels", csv, "--audio-root", audioRoot, "--features", "mfcc,energy"]
         // The same recordings as test corpus would test the model on its training files: refused.
         let same = try SentioCLI.run(["evaluate"] + common + ["--test-labels", csv, "--test-audio-root", audioRoot])
-        #expect(same.status == 1 && same.stderrLines == ["sentio: \(csv): shares 14 files with the training corpus (\(audioRoot)/tone-440-16k.wav): a cross-corpus figure needs recordings the model has not seen"], "\(same.stderr)")
+        #expect(same.status == 3 && same.stderrLines == ["sentio: \(csv): shares 14 files with the training corpus (\(audioRoot)/tone-440-16k.wav): a cross-corpus figure needs recordings the model has not seen"], "\(same.stderr)")
         // Copies are other files (here of the same audio, so the figure is the training fit's).
         let copies = dir.appendingPathComponent("copies").path
         try FileManager.default.createDirectory(atPath: copies, withIntermediateDirectories: true)
@@ -274,10 +274,10 @@ import Testing
         try (try String(contentsOfFile: csv, encoding: .utf8)).replacingOccurrences(of: ",tonal", with: ",whistle")
             .write(toFile: other, atomically: true, encoding: .utf8)
         let unknown = try SentioCLI.run(["evaluate"] + common + ["--test-labels", other, "--test-audio-root", copies])
-        #expect(unknown.status == 1 && unknown.stderrLines.count == 1 && unknown.stderr.contains("classes whistle are not in the training corpus"))
+        #expect(unknown.status == 3 && unknown.stderrLines.count == 1 && unknown.stderr.contains("classes whistle are not in the training corpus"))
         #expect(try SentioCLI.run(["evaluate"] + common + ["--test-labels", csv, "--test-audio-root", audioRoot, "--protocol", "loso"]).status == 2)
         let missing = try SentioCLI.run(["evaluate"] + common + ["--test-corpus", dir.appendingPathComponent("nowhere").path])
-        #expect(missing.status == 1 && missing.stderrLines.count == 1 && missing.stderr.contains("nowhere"))
+        #expect(missing.status == 3 && missing.stderrLines.count == 1 && missing.stderr.contains("nowhere"))
 
         let model = dir.appendingPathComponent("corpus.json").path
         #expect(try SentioCLI.run(["train"] + common + ["--normalize", "corpus", "-o", model]).status == 0)
@@ -292,7 +292,7 @@ import Testing
         let stripped = dir.appendingPathComponent("stripped.json").path
         try modelJSON.replacingOccurrences(of: "\"corpusStatistics\"", with: "\"unused\"").write(toFile: stripped, atomically: true, encoding: .utf8)
         let refused = try SentioCLI.run(["score", "--model", stripped, inputs[0]])
-        #expect(refused.status == 1 && refused.stderrLines == ["sentio: \(stripped): corpus-normalised model has no corpusStatistics"])
+        #expect(refused.status == 3 && refused.stderrLines == ["sentio: \(stripped): corpus-normalised model has no corpusStatistics"])
         // Reports score each recording on its own, towards the training corpus's statistics.
         let report = try SentioCLI.run(["report", "--model", model, "-o", dir.appendingPathComponent("r").path] + inputs)
         #expect(report.status == 0, "\(report.stderr)")

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Sentio
 
@@ -66,6 +67,15 @@ import Testing
         #expect(throws: AudioError(path: "mic", kind: .nonFiniteSample(frame: 542))) { try stream.push(bad) { _ in } }
         try stream.reset()
         #expect(stream.samplesPushed == 0)
+        // A callback that throws in finish still leaves the stream ready for the next signal.
+        struct Stop: Error {}
+        let deltas = try FeatureStream(options: FeatureExtractionOptions(sets: [.mfcc, .mfccDelta], preset: .kaldi), inputRate: 22_050)
+        let tone = (0..<22_050).map { Float(0.3 * sin(Double($0) / 7)) }
+        try deltas.push(tone) { _ in }
+        #expect(throws: Stop.self) { try deltas.finish { _ in throw Stop() } }
+        var rows = 0
+        try deltas.push(tone) { _ in rows += 1 }
+        #expect(try rows + deltas.finish { _ in rows += 0 } > 0)
         for rate in [0, 500, Double.nan] {
             let error = #expect(throws: AudioError.self) {
                 _ = try FeatureStream(options: FeatureExtractionOptions(sets: [.mfcc], preset: .kaldi), inputRate: rate, name: "mic")

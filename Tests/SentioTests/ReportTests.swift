@@ -232,6 +232,6 @@ struct ReportTests {
         #expect(page.contains("<dd>\(uar) %</dd>"))
         // An unwritable report folder fails at once, before any extraction.
         let blocked = try SentioCLI.run(["evaluate", "--labels", csv, "--audio-root", Fixture.path("audio"), "--report", csv])
-        #expect(blocked.status == 1 && blocked.stderrLines.count == 1 && blocked.stderr.contains("not a folder"))
+        #expect(blocked.status == 3 && blocked.stderrLines.count == 1 && blocked.stderr.contains("not a folder"))
     }
 }

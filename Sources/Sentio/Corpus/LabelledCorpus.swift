@@ -103,13 +103,13 @@ public struct LabelledCorpus: Sendable, Equatable {
 
     /// Reads the corpus folder `directory` (its `labels.csv`, audio under `wav/` or the folder itself), keeping
     /// only the rows of the classes `keeping` when given (see ``load(labels:audioRoot:keeping:)``). With a
-    /// `wav/` subfolder, a relative path that is not there but is in the folder itself (a table that writes
-    /// `wav/a.wav`) is taken from the folder.
+    /// `wav/` subfolder, relative paths resolve against it, except those that start with `wav/` themselves (a
+    /// table that writes `wav/a.wav`), which resolve against the folder.
     public static func load(directory: String, keeping classes: [String]? = nil) throws(CorpusError) -> LabelledCorpus {
         guard isDirectory(directory) else { throw CorpusError(path: directory, message: "no such folder") }
         let wav = joinPath(directory, "wav")
-        return try load(labels: joinPath(directory, "labels.csv"), audioRoots: isDirectory(wav) ? [wav, directory] : [directory],
-                        keeping: classes)
+        return try load(labels: joinPath(directory, "labels.csv"), audioRoot: isDirectory(wav) ? wav : directory,
+                        tableRoot: isDirectory(wav) ? directory : nil, keeping: classes)
     }
 
     /// Reads the labels table at `labels`, resolving relative audio paths against `audioRoot`. With `keeping`,
@@ -120,12 +120,12 @@ public struct LabelledCorpus: Sendable, Equatable {
     ///   duplicated or missing audio file, a class of `keeping` without rows, classes that differ only in
     ///   case, or a class with too few examples.
     public static func load(labels: String, audioRoot: String, keeping classes: [String]? = nil) throws(CorpusError) -> LabelledCorpus {
-        try load(labels: labels, audioRoots: [audioRoot], keeping: classes)
+        try load(labels: labels, audioRoot: audioRoot, tableRoot: nil, keeping: classes)
     }
 
-    /// ``load(labels:audioRoot:keeping:)`` resolving a relative path against the first of `audioRoots` that
-    /// holds it (the first when none does).
-    static func load(labels: String, audioRoots: [String], keeping classes: [String]?) throws(CorpusError) -> LabelledCorpus {
+    /// ``load(labels:audioRoot:keeping:)`` resolving relative paths that start with `wav/` against
+    /// `tableRoot` when given (a corpus folder whose audio root is its `wav/`).
+    static func load(labels: String, audioRoot: String, tableRoot: String?, keeping classes: [String]?) throws(CorpusError) -> LabelledCorpus {
         let table = try readTable(labels)
         let missing = ["file", "emotion"].filter { table.column($0) == nil }
         guard missing.isEmpty else {
@@ -145,8 +145,7 @@ public struct LabelledCorpus: Sendable, Equatable {
             let file = row[fileColumn].trimmingSpaces, label = row[labelColumn].trimmingSpaces
             guard !file.isEmpty else { throw CorpusError(path: labels, message: "line \(line): empty file name") }
             guard !label.isEmpty else { throw CorpusError(path: labels, message: "line \(line): \(file) has no emotion label") }
-            let path = file.hasPrefix("/") ? file
-                : audioRoots.lazy.map { joinPath($0, file) }.first(where: isRegularFile) ?? joinPath(audioRoots[0], file)
+            let path = file.hasPrefix("/") ? file : joinPath(tableRoot.flatMap { file.hasPrefix("wav/") ? $0 : nil } ?? audioRoot, file)
             guard isRegularFile(path) else {
                 // Every missing file is counted, so that a wrong audio root shows as such at once.
                 missingCount += 1

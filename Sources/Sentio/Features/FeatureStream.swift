@@ -14,7 +14,9 @@
 /// try stream.finish { row in ... }                                             // at the end of the signal
 /// ```
 ///
-/// Not thread-safe: one stream per signal at a time (``reset()`` or ``finish(emit:)`` starts the next).
+/// A stream holds one signal at a time (``finish(emit:)`` or ``reset()`` starts the next) and is not for use
+/// from several threads at once; separate streams are independent. `push` runs FFTs and may allocate: from
+/// a real-time audio callback, hand the samples to a queue and push from there.
 public final class FeatureStream {
     /// The configuration.
     public let options: FeatureExtractionOptions
@@ -30,6 +32,8 @@ public final class FeatureStream {
     private var resampler: Resampler?
     private var resampled: [Float] = []
     private var pushed: Int64 = 0
+    /// Set when no resampler could be made for the current signal: every push reports it.
+    private var broken: AudioError?
 
     /// - Parameters:
     ///   - inputRate: rate of the samples to be pushed, in Hz (one channel, full scale ±1); resampled to
@@ -50,14 +54,15 @@ public final class FeatureStream {
         try startResampler()
     }
 
-    /// Samples pushed since the stream (re)started, at ``inputRate``.
+    /// Samples pushed into the current signal, at ``inputRate`` (0 again after ``finish(emit:)``).
     public var samplesPushed: Int64 { pushed }
 
     /// Appends `samples` and calls `emit` for every row that is now final, in order.
     /// - Throws: ``AudioError`` for a NaN, infinite or out-of-range sample (its frame counted from the start
-    ///   of the stream), before any of `samples` is used; or whatever `emit` throws. After an error, ``reset()``
-    ///   before pushing again.
+    ///   of the signal), before any of `samples` is used, so the signal can go on with the next push; or
+    ///   whatever `emit` throws (the rows it did not take are emitted again by the next push).
     public func push(_ samples: UnsafeBufferPointer<Float>, emit: (FrameRow) throws -> Void) throws {
+        if let broken { throw broken }
         if let error = AudioError.invalidSample(in: samples, name: name, firstFrame: pushed) { throw error }
         pushed += Int64(samples.count)
         guard let resampler else { return try pipeline.push(samples, emit: emit) }
@@ -71,16 +76,23 @@ public final class FeatureStream {
         try samples.withUnsafeBufferPointer { try push($0, emit: emit) }
     }
 
-    /// Ends the signal: emits the remaining rows, then starts over for the next signal.
+    /// Ends the signal: emits the remaining rows, then starts over for the next signal, also when it throws
+    /// (the rows not yet emitted are then lost).
     /// - Returns: the rows of the whole signal (emitted by the pushes and by this call).
+    /// - Throws: whatever `emit` throws, or ``AudioError`` when the resampler fails.
     @discardableResult
     public func finish(emit: (FrameRow) throws -> Void) throws -> Int {
-        if let resampler {
-            resampled.removeAll(keepingCapacity: true)
-            do { try resampler.finish(into: &resampled) } catch { throw resamplingError(error) }
-            try resampled.withUnsafeBufferPointer { try pipeline.push($0, emit: emit) }
+        do {
+            if let resampler {
+                resampled.removeAll(keepingCapacity: true)
+                do { try resampler.finish(into: &resampled) } catch { throw resamplingError(error) }
+                try resampled.withUnsafeBufferPointer { try pipeline.push($0, emit: emit) }
+            }
+            try pipeline.finish(emit: emit)
+        } catch {
+            try? reset()
+            throw error
         }
-        try pipeline.finish(emit: emit)
         let rows = pipeline.emitted
         try reset()
         return rows
@@ -95,9 +107,12 @@ public final class FeatureStream {
     }
 
     private func startResampler() throws {
-        guard inputRate != options.sampleRate else { return resampler = nil }
+        resampler = nil
+        broken = nil
+        guard inputRate != options.sampleRate else { return }
         do { resampler = try Resampler(inputRate: inputRate, outputRate: options.sampleRate, quality: quality) } catch {
-            throw resamplingError(error)
+            broken = resamplingError(error)
+            throw broken!
         }
     }
 
