@@ -31,13 +31,8 @@ import Testing
         // 16384-sample decode chunk, so about 100 frames of it are computed before the NaN is read.
         var samples = (0..<40000).map { Float(0.3 * sin(2 * Double.pi * 200 * Double($0) / 16000)) }
         samples[30000] = .nan
-        func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian, Array.init) }
-        let data = samples.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
-        var wav = Array("RIFF".utf8) + le(UInt32(36 + data.count)) + Array("WAVEfmt ".utf8) + le(UInt32(16))
-        wav += le(UInt16(3)) + le(UInt16(1)) + le(UInt32(16000)) + le(UInt32(64000)) + le(UInt16(4)) + le(UInt16(32))
-        wav += Array("data".utf8) + le(UInt32(data.count)) + data
         let late = dir.appendingPathComponent("late.wav").path
-        try Data(wav).write(to: URL(fileURLWithPath: late))
+        try Fixture.writeFloatWAV(samples, sampleRate: 16000, to: late)
         let good = Fixture.audio("speech-en.wav"), out = dir.appendingPathComponent("f.csv").path
         let result = try SentioCLI.run(["features", late, good, "--set", "mfcc", "-o", out])
         #expect(result.status == 1)
@@ -70,13 +65,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         var interleaved = (0..<32000).map { Float($0 % 2 == 0 ? 0.4 * sin(Double($0) / 10) : 0.1) }
         interleaved[20001] = .nan  // frame 10000, right channel
-        func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian, Array.init) }
-        let data = interleaved.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
-        var wav = Array("RIFF".utf8) + le(UInt32(36 + data.count)) + Array("WAVEfmt ".utf8) + le(UInt32(16))
-        wav += le(UInt16(3)) + le(UInt16(2)) + le(UInt32(16000)) + le(UInt32(128000)) + le(UInt16(8)) + le(UInt16(32))
-        wav += Array("data".utf8) + le(UInt32(data.count)) + data
         let damaged = dir.appendingPathComponent("right-nan.wav").path
-        try Data(wav).write(to: URL(fileURLWithPath: damaged))
+        try Fixture.writeFloatWAV(interleaved, sampleRate: 16000, channels: 2, to: damaged)
         for (channel, fails) in [([String](), true), (["--channel", "1"], true), (["--channel", "0"], false)] {
             let r = try SentioCLI.run(["features", damaged, "--set", "energy"] + channel)
             #expect(r.status == (fails ? 1 : 0), "\(channel): \(r.stderr)")

@@ -107,33 +107,33 @@ private struct RecordingPageLayout {
 
     /// The F0 contour.
     func pitch() -> String {
-        var body = ""
-        let f0 = report.pitch.decimated(to: pixels)
         let f0Top = max(150, (Percentiles.value(0.99, of: voicedF0) ?? 300) * 1.15)
         let f0Bottom = max(0, min(50, (Percentiles.value(0.01, of: voicedF0) ?? 50) * 0.8))
-        var pitch = SVGChart(height: 170, x: 0...duration, y: f0Bottom...f0Top, title: "F0 contour of \(name)")
-        pitch.axes(xLabel: xLabel, yLabel: "F0 (Hz)", xTicks: xTicks, yTicks: ticks(f0Bottom...f0Top, 5).values,
-                   xTick: xTick, yTick: ticks(f0Bottom...f0Top, 5).label)
-        pitch.line(f0, colour: ReportPalette.ink)
-        if voicedF0.isEmpty { pitch.noData("no voiced frames") }
-        body += "<h2>Pitch</h2><figure>\(pitch.svg)<figcaption>Fundamental frequency of voiced frames (autocorrelation tracker, 10 ms frames); gaps are unvoiced.</figcaption></figure>"
-        return body
+        return contourFigure(report.pitch, heading: "Pitch", height: 170, range: f0Bottom...f0Top, yTicks: 5,
+                             title: "F0 contour", yLabel: "F0 (Hz)", colour: ReportPalette.ink,
+                             noData: voicedF0.isEmpty ? "no voiced frames" : nil,
+                             caption: "Fundamental frequency of voiced frames (autocorrelation tracker, 10 ms frames); gaps are unvoiced.")
     }
 
     /// The eGeMAPS loudness contour.
     func loudness() -> String {
-        var body = ""
-        let loudness = report.loudness.decimated(to: pixels)
         // The top is the 99.5th percentile, not the maximum: the curve is averaged per pixel, so a single-frame
         // peak would only squash the rest.
         let loudTop = max(0.1, (Percentiles.value(0.995, of: loud) ?? 1) * 1.1)
-        var level = SVGChart(height: 150, x: 0...duration, y: 0...loudTop, title: "Loudness of \(name)")
-        level.axes(xLabel: xLabel, yLabel: "loudness", xTicks: xTicks, yTicks: ticks(0...loudTop, 4).values,
-                   xTick: xTick, yTick: ticks(0...loudTop, 4).label)
-        level.line(loudness, colour: "#D55E00")
-        if silent { level.noData("digital silence") }
-        body += "<h2>Loudness</h2><figure>\(level.svg)<figcaption>eGeMAPS loudness (Loudness_sma3: equal-loudness weighted, cube-root compressed auditory spectrum, mean of 26 bands; openSMILE's values and units).</figcaption></figure>"
-        return body
+        return contourFigure(report.loudness, heading: "Loudness", height: 150, range: 0...loudTop, yTicks: 4,
+                             title: "Loudness", yLabel: "loudness", colour: "#D55E00", noData: silent ? "digital silence" : nil,
+                             caption: "eGeMAPS loudness (Loudness_sma3: equal-loudness weighted, cube-root compressed auditory spectrum, mean of 26 bands; openSMILE's values and units).")
+    }
+
+    /// A section with one contour, decimated to the plot, on the shared time axis.
+    private func contourFigure(_ contour: Contour, heading: String, height: Double, range: ClosedRange<Double>, yTicks: Int,
+                               title: String, yLabel: String, colour: String, noData: String?, caption: String) -> String {
+        var chart = SVGChart(height: height, x: 0...duration, y: range, title: "\(title) of \(name)")
+        chart.axes(xLabel: xLabel, yLabel: yLabel, xTicks: xTicks, yTicks: ticks(range, yTicks).values,
+                   xTick: xTick, yTick: ticks(range, yTicks).label)
+        chart.line(contour.decimated(to: pixels), colour: colour)
+        if let noData { chart.noData(noData) }
+        return "<h2>\(heading)</h2><figure>\(chart.svg)<figcaption>\(caption)</figcaption></figure>"
     }
 
     /// The stacked class probabilities of every segment.
