@@ -24,7 +24,8 @@ decoding and writing the output are included. Python anchors run in this process
 BLAS/OpenMP/numba limited to one thread, after an untimed warm-up call; their CPU time is
 time.process_time(), all threads (Praat runs To Pitch (ac) on several: compare_emodb_pitch's thread time
 sees only the main thread's share, about half). Each measurement is repeated --repeats times,
-interleaved, and the median is reported. Throughput is x real time per CPU second (audio s / CPU s).
+interleaved, and the median is reported; the files are read into the page cache again before each one.
+Throughput is x real time per CPU second (audio s / CPU s).
 Writes the "anchors" section of --doc between its markers, keeping the other sections.
 """
 
@@ -186,6 +187,11 @@ def main():
         runs = {key: [] for key in tools}
         for r in range(args.repeats):
             for key, (label, seconds, measure) in tools.items():
+                # The page cache again before every measurement: this machine's memory reclaim (DAMON) drops
+                # cold pages within seconds, and a tool that read the files from disk would be charged the
+                # kernel's reading (0.1-0.2 s of system time over EmoDB, a tenth of Sentio's eGeMAPS run).
+                for p in files:
+                    Path(p).read_bytes()
                 m = measure()
                 runs[key].append(m)
                 print(f"  run {r + 1}: {label:<62} CPU {m[0]:7.2f} s  wall {m[1]:7.2f} s  "
@@ -275,7 +281,7 @@ Measured {today} UTC by `bash Scripts/bench/compare-anchors.sh{corpus_arg}` on a
 ({audio_s:.1f} s = {audio_s / 60:.1f} min of 16 kHz speech); librosa.pyin, at {med["pyin"]["x"]:.0f}x real time,
 on {n_pyin} of them spread evenly over the sorted list ({pyin_s:.1f} s of audio): its throughput on that
 subset stands for the whole corpus. One core for every tool (Sentio `--jobs 1`, except the `--jobs 2` rows),
-decoding included; the median of {args.repeats} interleaved repetitions. Load average (1 min)
+decoding included, files in the page cache; the median of {args.repeats} interleaved repetitions. Load average (1 min)
 {load_before:.2f} before, {load_after:.2f} after: the machine is shared with other builds, so absolute
 figures are noisy and the ratios, measured side by side, are the headline.{load_note}
 
