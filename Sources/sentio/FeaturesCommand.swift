@@ -1,7 +1,8 @@
 import ArgumentParser
 import Sentio
 
-/// `sentio features INPUT... --set SETS --preset P --format F -o PATH`: per-frame features.
+/// `sentio features INPUT... --set SETS --preset P --format F -o PATH`: features per frame, or their
+/// functionals per segment or file.
 struct FeaturesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "features",

@@ -177,7 +177,7 @@ public final class BatchProgress: Sendable {
         public var failed = 0
         /// Seconds of audio processed by this invocation.
         public var audioSeconds = 0.0
-        /// Input bytes handled by this invocation and in total still to do at its start, for the ETA.
+        /// Input bytes handled by this invocation, for the ETA.
         public var bytesDone: Int64 = 0
         /// Input bytes still to do when this invocation started (the inputs not done by a resumed run).
         public var bytesToDo: Int64 = 0

@@ -5,8 +5,10 @@ import Glibc
 /// Cuts a stream of sample chunks into frames, carrying partial frames across chunk boundaries.
 ///
 /// Frame `k` is bit-identical whatever the chunking of the input (one chunk, many, or one sample at a time),
-/// because every frame is read from one contiguous internal buffer holding the exact same samples. Memory is
-/// bounded by `frameLength + largest chunk` floats.
+/// because every frame is read from one contiguous internal buffer holding the exact same samples. The
+/// buffer holds the samples of the frame not yet complete plus the latest chunk; it grows (doubling) to the
+/// largest such span seen and is compacted in place after that, so memory stays within about twice
+/// `frameLength + largest chunk` floats.
 ///
 /// ```swift
 /// let framer = Framer(FrameOptions(frameLength: 400, hop: 160))

@@ -7,7 +7,7 @@ import Glibc
 /// Analyses whose windows do not follow a fixed frame grid (pitch windows several periods long, glottal
 /// pulses found by walking from period to period) read any span they still need from here; the owner
 /// discards what no analysis needs any more, so memory is bounded by the largest look-back, not by the file.
-/// Indices before 0 or at or after the end of a finished stream read as zero.
+/// Indices before 0, and at or after the end of what was appended, read as zero.
 public final class SampleHistory {
     private var storage: UnsafeMutablePointer<Float>
     private var capacity: Int
