@@ -144,6 +144,10 @@ private func accuracy(_ model: TrainedClassifier, _ x: FeatureMatrix, _ labels: 
             #expect(labels.indices.filter { folds[$0] == f && labels[$0] == 1 }.count == 5)
         }
         #expect(CrossValidation.stratifiedKFold(labels: labels, folds: 3, seed: 2) != folds)
+        // Renaming the classes (their indices follow the sorted names) leaves the folds as they are.
+        let mixed = (0..<40).map { ($0 * 7) % 3 }
+        #expect(CrossValidation.stratifiedKFold(labels: mixed.map { [2, 0, 1][$0] }, folds: 4, seed: 3)
+                == CrossValidation.stratifiedKFold(labels: mixed, folds: 4, seed: 3))
     }
 
     @Test("UAR is the mean of per-class recalls, WAR the accuracy")

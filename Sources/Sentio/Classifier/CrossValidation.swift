@@ -21,11 +21,14 @@ public enum CrossValidation {
 
     /// `k` folds stratified by class: each class's examples, shuffled with `seed`, are dealt to the folds
     /// in turn (continuing where the previous class stopped), so every fold has about the same class mix.
+    /// Classes are taken in the order they first appear in `labels`, not by index: class indices follow the
+    /// sorted class names, and renaming a class must not change the folds.
     public static func stratifiedKFold(labels: [Int], folds k: Int, seed: UInt64) -> [Int] {
         var random = SeededRandom(seed: seed)
         var fold = [Int](repeating: 0, count: labels.count)
         var next = 0
-        for c in Set(labels).sorted() {
+        var seen = Set<Int>()
+        for c in labels where seen.insert(c).inserted {
             var members = labels.indices.filter { labels[$0] == c }
             random.shuffle(&members)
             for i in members {
