@@ -235,5 +235,5 @@ final class ProgressDisplay: @unchecked Sendable {
 /// Where a batch command writes: `-o PATH` as a crash-safe file with `PATH.errors.jsonl`, else standard output.
 func batchDestination(output: String?) -> BatchDestination {
     guard let output else { return .standardOutput }
-    return .file(path: output, errors: output + ".errors.jsonl")
+    return .file(path: output, errors: BatchDestination.errorsFile(of: output))
 }

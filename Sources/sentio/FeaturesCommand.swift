@@ -94,8 +94,7 @@ struct FeaturesCommand: AsyncParsableCommand {
                 reportError("\(error)")
                 throw ExitCode(ExitStatus.notCompleted)
             }
-            let index = folder + "/index.csv"
-            destination = .file(path: index, errors: folder + "/errors.jsonl")
+            destination = .file(path: joinPath(folder, "index.csv"), errors: BatchDestination.errorsFile(inFolder: folder))
         } else {
             destination = batchDestination(output: output)
         }

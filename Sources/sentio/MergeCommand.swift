@@ -40,13 +40,15 @@ struct MergeCommand: ParsableCommand {
         // `part-*.jsonl` also matches the parts' own errors files: those are read through their parts.
         let given = Set(self.parts.map { canonicalPath($0) ?? $0 })
         let parts = self.parts.filter { part in
-            !(part.hasSuffix(".errors.jsonl") && given.contains(canonicalPath(String(part.dropLast(".errors.jsonl".count))) ?? ""))
+            !(BatchDestination.output(ofErrorsFile: part).flatMap(canonicalPath).map(given.contains) ?? false)
         }
-        if let orphan = parts.first(where: { $0.hasSuffix(".errors.jsonl") && canonicalPath(RunJournal.path(for: $0)) == nil }) {
-            reportError("\(orphan): the errors file of \(orphan.dropLast(".errors.jsonl".count)), not a part: give that part")
-            throw ExitCode(ExitStatus.notCompleted)
+        for part in parts where canonicalPath(RunJournal.path(for: part)) == nil {
+            if let owner = BatchDestination.output(ofErrorsFile: part) {
+                reportError("\(part): the errors file of \(owner), not a part: give that part")
+                throw ExitCode(ExitStatus.notCompleted)
+            }
         }
-        let errors = isDirectory(parts[0]) ? output + "/errors.jsonl" : output + ".errors.jsonl"
+        let errors = isDirectory(parts[0]) ? BatchDestination.errorsFile(inFolder: output) : BatchDestination.errorsFile(of: output)
         let summary: ShardMerge.Summary
         do {
             summary = try ShardMerge.merge(parts: parts, output: output, errors: errors)

@@ -62,7 +62,7 @@ struct ReportCommand: AsyncParsableCommand {
             command: "report",
             settings: "model=\(model.checksum) segmentation=\(segmentation)\(channel.settings) sentio=\(SentioVersion.string)",
             inputs: paths, shard: batch.shard, jobs: batch.workerCount, failFast: batch.failFast, resume: batch.resume,
-            destination: .file(path: joinPath(output, "index.csv"), errors: joinPath(output, "errors.jsonl")),
+            destination: .file(path: joinPath(output, "index.csv"), errors: BatchDestination.errorsFile(inFolder: output)),
             header: ReportIndex.header(classes: model.classes))
         let folder = output
         let description = modelDescription(model, path: self.model), audio = channel.readOptions

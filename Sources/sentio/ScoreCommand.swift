@@ -79,7 +79,7 @@ struct ScoreCommand: AsyncParsableCommand {
             }
             annotation = AnnotationOutput(format: format, folder: folder,
                                           names: perInputFileNames(paths, extension: format == .textgrid ? ".TextGrid" : ".txt"))
-            destination = .file(path: joinPath(folder, "index.csv"), errors: joinPath(folder, "errors.jsonl"))
+            destination = .file(path: joinPath(folder, "index.csv"), errors: BatchDestination.errorsFile(inFolder: folder))
             header = "file,\(format),segments\n"
         }
         var scored: [String: Result<ScoredFile, ScoringError>]? = nil

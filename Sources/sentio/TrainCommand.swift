@@ -50,7 +50,8 @@ struct TrainCommand: ParsableCommand {
         let scores = model.training.selectionUAR
         let chosen = model.training.candidates.firstIndex(of: model.classifier.hyperparameter)
         let best = chosen.flatMap { scores.indices.contains($0) ? scores[$0] : nil }.map { own in
-            ", inner UAR \(String(format1: own * 100)) %" + (own < scores.max()! ? " (grid best \(String(format1: scores.max()! * 100)) %)" : "")
+            let grid = scores.max()!
+            return ", inner UAR \(String(format1: own * 100)) %" + (own < grid ? " (grid best \(String(format1: grid * 100)) %)" : "")
         } ?? " (fixed: too few recordings for an inner cross-validation)"
         let out = TextSink.standardOutput()
         try out.write(

@@ -81,6 +81,19 @@ public enum BatchDestination: Sendable {
     case file(path: String, errors: String)
     /// Kept in memory and returned in ``BatchSummary/collected`` (small outputs such as `info --format table`).
     case memory
+
+    private static let errorsSuffix = ".errors.jsonl"
+
+    /// The errors file of the file output `path`: `PATH.errors.jsonl`.
+    public static func errorsFile(of path: String) -> String { path + errorsSuffix }
+
+    /// The errors file of a folder output (npy, TextGrids, label tracks, report pages): `DIR/errors.jsonl`.
+    public static func errorsFile(inFolder folder: String) -> String { joinPath(folder, "errors.jsonl") }
+
+    /// The file output whose errors file `path` is named as, or nil when it is not named like one.
+    public static func output(ofErrorsFile path: String) -> String? {
+        path.hasSuffix(errorsSuffix) ? String(path.dropLast(errorsSuffix.count)) : nil
+    }
 }
 
 /// A batch to run.

@@ -77,26 +77,13 @@ public final class FeatureExtractor {
     @discardableResult
     public func process(samples: [Float], sampleRate: Double, name: String = "<samples>",
                         emit: (FrameRow) throws -> Void) throws -> ExtractionSummary {
-        guard AudioLimits.sampleRateRange.contains(sampleRate) else {
-            throw AudioError(path: name, kind: .sampleRateOutOfRange(sampleRate))
-        }
-        if let error = samples.withUnsafeBufferPointer({ AudioError.invalidSample(in: $0, name: name) }) { throw error }
-        var analysed = samples
-        if sampleRate != options.sampleRate {
-            analysed = []
-            do {
-                let resampler = try Resampler(inputRate: sampleRate, outputRate: options.sampleRate, quality: readOptions.resampleQuality)
-                try samples.withUnsafeBufferPointer { try resampler.process($0, into: &analysed) }
-                try resampler.finish(into: &analysed)
-            } catch {
-                throw AudioError(path: name, kind: .corrupt, detail: "\(error)")
-            }
-        }
-        pipeline.reset()
-        try analysed.withUnsafeBufferPointer { try pipeline.push($0, emit: emit) }
-        try pipeline.finish(emit: emit)
+        // One push of a stream through this extractor's pipeline: the same checks, resampling and rows.
+        let stream = try FeatureStream(pipeline: pipeline, options: options, inputRate: sampleRate,
+                                       resampleQuality: readOptions.resampleQuality, name: name)
+        try stream.push(samples, emit: emit)
+        let done = try stream.end(emit: emit)
         let info = AudioInfo(path: name, container: "memory", encoding: "float", sampleRate: sampleRate,
                              channels: 1, frames: Int64(samples.count))
-        return ExtractionSummary(info: info, samples: pipeline.samples, frames: pipeline.emitted)
+        return ExtractionSummary(info: info, samples: done.samples, frames: done.rows)
     }
 }

@@ -40,8 +40,16 @@ public final class FeatureStream {
     ///     ``FeatureExtractionOptions/sampleRate`` with `quality` when it differs.
     ///   - name: what errors call the signal.
     /// - Throws: ``AudioError`` for a rate outside ``AudioLimits/sampleRateRange``.
-    public init(options: FeatureExtractionOptions, inputRate: Double, resampleQuality quality: Resampler.Quality = .high,
-                name: String = "<stream>") throws {
+    public convenience init(options: FeatureExtractionOptions, inputRate: Double,
+                            resampleQuality quality: Resampler.Quality = .high, name: String = "<stream>") throws {
+        try self.init(pipeline: Pipeline(options: options), options: options, inputRate: inputRate,
+                      resampleQuality: quality, name: name)
+    }
+
+    /// A stream through `pipeline` (built for `options`), which it resets: ``FeatureExtractor`` lends its own
+    /// for samples in memory.
+    init(pipeline: Pipeline, options: FeatureExtractionOptions, inputRate: Double, resampleQuality quality: Resampler.Quality,
+         name: String) throws {
         guard AudioLimits.sampleRateRange.contains(inputRate) else {
             throw AudioError(path: name, kind: .sampleRateOutOfRange(inputRate))
         }
@@ -49,7 +57,8 @@ public final class FeatureStream {
         self.inputRate = inputRate
         self.quality = quality
         self.name = name
-        pipeline = Pipeline(options: options)
+        self.pipeline = pipeline
+        pipeline.reset()
         columns = pipeline.visibleColumns
         try startResampler()
     }
@@ -66,9 +75,7 @@ public final class FeatureStream {
         if let error = AudioError.invalidSample(in: samples, name: name, firstFrame: pushed) { throw error }
         pushed += Int64(samples.count)
         guard let resampler else { return try pipeline.push(samples, emit: emit) }
-        resampled.removeAll(keepingCapacity: true)
-        do { try resampler.process(samples, into: &resampled) } catch { throw resamplingError(error) }
-        try resampled.withUnsafeBufferPointer { try pipeline.push($0, emit: emit) }
+        try pushResampled(emit: emit) { try resampler.process(samples, into: &$0) }
     }
 
     /// ``push(_:emit:)`` of an array.
@@ -82,20 +89,28 @@ public final class FeatureStream {
     /// - Throws: whatever `emit` throws, or ``AudioError`` when the resampler fails.
     @discardableResult
     public func finish(emit: (FrameRow) throws -> Void) throws -> Int {
-        do {
-            if let resampler {
-                resampled.removeAll(keepingCapacity: true)
-                do { try resampler.finish(into: &resampled) } catch { throw resamplingError(error) }
-                try resampled.withUnsafeBufferPointer { try pipeline.push($0, emit: emit) }
-            }
-            try pipeline.finish(emit: emit)
-        } catch {
+        let rows: Int
+        do { rows = try end(emit: emit).rows } catch {
             try? reset()
             throw error
         }
-        let rows = pipeline.emitted
         try reset()
         return rows
+    }
+
+    /// Ends the signal without starting the next: the remaining rows, and the signal's rows and samples at
+    /// the analysis rate.
+    func end(emit: (FrameRow) throws -> Void) throws -> (rows: Int, samples: Int) {
+        if let resampler { try pushResampled(emit: emit) { try resampler.finish(into: &$0) } }
+        try pipeline.finish(emit: emit)
+        return (pipeline.emitted, pipeline.samples)
+    }
+
+    /// Pushes into the pipeline what `resample` writes into the (emptied) resampling buffer.
+    private func pushResampled(emit: (FrameRow) throws -> Void, _ resample: (inout [Float]) throws -> Void) throws {
+        resampled.removeAll(keepingCapacity: true)
+        do { try resample(&resampled) } catch { throw resamplingError(error) }
+        try resampled.withUnsafeBufferPointer { try pipeline.push($0, emit: emit) }
     }
 
     /// Forgets the signal so far (rows not yet emitted are dropped) and starts a new one.

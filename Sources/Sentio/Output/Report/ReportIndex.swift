@@ -39,7 +39,7 @@ public enum ReportIndex {
             throw OutputError(path: indexPath, cause: "\(error)")
         }
         var failures: [(file: String, error: String)] = []
-        if let text = try? readTextFile(joinPath(folder, "errors.jsonl")) {
+        if let text = try? readTextFile(BatchDestination.errorsFile(inFolder: folder)) {
             for line in text.split(separator: "\n") {
                 guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                       let file = object["file"] as? String else { continue }
