@@ -123,6 +123,14 @@ left = sine(440, 48000, 48000)
 stereo = [v for x in left for v in (x, 0.0)]          # L = sine, R = silence
 write_wav(A("stereo-48k.wav"), stereo, 48000, 2, "s16")
 
+# Recordings that warn about their condition (SignalCondition): a telephone rate, a sine of amplitude 2
+# clipped to full scale (two thirds of its samples at +-1), and channels in anti-phase (their average is silent).
+write_wav(A("tone-440-8k.wav"), sine(440, 8000, 8000), 8000, 1, "s16")
+write_wav(A("tone-440-16k-clipped.wav"), [max(-1.0, min(1.0, x)) for x in sine(440, 16000, 16000, amp=2.0)],
+          16000, 1, "s16")
+anti = sine(440, 16000, 8000)
+write_wav(A("stereo-antiphase-16k.wav"), [v for x in anti for v in (x, -x)], 16000, 2, "s16")
+
 # Linear chirp 100 -> 4000 Hz over T = 2 s: phase = 2*pi*(f0*t + (f1-f0)*t^2/(2T))
 f0, f1, T, rate = 100.0, 4000.0, 2.0, 16000
 chirp = []

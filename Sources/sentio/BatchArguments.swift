@@ -11,7 +11,7 @@ struct InputArguments: ParsableArguments {
     @Argument(help: "Audio files, folders (searched recursively for audio files) or - (paths on standard input, one per line).")
     var inputs: [String] = []
 
-    @Option(help: "A file listing inputs: one path per line, or a CSV table with a 'file' column such as a corpus's labels.csv. Relative paths are relative to the manifest's folder. Repeatable.")
+    @Option(help: "A file listing inputs: one path per line, or a CSV table with a 'file' column such as a corpus's labels.csv. Relative paths are relative to the manifest's folder (a CSV's to the folder's wav/ when there is one, as for a corpus, unless they start with wav/). Repeatable.")
     var manifest: [String] = []
 
     @Option(help: "Extensions taken from folders, comma-separated (default: every format libsndfile reads: wav, flac, ogg, opus, mp3, aiff, ...).")
@@ -22,33 +22,38 @@ struct InputArguments: ParsableArguments {
         if let ext, ext.split(separator: ",").isEmpty { throw ValidationError("--ext needs at least one extension") }
     }
 
-    /// The ordered, de-duplicated input paths, or a usage error for an unreadable folder or manifest.
+    /// The ordered, de-duplicated input paths, or a usage error for an unreadable manifest.
     func collect() throws -> [String] {
         var extensions = BatchInputs.audioExtensions
         if let ext {
             extensions = Set(ext.split(separator: ",").map { $0.trimmingPrefix(".").lowercased() })
         }
-        let paths: [String]
-        var empty: [String] = [], same: [(dropped: String, kept: String)] = []
-        do {
-            paths = try BatchInputs(arguments: inputs, manifests: manifest, extensions: extensions)
-                .collect(emptyFolder: { empty.append($0) }, sameFile: { same.append(($0, $1)) })
-        } catch {
-            throw inputListError("\(error)")
-        }
-        guard !paths.isEmpty else { throw inputListError("no audio files found in \((inputs + manifest).joined(separator: ", "))") }
-        for folder in empty { reportWarning("\(folder): no audio files in this folder") }
-        if let first = same.first {
-            reportWarning("\(first.dropped): the same file as \(first.kept) (another path or a symbolic link to it): processed once"
-                          + (same.count > 1 ? " (and \(same.count - 1) more such inputs)" : ""))
-        }
-        return paths
+        return try collectInputs(BatchInputs(arguments: inputs, manifests: manifest, extensions: extensions))
     }
+}
+
+/// The ordered, de-duplicated paths of `inputs`, with a warning for each empty folder and one for inputs that
+/// name a file already listed; a usage error for an unreadable manifest or when no audio file is found.
+func collectInputs(_ inputs: BatchInputs) throws -> [String] {
+    let paths: [String]
+    var empty: [String] = [], same: [(dropped: String, kept: String)] = []
+    do {
+        paths = try inputs.collect(emptyFolder: { empty.append($0) }, sameFile: { same.append(($0, $1)) })
+    } catch {
+        throw inputListError("\(error)")
+    }
+    guard !paths.isEmpty else { throw inputListError("no audio files found in \((inputs.arguments + inputs.manifests).joined(separator: ", "))") }
+    for folder in empty { reportWarning("\(folder): no audio files in this folder") }
+    if let first = same.first {
+        reportWarning("\(first.dropped): the same file as \(first.kept) (another path or a symbolic link to it): processed once"
+                      + (same.count > 1 ? " (and \(same.count - 1) more such inputs)" : ""))
+    }
+    return paths
 }
 
 /// Which channel of multi-channel inputs is analysed.
 struct ChannelArguments: ParsableArguments {
-    @Option(help: "Analyse only this channel of multi-channel inputs (0 = the first, the left of a stereo file) instead of the average of all channels: e.g. a call with the agent and the customer on separate channels, one side per run. An input without that channel fails.")
+    @Option(parsing: .unconditional, help: "Analyse only this channel of multi-channel inputs (0 = the first, the left of a stereo file) instead of the average of all channels: e.g. a call with the agent and the customer on separate channels, one side per run. An input without that channel fails.")
     var channel: Int?
 
     func validate() throws {
@@ -79,9 +84,12 @@ struct BatchArguments: ParsableArguments {
     @Option(help: "Process only part K of N (0 <= K < N) of the inputs, balanced by file size, for job arrays; combine the parts with `sentio merge`.")
     var shard: Shard?
 
+    /// Checks the options against the command's output, and silences warnings for `--progress never`
+    /// (also those about the inputs and options, which come before the batch starts).
     func validate(output: String?) throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if resume && output == nil { throw ValidationError("--resume needs an output file (-o PATH)") }
+        warningsSilenced.store(progress == .never, ordering: .relaxed)
     }
 
     var workerCount: Int { jobs ?? processorCount }
@@ -130,10 +138,11 @@ private func batchHelp(outputs: String) -> String {
 let interruption = StopFlag()
 
 /// Runs `request` with the batch options: signals, progress, one error line per failed input, the summary.
-/// - Parameter finished: called once the run has gone through its inputs (some may have failed), not when
-///   it was refused, interrupted or could not write: e.g. to write a file that describes the output.
+/// - Parameter finished: called with the summary once the run has gone through its inputs (some may have
+///   failed), before the exit status for failed inputs is thrown; not when it was refused, interrupted or
+///   could not write: e.g. to write a file that describes the output, or to print what was collected.
 /// - Throws: `ExitCode` 1 when any input failed or the output failed, 128 + signal when interrupted.
-func runBatchCommand(_ request: BatchRequest, options: BatchArguments, finished: () throws -> Void = {},
+func runBatchCommand(_ request: BatchRequest, options: BatchArguments, finished: (BatchSummary) throws -> Void = { _ in },
                      makeWorker: @escaping @Sendable () -> any BatchWorker) async throws -> BatchSummary {
     let handler: @convention(c) (Int32) -> Void = { signal in
         // A second signal while stopping ends the process at once.
@@ -179,7 +188,7 @@ func runBatchCommand(_ request: BatchRequest, options: BatchArguments, finished:
         reportError(message)
         throw ExitCode(ExitStatus.notCompleted)
     case .failFast?, nil:
-        do { try finished() } catch {
+        do { try finished(summary) } catch {
             reportError("\(error)")
             throw ExitCode(ExitStatus.notCompleted)
         }

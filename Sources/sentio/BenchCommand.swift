@@ -36,11 +36,13 @@ struct BenchCommand: ParsableCommand {
             frames (25 ms / 10 ms analysis frames), paths}, preset, jobs, warmup_runs, repeat, min_seconds, \
             stages [{stage, description, runs, wall_seconds, cpu_seconds (medians of one run over all the \
             files), audio_seconds, frames, x_real_time_per_core (audio s / CPU s), x_real_time (audio s / \
-            wall s), frames_per_second (per wall s), peak_rss_mb}]. Values that cannot be computed (a run \
+            wall s), frames_per_second (per wall s), peak_rss_mb (MiB)}], failed [{path, error}]. Values that cannot be computed (a run \
             too short for the clock) are null.
 
-            A file that cannot be decoded gets one line `sentio: <file>: <cause>` on standard error; the \
-            other files are measured and the exit status is 1.
+            A file that cannot be decoded gets one line `sentio: <file>: <cause>` on standard error and is \
+            listed under failed (JSON: failed [{path, error}]); the other files are measured and the exit \
+            status is 1 (also when no file is left: then nothing is reported). When a stage fails for \
+            another reason (the bundled model cannot be loaded), nothing is reported and the exit status is 3.
             """
     )
 
@@ -53,13 +55,13 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: "Stages to time, comma-separated.")
     var stages: StageList = StageList(BenchmarkStage.standard)
 
-    @Option(parsing: .unconditional, help: "Workers: the files of each run are processed on this many threads (at most one per file).")
+    @Option(parsing: .unconditional, help: "Workers: the files of each run are processed on this many threads (at most one per file and one per logical CPU; the report gives the number that ran).")
     var jobs: Int = 1
 
     @Option(name: .customLong("repeat"), parsing: .unconditional, help: "Timed runs per stage (at least); the median is reported.")
     var repeatCount: Int = 3
 
-    @Option(parsing: .unconditional, help: "Keep repeating each stage until its timed runs add up to this many seconds (at most 10000 runs per stage). Stage ratios on a small workload need about 1 s to be stable.")
+    @Option(parsing: .unconditional, help: "Keep repeating each stage until its timed runs add up to this many seconds (at most 3600; at most 10000 runs per stage). Stage ratios on a small workload need about 1 s to be stable.")
     var seconds: Double = 0
 
     @Option(help: "Frame configuration of the feature stages: kaldi or librosa.")
@@ -70,8 +72,9 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if repeatCount < 1 { throw ValidationError("--repeat must be at least 1") }
-        if !(seconds >= 0 && seconds.isFinite) { throw ValidationError("--seconds must be a number of seconds >= 0") }
+        let maximumRuns = 10_000
+        if !(1...maximumRuns).contains(repeatCount) { throw ValidationError("--repeat must be between 1 and \(maximumRuns)") }
+        if !(seconds >= 0 && seconds <= 3600) { throw ValidationError("--seconds must be a number of seconds from 0 to 3600") }
     }
 
     func run() throws {
@@ -80,22 +83,19 @@ struct BenchCommand: ParsableCommand {
         if builtIn {
             guard let folder = Self.locateFixtures() else {
                 reportError("the built-in workload needs Fixtures/audio/ (\(Self.builtInClips.joined(separator: ", "))) above the executable or in the current folder; give audio files instead")
-                throw ExitCode(ExitStatus.someInputsFailed)
+                throw ExitCode(ExitStatus.notCompleted)
             }
             paths = Self.builtInClips.map { joinPath(folder, $0) }
         } else {
-            do {
-                paths = try BatchInputs(arguments: inputs, manifests: [], extensions: BatchInputs.audioExtensions).collect()
-            } catch {
-                throw inputListError("\(error)")
-            }
-            guard !paths.isEmpty else { throw inputListError("no audio files found in \(inputs.joined(separator: ", "))") }
+            paths = try collectInputs(BatchInputs(arguments: inputs))
         }
 
         let machine = MachineDescription.current()
         let date = utcNow()
-        var (workload, failures) = BenchmarkWorkload.load(paths: paths, preset: preset)
-        for failure in failures { reportError(failure) }
+        var (workload, loadFailures) = BenchmarkWorkload.load(paths: paths, preset: preset)
+        for failure in loadFailures { reportError(failure) }
+        // load's lines are those of the inputs missing from the workload, in input order.
+        var failures = zip(paths.filter { !workload.paths.contains($0) }, loadFailures).map { (path: $0, message: $1) }
         guard !workload.paths.isEmpty else { throw ExitCode(ExitStatus.someInputsFailed) }
 
         // Files that fail in some stage leave the workload, and every stage is measured again without them,
@@ -109,8 +109,8 @@ struct BenchCommand: ParsableCommand {
                                                      minimumRuns: repeatCount, minimumSeconds: seconds))
                 } catch {
                     error.messages.forEach(reportError)
-                    failures += error.messages
-                    guard !error.paths.isEmpty else { throw ExitCode(ExitStatus.someInputsFailed) }
+                    guard !error.paths.isEmpty else { throw ExitCode(ExitStatus.notCompleted) }  // no model: not a file's fault
+                    failures += zip(error.paths, error.messages).map { (path: $0, message: $1) }
                     error.paths.forEach { workload.remove(path: $0) }
                     guard !workload.paths.isEmpty else { throw ExitCode(ExitStatus.someInputsFailed) }
                     continue measuring
@@ -118,10 +118,11 @@ struct BenchCommand: ParsableCommand {
             }
             break
         }
-        // The workers that ran: a run's files are shared among at most one thread each.
+        // The workers that ran: a run's files are shared among at most one thread each, and the threads of
+        // parallelMap are at most one per logical CPU.
         let report = BenchReport(date: date, machine: machine, workload: workload, builtIn: builtIn, preset: preset,
-                                 jobs: min(jobs, workload.paths.count), repeatCount: repeatCount, seconds: seconds,
-                                 stages: measured)
+                                 jobs: min(jobs, workload.paths.count, processorCount), repeatCount: repeatCount,
+                                 seconds: seconds, stages: measured, failures: failures)
         do {
             let out = TextSink.standardOutput()
             try out.write(format == .json ? report.json : report.text)
@@ -132,6 +133,7 @@ struct BenchCommand: ParsableCommand {
         }
         if !failures.isEmpty { throw ExitCode(ExitStatus.someInputsFailed) }
     }
+
 
     /// The `Fixtures/audio` folder holding the built-in clips: searched from the executable's folder upwards
     /// (`.build/<triple>/release/sentio` sits three levels below the package root), then in the current folder.
@@ -195,6 +197,8 @@ struct BenchReport {
     var repeatCount: Int
     var seconds: Double
     var stages: [StageMeasurement]
+    /// The files left out of the workload, each with its one line `path: cause`.
+    var failures: [(path: String, message: String)]
 
     private var loads: String { machine.loadAverage.map { String(format2: $0) }.joined(separator: " ") }
 
@@ -224,10 +228,19 @@ struct BenchReport {
         out += line(header)
         for row in rows { out += line(row) }
         out += "\nx RT/core = audio s per CPU s; x RT total and frames/s per wall s. Every stage includes decoding.\n"
+        if !failures.isEmpty {
+            out += "\nleft out (\(failures.count) file\(failures.count == 1 ? "" : "s"), not measured):\n"
+            for failure in failures { out += "  \(failure.message)\n" }
+        }
         return out
     }
 
     var json: String {
+        let failedObjects = failures.map { failure in
+            // The message names the file first: `path: cause`.
+            let cause = failure.message.hasPrefix(failure.path + ": ") ? String(failure.message.dropFirst(failure.path.count + 2)) : failure.message
+            return "{\"path\":\(jsonQuoted(failure.path)),\"error\":\(jsonQuoted(cause))}"
+        }
         let stageObjects = stages.map { s in
             "{\"stage\":\(jsonQuoted(s.stage.rawValue)),\"description\":\(jsonQuoted(s.stage.summary)),\"runs\":\(s.runs),"
                 + "\"wall_seconds\":\(number(s.wallSeconds)),\"cpu_seconds\":\(number(s.cpuSeconds)),"
@@ -243,9 +256,11 @@ struct BenchReport {
             + "\"audio_seconds\":\(number(workload.audioSeconds)),\"frames\":\(workload.totalFrames),"
             + "\"paths\":[\(workload.paths.map(jsonQuoted).joined(separator: ","))]},"
             + "\"preset\":\(jsonQuoted(preset.rawValue)),\"jobs\":\(jobs),\"warmup_runs\":1,\"repeat\":\(repeatCount),"
-            + "\"min_seconds\":\(number(seconds)),\"stages\":[\(stageObjects.joined(separator: ","))]}\n"
+            + "\"min_seconds\":\(number(seconds)),\"stages\":[\(stageObjects.joined(separator: ","))],"
+            + "\"failed\":[\(failedObjects.joined(separator: ","))]}\n"
     }
 
+    /// Mebibytes (2^20 bytes).
     private func megabytes(_ bytes: Int) -> Double { Double(bytes) / 1_048_576 }
 
     /// Six significant digits are far below the run-to-run noise.

@@ -109,7 +109,7 @@ struct FeaturesCommand: AsyncParsableCommand {
         let folder = output, extraction = options, audio = channel.readOptions
         // columns.csv once the run is through: a run refused (another writer, a resume with other settings)
         // must leave the folder's own columns.csv alone.
-        let writeColumns = {
+        let writeColumns = { (_: BatchSummary) in
             guard format == .npy, let folder else { return }
             let file = try OutputFile(path: folder + "/columns.csv")
             try file.sink.write(encoder.npyColumnsTable)
@@ -152,7 +152,8 @@ final class FeatureWorker: BatchWorker {
             var result: BatchFileResult
             if let segments {
                 let summary = try segments.process(path: item.path, emit: emit)
-                result = BatchFileResult(audioSeconds: summary.extraction.info.duration)
+                result = BatchFileResult(audioSeconds: summary.extraction.info.duration,
+                                         warnings: summary.extraction.condition.warnings(for: item.path))
                 if summary.shortFunctionals > 0 {
                     result.warnings.append("\(item.path): \(summary.shortFunctionals) functional values over \(summary.segments) segment\(summary.segments == 1 ? "" : "s") had too few frames and were set to their documented empty value")
                 }
@@ -161,7 +162,7 @@ final class FeatureWorker: BatchWorker {
                 }
             } else {
                 let summary = try frames!.process(path: item.path, emit: emit)
-                result = BatchFileResult(audioSeconds: summary.info.duration)
+                result = BatchFileResult(audioSeconds: summary.info.duration, warnings: summary.condition.warnings(for: item.path))
                 if summary.frames == 0 {
                     result.warnings.append("\(item.path): \(String(format1: summary.info.duration * 1000)) ms long, shorter than one analysis frame: no rows")
                 }

@@ -51,14 +51,9 @@ struct InfoCommand: AsyncParsableCommand {
             destination: format == .table ? .memory : batchDestination(output: output), header: formatter.header)
         request.reads = input.manifest
         let decode = !headerOnly
-        var failure: Error? = nil
-        var summary: BatchSummary? = nil
-        do {
-            summary = try await runBatchCommand(request, options: batch) { InfoWorker(formatter: formatter, decode: decode) }
-        } catch {
-            failure = error
-        }
-        if format == .table, let text = summary?.collected ?? nil {
+        // The table of the files that could be read, also when others failed (their error lines came first).
+        let printTable = { (summary: BatchSummary) in
+            guard format == .table, let text = summary.collected else { return }
             let table = try CSVTable(parsing: text)
             // Typed again, so that the table right-aligns the numbers.
             let rows = table.rows.map { row in
@@ -69,7 +64,9 @@ struct InfoCommand: AsyncParsableCommand {
             try out.write(TabularFormatter(columns: columns, format: .table).table(rows))
             try out.flush()
         }
-        if let failure { throw failure }
+        _ = try await runBatchCommand(request, options: batch, finished: printTable) {
+            InfoWorker(formatter: formatter, decode: decode)
+        }
     }
 }
 

@@ -140,7 +140,7 @@ struct ScoreCommand: AsyncParsableCommand {
         let grouped = paths.filter { group[$0] != nil }
         let scored = model.score(paths: grouped, groups: grouped.map { group[$0]! }, segmentation: segmentation,
                                  audio: channel.readOptions, jobs: jobs)
-        for (path, result) in zip(grouped, scored) { results[path] = result.map { ScoredFile(scores: $0.scores, seconds: $0.seconds) } }
+        for (path, result) in zip(grouped, scored) { results[path] = result }
         return results
     }
 }
@@ -160,12 +160,6 @@ func loadModel(_ path: String?) throws -> EmotionModel {
     }
 }
 
-/// One file's scores and its duration in seconds.
-struct ScoredFile: Sendable {
-    var scores: [SegmentScore]
-    var seconds: Double
-}
-
 /// Scores one file at a time for `sentio score`.
 final class ScoreWorker: BatchWorker {
     private let scorer: EmotionScorer
@@ -173,6 +167,9 @@ final class ScoreWorker: BatchWorker {
     private let annotation: AnnotationOutput?
     private let precomputed: [String: Result<ScoredFile, ScoringError>]?
     private let combine: Bool
+    /// Whether a file whose every row is `no_speech` gets a warning (not when windows are too short for any
+    /// row to be scored: the run warned once).
+    private let warnsNoSpeech: Bool
 
     /// - Parameter combine: write one row per file from its segments' scores (``SegmentScore/combined``).
     init(model: EmotionModel, segmentation: Segmentation, audio: AudioReadOptions, formatter: TabularFormatter,
@@ -182,6 +179,7 @@ final class ScoreWorker: BatchWorker {
         self.annotation = annotation
         self.precomputed = precomputed
         self.combine = combine
+        if case .windows(let length, _) = segmentation { warnsNoSpeech = length >= EmotionTraining.minimumVoicedSeconds } else { warnsNoSpeech = true }
     }
 
     func process(_ item: BatchItem, into output: ResultBuffer, stop: StopFlag) throws -> BatchFileResult {
@@ -190,11 +188,16 @@ final class ScoreWorker: BatchWorker {
             file = try precomputed[item.path]!.get()
         } else {
             let table = try scorer.extract(path: item.path)
-            file = ScoredFile(scores: scorer.model.score(tables: [table], groups: [0])[0], seconds: table.audioSeconds)
+            file = ScoredFile(scores: scorer.model.score(tables: [table], groups: [0])[0], seconds: table.audioSeconds,
+                              warnings: table.warnings[0] ?? [])
+        }
+        var result = BatchFileResult(audioSeconds: file.seconds, warnings: file.warnings)
+        if warnsNoSpeech && file.scores.allSatisfy({ $0.probabilities == nil }) {
+            result.warnings.append("\(item.path): no segment holds the \(EmotionTraining.minimumVoicedSeconds) s of voiced speech it needs to be scored: every row is \(EmotionScorer.noSpeech)")
         }
         if let annotation {
             try annotation.write(file, item: item, index: output)
-            return BatchFileResult(audioSeconds: file.seconds)
+            return result
         }
         let classes = scorer.model.classes.count
         let rows = combine ? [SegmentScore.combined(file.scores, duration: file.seconds, classes: scorer.model.classes)] : file.scores
@@ -203,7 +206,7 @@ final class ScoreWorker: BatchWorker {
             cells += s.probabilities.map { $0.map { Cell.real(rounded($0)) } } ?? Array(repeating: .missing, count: classes)
             try output.write(formatter.line(cells))
         }
-        return BatchFileResult(audioSeconds: file.seconds)
+        return result
     }
 
     private func rounded(_ x: Double) -> Double { (x * 1e6).rounded() / 1e6 }

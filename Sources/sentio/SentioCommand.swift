@@ -1,4 +1,5 @@
 import ArgumentParser
+import Synchronization
 import Sentio
 
 #if canImport(Glibc)
@@ -75,5 +76,9 @@ func inputListError(_ message: String) -> ExitCode {
 
 /// Writes `sentio: warning: <message>` to standard error.
 func reportWarning(_ message: String) {
+    guard !warningsSilenced.load(ordering: .relaxed) else { return }
     try? TextSink.standardError().write("sentio: warning: \(message)\n")
 }
+
+/// Set by `--progress never`, which promises nothing on standard error but error lines.
+let warningsSilenced = Atomic<Bool>(false)

@@ -189,21 +189,25 @@ struct TrainingArguments: ParsableArguments {
 
     var workerCount: Int { jobs ?? processorCount }
 
-    /// Extracts the features of `corpus`, reporting each failed file, and files without voiced speech, on
-    /// stderr.
-    /// - Throws: exit status 1 after one error line when the corpus cannot be used as the options ask.
+    /// Extracts the features of `corpus`, reporting each failed file, the warnings about the first files'
+    /// recordings, and files without voiced speech, on stderr.
+    /// - Throws: exit status 3 after one error line when the corpus cannot be used as the options ask.
     func extract(_ corpus: LabelledCorpus) throws -> SegmentTable {
         // Whole files are one segment each, so per-speaker normalisation is checked before the extraction
         // (with segments, training counts them afterwards).
         if normalize == .speaker && !segments.isSegmented && corpus.hasSpeakers {
             do { try EmotionTraining.checkSegmentsPerSpeaker(corpus.items.map { $0.speaker! }, source: corpus.source) } catch {
                 reportError(error.description)
-                throw ExitCode(ExitStatus.someInputsFailed)
+                throw ExitCode(ExitStatus.notCompleted)
             }
         }
         let table = SegmentTable.extract(paths: corpus.items.map(\.path), configuration: try configuration(),
                                          segmentation: segments.segmentation, jobs: workerCount)
         for i in table.failures.keys.sorted() { reportError(table.failures[i]!) }
+        // A corpus recorded one way would repeat the same warning for every file: the first few stand for it.
+        let warned = table.warnings.keys.sorted(), shown = 5
+        for i in warned.prefix(shown) { table.warnings[i]!.forEach(reportWarning) }
+        if warned.count > shown { reportWarning("\(warned.count - shown) more files have warnings about their recording") }
         let unvoiced = table.filesWithoutVoicedSpeech
         if let first = unvoiced.first {
             reportWarning("\(unvoiced.count) file\(unvoiced.count == 1 ? " has" : "s have") less than \(EmotionTraining.minimumVoicedSeconds) s of voiced speech in every segment (\(corpus.items[first].path)\(unvoiced.count > 1 ? ", ..." : "")); still used")

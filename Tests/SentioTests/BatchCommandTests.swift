@@ -238,12 +238,28 @@ struct BatchCommandTests {
         #expect(r.stderr.contains("warning: \(Fixture.audio("tone-440-16k.wav")): the same file as \(Fixture.path("audio"))/../audio/tone-440-16k.wav"), "\(r.stderr)")
         let empty = try SentioCLI.run(["info", "--ext", "xyz", Fixture.path("audio")])
         #expect(empty.status == 2 && empty.stderrLines.count == 1 && empty.stderr.contains("no audio files found"))
+
+        // A labels table whose paths already start with wav/ is read as a corpus's is: not wav/wav/.
+        let corpus = dir.appendingPathComponent("corpus")
+        try FileManager.default.createDirectory(at: corpus.appendingPathComponent("wav"), withIntermediateDirectories: true)
+        for name in ["a.wav", "b.wav"] {
+            try FileManager.default.copyItem(atPath: Fixture.audio("tone-440-16k.wav"), toPath: corpus.appendingPathComponent("wav/\(name)").path)
+        }
+        let labels = corpus.appendingPathComponent("labels.csv").path
+        try "file,emotion\na.wav,happy\nwav/b.wav,sad\n".write(toFile: labels, atomically: true, encoding: .utf8)
+        let listed = try SentioCLI.run(["info", "--format", "csv", "--header-only", "--manifest", labels])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdoutLines.dropFirst().map { String($0.prefix(while: { $0 != "," })) }
+                == [corpus.appendingPathComponent("wav/a.wav").path, corpus.appendingPathComponent("wav/b.wav").path])
     }
 
     @Test("progress: never prints nothing but errors; always ends with a one-line summary")
     func progressModes() throws {
         let quiet = try SentioCLI.run(["info", "--progress", "never"] + Self.good + [Fixture.bad("nan.wav")])
         #expect(quiet.status == 1 && quiet.stderrLines == ["sentio: \(Fixture.bad("nan.wav")): non-finite sample (NaN or Inf) at frame 100"])
+        // Also the warnings about the inputs, which come before the batch starts.
+        let twice = try SentioCLI.run(["info", "--progress", "never", Self.good[0], Self.good[0].replacingOccurrences(of: "/audio/", with: "/audio/../audio/")])
+        #expect(twice.status == 0 && twice.stderr.isEmpty, "\(twice.stderr)")
         let auto = try SentioCLI.run(["info"] + Self.good)
         #expect(auto.status == 0 && auto.stderr.isEmpty, "not a terminal: auto shows nothing")
         let loud = try SentioCLI.run(["info", "--progress", "always"] + Self.good + [Fixture.bad("nan.wav")])

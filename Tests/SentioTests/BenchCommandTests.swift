@@ -108,8 +108,29 @@ import Testing
         let mixed = try SentioCLI.run(["bench", good, "/no/such.wav", "--set", "decode", "--repeat", "1", "--format", "json"])
         #expect(mixed.status == 1)
         #expect(mixed.stderrLines == ["sentio: /no/such.wav: no such file"])
-        let workload = try #require(try json(mixed)["workload"] as? [String: Any])
+        let report = try json(mixed)
+        let workload = try #require(report["workload"] as? [String: Any])
         #expect(workload["files"] as? Int == 1)
+        let failed = try #require(report["failed"] as? [[String: String]])
+        #expect(failed == [["path": "/no/such.wav", "error": "no such file"]])
+        let text = try SentioCLI.run(["bench", good, "/no/such.wav", "--set", "decode", "--repeat", "1"])
+        #expect(text.stdout.hasSuffix("left out (1 file, not measured):\n  /no/such.wav: no such file\n"), "\(text.stdout)")
+    }
+
+    @Test("the inputs' warnings are those of the batch commands: an empty folder, a file named twice")
+    func inputWarnings() throws {
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let empty = dir.appendingPathComponent("empty").path
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: false)
+        let tone = Fixture.audio("tone-440-16k.wav")
+        let r = try SentioCLI.run(["bench", tone, Fixture.path("audio") + "/../audio/tone-440-16k.wav", empty,
+                                   "--set", "decode", "--repeat", "1", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderrLines.count == 2, "\(r.stderr)")
+        #expect(r.stderr.contains("warning: \(empty): no audio files in this folder"))
+        #expect(r.stderr.contains("the same file as \(tone)"))
+        #expect((try json(r)["workload"] as? [String: Any])?["files"] as? Int == 1)
     }
 
     @Test("usage errors exit with status 2")
@@ -117,9 +138,13 @@ import Testing
         #expect(try SentioCLI.run(["bench", "--jobs", "0"]).status == 2)
         #expect(try SentioCLI.run(["bench", "--repeat", "0"]).status == 2)
         #expect(try SentioCLI.run(["bench", "--set", "nope"]).status == 2)
-        let negative = try SentioCLI.run(["bench", "--seconds", "-1"])
-        #expect(negative.status == 2 && negative.stderr.contains("--seconds must be a number of seconds >= 0"), "\(negative.stderr)")
-        #expect(try SentioCLI.run(["bench", "--repeat", "-2"]).stderr.contains("--repeat must be at least 1"))
+        for seconds in ["-1", "1e308", "nan"] {
+            let r = try SentioCLI.run(["bench", "--seconds", seconds])
+            #expect(r.status == 2 && r.stderr.contains("--seconds must be a number of seconds from 0 to 3600"), "\(seconds): \(r.stderr)")
+        }
+        for count in ["-2", "100000"] {
+            #expect(try SentioCLI.run(["bench", "--repeat", count]).stderr.contains("--repeat must be between 1 and 10000"))
+        }
         #expect(try SentioCLI.run(["bench", "--help"]).status == 0)
     }
 

@@ -223,6 +223,15 @@ import Testing
         let scoredOnce = try SentioCLI.run(["score", "--model", perFile, "--segment", "30", Fixture.audio("speech-en.wav")])
         #expect(scoredOnce.status == 1 && scoredOnce.stderrLines.count == 1 && scoredOnce.stderr.contains("needs at least 2 segments"))
 
+        // A speaker with one recording cannot be z-normalised: the corpus cannot be used so, exit 3, no model.
+        let (loneDir, lone) = try labels()
+        defer { try? FileManager.default.removeItem(at: loneDir) }
+        var rows = try String(contentsOfFile: lone, encoding: .utf8).split(separator: "\n").map(String.init)
+        rows[rows.count - 1] = rows[rows.count - 1].prefix(while: { $0 != "," }) + ",spoken,alone"
+        try (rows.joined(separator: "\n") + "\n").write(toFile: lone, atomically: true, encoding: .utf8)
+        let loneSpeaker = try SentioCLI.run(["train", "--labels", lone, "--audio-root", audioRoot, "--features", "mfcc",
+                                             "--normalize", "speaker", "-o", broken + ".speaker"])
+        #expect(loneSpeaker.status == 3 && !FileManager.default.fileExists(atPath: broken + ".speaker"), "\(loneSpeaker.stderr)")
         let file = try SentioCLI.run(["train", "--labels", csv, "--audio-root", audioRoot, "--normalize", "file", "-o", broken])
         #expect(file.status == 2)
         #expect(file.stderr.contains("--normalize file"))

@@ -59,6 +59,9 @@ import Testing
         #expect(missing.status == 1)
         #expect(missing.stderrLines == ["sentio: \(Fixture.audio("tone-440-16k.wav")): has no channel 1: it has 1 (channels count from 0)"])
         #expect(missing.stdoutLines.count > 1 && missing.stdoutLines.dropFirst().allSatisfy { $0.hasPrefix(stereo) })
+        // A negative channel is a usage error that says so (not "missing value").
+        let negative = try SentioCLI.run(["features", stereo, "--set", "energy", "--channel", "-1"])
+        #expect(negative.status == 2 && negative.stderr.contains("--channel counts from 0"), "\(negative.stderr)")
 
         // A NaN on the right fails the average and the right channel, not the left.
         let dir = try Fixture.temporaryDirectory()

@@ -37,6 +37,29 @@ import Testing
         }
     }
 
+    @Test("the table lists the good files when others fail (their error lines on stderr), exit 1")
+    func tableWithFailures() throws {
+        let good = Fixture.audio("speech-en.wav"), bad = Fixture.bad("text.wav")
+        let result = try SentioCLI.run(["info", "--format", "table", good, bad])
+        #expect(result.status == 1)
+        #expect(result.stdoutLines.count == 2 && result.stdoutLines[1].hasPrefix(good), "\(result.stdout)")
+        #expect(result.stderrLines == ["sentio: \(bad): not an audio file (format not recognised)"])
+    }
+
+    @Test("a FLAC file cut short says how far it decoded: damaged or cut short")
+    func truncatedFLAC() throws {
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cut = dir.appendingPathComponent("cut.flac").path
+        let whole = try Data(contentsOf: URL(fileURLWithPath: Fixture.audio("speech-en-22k05.flac")))
+        try whole.prefix(whole.count * 2 / 3).write(to: URL(fileURLWithPath: cut))
+        let result = try SentioCLI.run(["info", cut])
+        #expect(result.status == 1)
+        #expect(result.stderrLines.count == 1)
+        #expect(result.stderrLines[0].hasPrefix("sentio: \(cut): corrupt audio data ("), "\(result.stderr)")
+        #expect(result.stderrLines[0].hasSuffix(" of the 103464 frames its header declares: damaged or cut short)"), "\(result.stderr)")
+    }
+
     @Test("JSON Lines output carries typed values")
     func jsonl() throws {
         let result = try SentioCLI.run(["info", "--format", "jsonl", Fixture.audio("tone-1k-44k1.wav")])

@@ -98,7 +98,12 @@ public final class AudioFile {
         if got < frameCount {
             let code = sf_error(handle)
             if code != Int32(SF_ERR_NO_ERROR) {
-                let message = String(cString: sf_strerror(handle))
+                var message = String(cString: sf_strerror(handle))
+                // A file cut short and one damaged in the middle fail alike (FLAC: "lost sync"): how far it got
+                // tells them apart.
+                if case .exact = length, framesRead + Int64(got) < info.frames {
+                    message += "; decoded \(framesRead + Int64(got)) of the \(info.frames) frames its header declares: damaged or cut short"
+                }
                 throw AudioError(path: info.path, kind: code == Int32(SF_ERR_SYSTEM) ? .readFailed : .corrupt,
                                  detail: message)
             }
@@ -162,7 +167,13 @@ public final class AudioFile {
             default: throw AudioError(path: path, kind: .readFailed, detail: String(cString: strerror(errno)))
             }
         }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { throw AudioError(path: path, kind: .notAFile) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            // A folder reaches here as an input when a batch could not list it: say why.
+            if (st.st_mode & S_IFMT) == S_IFDIR, access(path, R_OK | X_OK) != 0 {
+                throw AudioError(path: path, kind: .notAFile, detail: "a folder that cannot be listed: \(String(cString: strerror(errno)))")
+            }
+            throw AudioError(path: path, kind: .notAFile)
+        }
         guard access(path, R_OK) == 0 else { throw AudioError(path: path, kind: .permissionDenied) }
         guard st.st_size > 0 else { throw AudioError(path: path, kind: .empty, detail: "0 bytes") }
     }

@@ -1,8 +1,8 @@
 /// A file decoded as a stream of mono Float32 chunks at the analysis rate.
 ///
 /// Pipeline per chunk: decode `chunkFrames` interleaved frames -> check for NaN/Inf -> downmix by averaging
-/// the channels (or take the one ``AudioReadOptions/channel``) -> resample (band-limited, continuous across
-/// chunks). Memory is bounded by the chunk size, not the file length, so an hour-long file streams in a few
+/// the channels (or take the one ``AudioReadOptions/channel``), metering clipping and cancellation for
+/// ``condition`` -> resample (band-limited, continuous across chunks). Memory is bounded by the chunk size, not the file length, so an hour-long file streams in a few
 /// hundred kilobytes.
 ///
 /// ```swift
@@ -24,6 +24,7 @@ public final class AudioStream {
     private var finished = false
     /// Integer PCM cannot hold NaN or Inf; float and compressed encodings are scanned.
     private let mayHoldNonFinite: Bool
+    private var meter = SignalMeter()
 
     /// Opens `path` for streaming with `options`.
     /// - Throws: ``AudioError`` for any problem with the file.
@@ -114,8 +115,10 @@ public final class AudioStream {
             // Only the analysed channel is checked: a damaged other side does not fail the file.
             extract(channel: channel, frames: frames)
             if mayHoldNonFinite { try checkFinite(mono.baseAddress!, count: frames, channels: 1) }
+            meter.count(mono.baseAddress!, frames)
         } else {
             if mayHoldNonFinite { try checkFinite(target, count: frames * channels, channels: channels) }
+            meter.count(target, frames * channels)
             if channels > 1 { downmix(frames: frames) }
         }
         framesDecoded += Int64(frames)
@@ -128,6 +131,12 @@ public final class AudioStream {
 
     /// Total sample frames decoded so far, at the file's native rate.
     public var nativeFramesDecoded: Int64 { framesDecoded }
+
+    /// What the samples decoded so far show about the recording: clipping, a native rate below
+    /// ``sampleRate``, channels that cancel in the average.
+    public var condition: SignalCondition {
+        meter.condition(nativeRate: info.sampleRate, analysisRate: sampleRate)
+    }
 
     /// Reads a whole file into memory: a convenience for short clips and tests, not for corpora.
     public static func readAll(path: String, options: AudioReadOptions = AudioReadOptions()) throws -> [Float] {
@@ -166,16 +175,24 @@ public final class AudioStream {
         for f in 0..<frames { dst[f] = src[f * channels] }
     }
 
-    /// Averages the channels of the interleaved block into ``mono``.
+    /// Averages the channels of the interleaved block into ``mono``, metering the energies of the channels
+    /// and of their average.
     private func downmix(frames: Int) {
         let channels = info.channels
         let src = interleaved.baseAddress!, dst = mono.baseAddress!
         let scale = 1 / Float(channels)
+        var channelEnergy: Float = 0, mixEnergy: Float = 0
         for f in 0..<frames {
             var sum: Float = 0
             let row = src + f * channels
-            for c in 0..<channels { sum += row[c] }
-            dst[f] = sum * scale
+            for c in 0..<channels {
+                sum += row[c]
+                channelEnergy += row[c] * row[c]
+            }
+            let mix = sum * scale
+            dst[f] = mix
+            mixEnergy += mix * mix
         }
+        meter.addMix(channelEnergy: Double(channelEnergy) / Double(channels), mixEnergy: Double(mixEnergy))
     }
 }

@@ -10,10 +10,12 @@ import Glibc
 ///   byte order of their paths, so the order is the same on every machine. Hidden entries (names starting
 ///   with `.`) are skipped, symbolic links to files are followed, symbolic links to folders are not (no cycles).
 ///   A file whose name is not UTF-8 (e.g. Latin-1) is listed with U+FFFD in place of the bad bytes, so that it
-///   fails with its own error line (which says to rename it) instead of vanishing from the batch.
+///   fails with its own error line (which says to rename it) instead of vanishing from the batch; so does a
+///   folder that cannot be listed (no permission), which fails as one input that says why.
 /// - `-` reads one path per line from standard input.
 /// - A manifest (``manifests``) is either a CSV table with a `file` column (such as a corpus's `labels.csv`;
-///   relative paths resolve against the table's `wav/` sibling folder when it exists, else its own folder) or
+///   relative paths resolve against the table's `wav/` sibling folder when it exists, else its own folder;
+///   paths that start with `wav/` against its own folder) or
 ///   a list with one path per line (blank lines and lines starting with `#` ignored; relative paths resolve
 ///   against the list's folder).
 ///
@@ -48,7 +50,8 @@ public struct BatchInputs: Sendable {
     ///   - readStandardInput: supplies the text of standard input for `-` (read at most once).
     ///   - emptyFolder: called with each folder argument that holds no audio file (so that the caller can say
     ///     so rather than drop it in silence).
-    /// - Throws: ``InputListError`` for an unreadable folder or manifest, or a manifest without a `file` column.
+    /// - Throws: ``InputListError`` for an unreadable manifest or standard input, or a manifest without a
+    ///   `file` column. (A folder that cannot be listed becomes an input that fails with its cause.)
     public func collect(readStandardInput: () throws -> String = { try readStandardInputText() },
                         emptyFolder: (String) -> Void = { _ in },
                         sameFile: (_ dropped: String, _ kept: String) -> Void = { _, _ in }) throws -> [String] {
@@ -73,7 +76,7 @@ public struct BatchInputs: Sendable {
                     if !path.isEmpty { add(path) }
                 }
             } else if isDirectory(argument) {
-                if try walk(argument, add) == 0 { emptyFolder(argument) }
+                if walk(argument, add) == 0 { emptyFolder(argument) }
             } else {
                 add(argument)
             }
@@ -85,10 +88,13 @@ public struct BatchInputs: Sendable {
     }
 
     /// Adds the audio files below `directory`; returns how many there are (duplicates of earlier inputs included).
+    /// A folder that cannot be listed is added as an input itself, which fails on its own with the cause, so
+    /// that the rest of a corpus goes on.
     @discardableResult
-    private func walk(_ directory: String, _ add: (String) -> Void) throws -> Int {
+    private func walk(_ directory: String, _ add: (String) -> Void) -> Int {
         guard let dir = opendir(directory) else {
-            throw InputListError(path: directory, cause: String(cString: strerror(errno)))
+            add(directory)
+            return 1
         }
         var names: [(name: String, bytes: [UInt8])] = []
         while let entry = readdir(dir) {
@@ -111,7 +117,7 @@ public struct BatchInputs: Sendable {
             switch st.st_mode & S_IFMT {
             case S_IFDIR where !isLink:
                 if name.utf8.elementsEqual(bytes) {
-                    found += try walk(path, add)
+                    found += walk(path, add)
                 } else {
                     add(path)  // not walkable by its decoded name: it fails as one input that says why
                     found += 1
@@ -141,9 +147,12 @@ public struct BatchInputs: Sendable {
             guard let column = table.column("file") else {
                 throw InputListError(path: path, cause: "no 'file' column (columns: \(table.header.joined(separator: ", ")))")
             }
+            // As a corpus's labels.csv is read (LabelledCorpus): against the folder's wav/ when there is one,
+            // except for paths that already start with wav/.
             let wav = joinPath(folder, "wav")
             let root = isDirectory(wav) ? wav : folder
-            return table.rows.map { $0[column].trimmingSpaces }.filter { !$0.isEmpty }.map { resolve($0, against: root) }
+            return table.rows.map { $0[column].trimmingSpaces }.filter { !$0.isEmpty }
+                .map { resolve($0, against: $0.hasPrefix("wav/") ? folder : root) }
         }
         return withoutByteOrderMark(text).split(whereSeparator: \.isNewline)
             .filter { line in let t = String(line).trimmingSpaces; return !t.isEmpty && !t.hasPrefix("#") }

@@ -119,15 +119,32 @@ extension SegmentScore {
     }
 }
 
+/// One file's segment scores, with its duration and the warnings about its recording.
+public struct ScoredFile: Sendable, Equatable {
+    /// The segments' scores, in order (one `no_speech` row spanning a file without any segment).
+    public var scores: [SegmentScore]
+    /// The file's duration, in seconds.
+    public var seconds: Double
+    /// ``SignalCondition/warnings(for:)`` of the file: clipping, a low native rate, cancelling channels.
+    public var warnings: [String]
+
+    /// A file's scores, duration in seconds and warnings.
+    public init(scores: [SegmentScore], seconds: Double, warnings: [String] = []) {
+        self.scores = scores
+        self.seconds = seconds
+        self.warnings = warnings
+    }
+}
+
 extension EmotionModel {
     /// Scores files that are normalised together: extracts every file (`jobs` at a time), then scores all of
     /// them with ``score(tables:groups:)``, `groups[i]` naming file i's group (its speaker, for a
-    /// speaker-normalised model; ignored otherwise). Each file gets its segments' scores and its duration in
-    /// seconds, or the error that stopped it; the others are scored without it. With a speaker-normalised
+    /// speaker-normalised model; ignored otherwise). Each file gets its segments' scores, its duration and
+    /// the warnings about its recording, or the error that stopped it; the others are scored without it. With a speaker-normalised
     /// model, the files of a speaker who has only one segment among them fail (that segment would z-score to
     /// zeros). `audio` says how files are read (e.g. one ``AudioReadOptions/channel``).
     public func score(paths: [String], groups: [String], segmentation: Segmentation, audio: AudioReadOptions = AudioReadOptions(),
-                      jobs: Int = processorCount) -> [Result<(scores: [SegmentScore], seconds: Double), ScoringError>] {
+                      jobs: Int = processorCount) -> [Result<ScoredFile, ScoringError>] {
         precondition(groups.count == paths.count, "one group per path")
         let tables = parallelMap(count: paths.count, jobs: jobs,
                                  makeState: { EmotionScorer(model: self, segmentation: segmentation, audio: audio) }) { scorer, i in
@@ -135,7 +152,7 @@ extension EmotionModel {
         }
         var good: [(file: Int, table: SegmentTable)] = []
         for (i, table) in tables.enumerated() { if case .success(let t) = table { good.append((i, t)) } }
-        var results = tables.map { $0.map { (scores: [SegmentScore](), seconds: $0.audioSeconds) } }
+        var results = tables.map { $0.map { ScoredFile(scores: [], seconds: $0.audioSeconds, warnings: $0.warnings[0] ?? []) } }
         if normalization == .speaker {
             // A speaker's only segment z-scores to all zeros: it would get the same scores as any other.
             var segments: [String: Int] = [:]
@@ -149,7 +166,9 @@ extension EmotionModel {
         }
         let ids = Array(Set(good.map { groups[$0.file] })).sorted()
         let scores = score(tables: good.map(\.table), groups: good.map { ids.firstIndex(of: groups[$0.file])! })
-        for (k, g) in good.enumerated() { results[g.file] = .success((scores: scores[k], seconds: g.table.audioSeconds)) }
+        for (k, g) in good.enumerated() {
+            results[g.file] = .success(ScoredFile(scores: scores[k], seconds: g.table.audioSeconds, warnings: g.table.warnings[0] ?? []))
+        }
         return results
     }
 

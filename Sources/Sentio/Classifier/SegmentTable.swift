@@ -17,6 +17,9 @@ public struct SegmentTable: Sendable {
     public var voicedSeconds: [Double]
     /// The files that could not be processed: index → one-line error.
     public var failures: [Int: String]
+    /// The files processed with a warning about their recording (``SignalCondition/warnings(for:)``:
+    /// clipping, a low native rate, cancelling channels): index → warning lines.
+    public var warnings: [Int: [String]] = [:]
     /// Seconds of audio in the files whose segments were appended.
     public var audioSeconds = 0.0
 
@@ -84,6 +87,7 @@ public struct SegmentTable: Sendable {
     /// Appends the segments of file number `file`.
     mutating func append(_ extracted: ExtractedFile, index file: Int) {
         audioSeconds += extracted.seconds
+        if !extracted.warnings.isEmpty { warnings[file] = extracted.warnings }
         let rows = extracted.rows
         for row in rows {
             matrix.append(row: row.values)
@@ -102,10 +106,11 @@ public struct SegmentTable: Sendable {
         var voiced: Double
     }
 
-    /// One file's segments and its duration in seconds.
+    /// One file's segments, its duration in seconds and the warnings about its recording.
     struct ExtractedFile: Sendable {
         var rows: [Row]
         var seconds: Double
+        var warnings: [String] = []
     }
 
     /// A file that failed, with its one-line message.
@@ -125,13 +130,13 @@ public struct SegmentTable: Sendable {
     static func extractRows(name path: String, width: Int,
                             run: ((FrameRow) throws -> Void) throws -> SegmentSummary) -> Result<ExtractedFile, Failure> {
         var rows: [Row] = []
-        let seconds: Double
+        let extraction: ExtractionSummary
         do {
-            seconds = try run { row in
+            extraction = try run { row in
                 let values = row.values.prefix(width).map(Double.init)
                 let fraction = Double(row.values[width])
                 rows.append(Row(values: values, start: row.start, end: row.end, voiced: fraction * (row.end - row.start)))
-            }.extraction.info.duration
+            }.extraction
         } catch let error as AudioError {
             return .failure(Failure(message: error.description))
         } catch {
@@ -140,6 +145,7 @@ public struct SegmentTable: Sendable {
         if let bad = rows.firstIndex(where: { $0.values.contains { !$0.isFinite } }) {
             return .failure(Failure(message: "\(path): segment \(bad) has non-finite feature values"))
         }
-        return .success(ExtractedFile(rows: rows, seconds: seconds))
+        return .success(ExtractedFile(rows: rows, seconds: extraction.info.duration,
+                                      warnings: extraction.condition.warnings(for: path)))
     }
 }

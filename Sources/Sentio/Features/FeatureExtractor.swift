@@ -22,6 +22,8 @@ public struct ExtractionSummary: Sendable, Equatable {
     public var samples: Int
     /// Rows emitted.
     public var frames: Int
+    /// Clipping, a native rate below the analysis rate, channels that cancel: see ``SignalCondition/warnings(for:)``.
+    public var condition: SignalCondition
 }
 
 /// Streams a file through the configured per-frame features and cross-frame stages, emitting one row per
@@ -65,7 +67,7 @@ public final class FeatureExtractor {
         try pipeline.finish(emit: emit)
         var info = stream.info
         info.frames = stream.nativeFramesDecoded
-        return ExtractionSummary(info: info, samples: pipeline.samples, frames: pipeline.emitted)
+        return ExtractionSummary(info: info, samples: pipeline.samples, frames: pipeline.emitted, condition: stream.condition)
     }
 
     /// Extracts features from samples already in memory: one channel, full scale ±1, at `sampleRate` Hz
@@ -81,9 +83,10 @@ public final class FeatureExtractor {
         let stream = try FeatureStream(pipeline: pipeline, options: options, inputRate: sampleRate,
                                        resampleQuality: readOptions.resampleQuality, name: name)
         try stream.push(samples, emit: emit)
+        let condition = stream.condition
         let done = try stream.end(emit: emit)
         let info = AudioInfo(path: name, container: "memory", encoding: "float", sampleRate: sampleRate,
                              channels: 1, frames: Int64(samples.count))
-        return ExtractionSummary(info: info, samples: done.samples, frames: done.rows)
+        return ExtractionSummary(info: info, samples: done.samples, frames: done.rows, condition: condition)
     }
 }

@@ -32,6 +32,7 @@ public final class FeatureStream {
     private var resampler: Resampler?
     private var resampled: [Float] = []
     private var pushed: Int64 = 0
+    private var meter = SignalMeter()
     /// Set when no resampler could be made for the current signal: every push reports it.
     private var broken: AudioError?
 
@@ -66,6 +67,12 @@ public final class FeatureStream {
     /// Samples pushed into the current signal, at ``inputRate`` (0 again after ``finish(emit:)``).
     public var samplesPushed: Int64 { pushed }
 
+    /// What the current signal's samples so far show about the recording: clipping, or an ``inputRate``
+    /// below the analysis rate (counted afresh after ``finish(emit:)`` or ``reset()``).
+    public var condition: SignalCondition {
+        meter.condition(nativeRate: inputRate, analysisRate: options.sampleRate)
+    }
+
     /// Appends `samples` and calls `emit` for every row that is now final, in order.
     /// - Throws: ``AudioError`` for a NaN, infinite or out-of-range sample (its frame counted from the start
     ///   of the signal), before any of `samples` is used, so the signal can go on with the next push; or
@@ -74,6 +81,7 @@ public final class FeatureStream {
         if let broken { throw broken }
         if let error = AudioError.invalidSample(in: samples, name: name, firstFrame: pushed) { throw error }
         pushed += Int64(samples.count)
+        if let start = samples.baseAddress { meter.count(start, samples.count) }
         guard let resampler else { return try pipeline.push(samples, emit: emit) }
         try pushResampled(emit: emit) { try resampler.process(samples, into: &$0) }
     }
@@ -118,6 +126,7 @@ public final class FeatureStream {
     public func reset() throws {
         pipeline.reset()
         pushed = 0
+        meter.reset()
         try startResampler()
     }
 
