@@ -78,7 +78,7 @@ struct BatchArguments: ParsableArguments {
     @Flag(help: "Start no new file after the first failure (the ones before it are still written).")
     var failFast = false
 
-    @Flag(help: "Continue the run recorded in the output's journal (OUT.journal) after a crash or interruption, without redoing finished files. Without a journal, a normal run.")
+    @Flag(help: "Continue the run recorded in the output's journal (OUT.journal; DIR/index.csv.journal for a folder output) after a crash or interruption, without redoing finished files. Without a journal, a normal run.")
     var resume = false
 
     @Option(help: "Process only part K of N (0 <= K < N) of the inputs, balanced by file size, for job arrays; combine the parts with `sentio merge`.")
@@ -107,7 +107,8 @@ extension Shard: ExpressibleByArgument {
 /// The part of a batch command's help that describes batches.
 let batchDiscussion = batchHelp(outputs: """
     With -o OUT, rows are written to OUT.partial, renamed to OUT at the end, and OUT.journal records each \
-    finished file (errors go to OUT.errors.jsonl)
+    finished file (errors go to OUT.errors.jsonl; for a folder output, DIR/index.csv.journal and \
+    DIR/errors.jsonl)
     """)
 
 /// ``batchDiscussion`` for a command that writes a folder (`report -o DIR`).
@@ -123,13 +124,14 @@ private func batchHelp(outputs: String) -> String {
     duplicates (another spelling, `..` or a symbolic link to a path already named) removed, in the order \
     given. Files run in \
     parallel (--jobs) but rows come out in input order. A bad file gets one error line on standard error \
-    and a line in the errors file, and the others go on. \(outputs): a run killed at any point continues \
+    and a line in the errors file, and the others go on; a poor recording (below the 16 kHz analysis rate, \
+    clipped, or with channels that cancel when averaged) gets a warning line and is processed. \(outputs): a run killed at any point continues \
     with --resume. --shard K/N processes part of the inputs; `sentio merge` combines the parts into what \
     one run would have written.
 
     Exit status: 0 when every file was processed, 1 when some failed (the others were written), 2 for a \
     usage error, 3 when the run did not complete (the output could not be written, its journal belongs \
-    to another run, the model could not be loaded, or --fail-fast stopped it with inputs left), 128 + N \
+    to another run, a model could not be loaded, or --fail-fast stopped it with inputs left), 128 + N \
     when stopped by signal N (130 for Ctrl-C).
     """
 }

@@ -23,23 +23,23 @@ import Glibc
 /// `dir/../a.wav`, a symbolic link) are dropped after their first occurrence, keeping the first spelling; the
 /// order is otherwise that of the arguments. Hard links stay: a corpus that stores identical clips once under
 /// several names means each name.
-public struct BatchInputs: Sendable {
+package struct BatchInputs: Sendable {
     /// Extensions of the audio formats libsndfile reads, lower-case, without the dot.
-    public static let audioExtensions: Set<String> = [
+    package static let audioExtensions: Set<String> = [
         "wav", "wave", "flac", "ogg", "oga", "opus", "mp3", "aif", "aiff", "aifc", "au", "snd", "caf",
         "w64", "rf64", "voc", "nist", "sph", "sd2", "mat", "paf", "svx", "htk", "xi", "mpc", "sds", "avr", "wve",
     ]
 
     /// Positional arguments: files, folders, or `-`.
-    public var arguments: [String]
+    package var arguments: [String]
     /// Manifest files (lists or CSV tables), read after the arguments.
-    public var manifests: [String]
+    package var manifests: [String]
     /// Extensions taken from folders (lower-case, no dot).
-    public var extensions: Set<String>
+    package var extensions: Set<String>
 
     /// Creates an input list from `arguments` and `manifests`; `extensions` are lower-cased (default
     /// ``audioExtensions``).
-    public init(arguments: [String], manifests: [String] = [], extensions: Set<String> = BatchInputs.audioExtensions) {
+    package init(arguments: [String], manifests: [String] = [], extensions: Set<String> = BatchInputs.audioExtensions) {
         self.arguments = arguments
         self.manifests = manifests
         self.extensions = Set(extensions.map { $0.lowercased() })
@@ -52,7 +52,7 @@ public struct BatchInputs: Sendable {
     ///     so rather than drop it in silence).
     /// - Throws: ``InputListError`` for an unreadable manifest or standard input, or a manifest without a
     ///   `file` column. (A folder that cannot be listed becomes an input that fails with its cause.)
-    public func collect(readStandardInput: () throws -> String = { try readStandardInputText() },
+    package func collect(readStandardInput: () throws -> String = { try readStandardInputText() },
                         emptyFolder: (String) -> Void = { _ in },
                         sameFile: (_ dropped: String, _ kept: String) -> Void = { _, _ in }) throws -> [String] {
         var paths: [String] = []
@@ -134,7 +134,7 @@ public struct BatchInputs: Sendable {
     }
 
     /// The paths listed in a manifest (see the type's documentation for the two forms).
-    public static func readManifest(_ path: String) throws(InputListError) -> [String] {
+    package static func readManifest(_ path: String) throws(InputListError) -> [String] {
         let text: String
         do { text = try readTextFile(path) } catch { throw InputListError(path: path, cause: error.cause) }
         let folder = parentFolder(of: path)
@@ -173,7 +173,7 @@ private func withoutByteOrderMark(_ text: String) -> Substring {
 }
 
 /// Standard input as text (for the `-` argument).
-public func readStandardInputText() throws -> String {
+package func readStandardInputText() throws -> String {
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
@@ -189,11 +189,11 @@ public func readStandardInputText() throws -> String {
 }
 
 /// A folder or manifest that cannot be read as a list of inputs.
-public struct InputListError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct InputListError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The folder or manifest.
-    public var path: String
+    package var path: String
     /// What is wrong.
-    public var cause: String
+    package var cause: String
     /// One line: `path: cause`.
-    public var description: String { "\(path): \(cause)" }
+    package var description: String { "\(path): \(cause)" }
 }

@@ -4,22 +4,22 @@ import Glibc
 import Synchronization
 
 /// One input of a batch.
-public struct BatchItem: Sendable {
+package struct BatchItem: Sendable {
     /// Position in the whole run's input list (shards keep the positions of the whole list).
-    public var index: Int
+    package var index: Int
     /// The path as the user named it.
-    public var path: String
+    package var path: String
 }
 
 /// What processing one input produced besides its output bytes.
-public struct BatchFileResult: Sendable {
+package struct BatchFileResult: Sendable {
     /// Seconds of audio processed.
-    public var audioSeconds: Double
+    package var audioSeconds: Double
     /// Warnings to print for this input (one line each, naming the file).
-    public var warnings: [String]
+    package var warnings: [String]
 
     /// Creates a result for `audioSeconds` seconds of audio, with the given warnings (none by default).
-    public init(audioSeconds: Double, warnings: [String] = []) {
+    package init(audioSeconds: Double, warnings: [String] = []) {
         self.audioSeconds = audioSeconds
         self.warnings = warnings
     }
@@ -28,7 +28,7 @@ public struct BatchFileResult: Sendable {
 /// Processes inputs one at a time into result buffers. A batch makes one worker per concurrent task and
 /// reuses it for many inputs, so a worker can keep its extractors, plans and buffers; it is used by one task
 /// at a time and need not be thread-safe.
-public protocol BatchWorker: AnyObject {
+package protocol BatchWorker: AnyObject {
     /// Writes the output bytes of `item` to `output`.
     ///
     /// Throw ``BatchStopped`` when `stop` is raised mid-input (check it per row), ``OutputError`` when the
@@ -38,43 +38,43 @@ public protocol BatchWorker: AnyObject {
 }
 
 /// Thrown by a worker that gave up an input because the batch is stopping.
-public struct BatchStopped: Error, Sendable {
+package struct BatchStopped: Error, Sendable {
     /// Creates the error.
-    public init() {}
+    package init() {}
 }
 
 /// A request to stop a batch, raised from a signal handler or by the batch itself. Workers poll it.
-public final class StopFlag: Sendable {
+package final class StopFlag: Sendable {
     private let state = Atomic<Int32>(0)
     private let parent: StopFlag?
 
     /// A flag that is also raised whenever `parent` is.
-    public init(following parent: StopFlag? = nil) { self.parent = parent }
+    package init(following parent: StopFlag? = nil) { self.parent = parent }
 
     /// Asks the batch to stop; `signal` is the signal number that asked (for the exit status).
     /// Async-signal-safe: one atomic store.
-    public func request(signal: Int32) {
+    package func request(signal: Int32) {
         _ = state.compareExchange(expected: 0, desired: signal, ordering: .relaxed)
     }
 
     /// The signal that asked for the stop (this flag's or its parent's), or nil while none has.
-    public var signal: Int32? {
+    package var signal: Int32? {
         let s = state.load(ordering: .relaxed)
         return s != 0 ? s : parent?.signal
     }
 
     /// Whether a stop was requested.
-    public var isRaised: Bool { state.load(ordering: .relaxed) != 0 || parent?.isRaised == true }
+    package var isRaised: Bool { state.load(ordering: .relaxed) != 0 || parent?.isRaised == true }
 
     /// Throws ``BatchStopped`` when a stop was requested.
     @inline(__always)
-    public func check() throws {
+    package func check() throws {
         if isRaised { throw BatchStopped() }
     }
 }
 
 /// Where a batch's output goes.
-public enum BatchDestination: Sendable {
+package enum BatchDestination: Sendable {
     /// Standard output, as rows are ready (no journal: not resumable).
     case standardOutput
     /// A file made crash-safe and resumable by a journal (``JournaledOutput``); failed inputs are listed in `errors`.
@@ -85,42 +85,42 @@ public enum BatchDestination: Sendable {
     private static let errorsSuffix = ".errors.jsonl"
 
     /// The errors file of the file output `path`: `PATH.errors.jsonl`.
-    public static func errorsFile(of path: String) -> String { path + errorsSuffix }
+    package static func errorsFile(of path: String) -> String { path + errorsSuffix }
 
     /// The errors file of a folder output (npy, TextGrids, label tracks, report pages): `DIR/errors.jsonl`.
-    public static func errorsFile(inFolder folder: String) -> String { joinPath(folder, "errors.jsonl") }
+    package static func errorsFile(inFolder folder: String) -> String { joinPath(folder, "errors.jsonl") }
 
     /// The file output whose errors file `path` is named as, or nil when it is not named like one.
-    public static func output(ofErrorsFile path: String) -> String? {
+    package static func output(ofErrorsFile path: String) -> String? {
         path.hasSuffix(errorsSuffix) ? String(path.dropLast(errorsSuffix.count)) : nil
     }
 }
 
 /// A batch to run.
-public struct BatchRequest: Sendable {
+package struct BatchRequest: Sendable {
     /// The subcommand, recorded in the journal.
-    public var command: String
+    package var command: String
     /// Every setting that changes the output bytes, as canonical text; a resumed run must have the same.
-    public var settings: String
+    package var settings: String
     /// The whole input list (all shards).
-    public var inputs: [String]
+    package var inputs: [String]
     /// The part of ``inputs`` to process, or nil for all.
-    public var shard: Shard?
+    package var shard: Shard?
     /// Inputs processed at the same time.
-    public var jobs: Int
+    package var jobs: Int
     /// Start no new input after the first failure.
-    public var failFast = false
+    package var failFast = false
     /// Continue the run recorded in the output's journal.
-    public var resume = false
+    package var resume = false
     /// The output.
-    public var destination: BatchDestination
+    package var destination: BatchDestination
     /// Bytes before the first input's rows (a CSV header).
-    public var header: String
+    package var header: String
     /// Other files the run reads (manifests, tables), which the output must not replace.
-    public var reads: [String] = []
+    package var reads: [String] = []
 
     /// Creates a request with the given values; see each property for their meaning. ``reads`` starts empty.
-    public init(command: String, settings: String, inputs: [String], shard: Shard? = nil, jobs: Int,
+    package init(command: String, settings: String, inputs: [String], shard: Shard? = nil, jobs: Int,
                 failFast: Bool = false, resume: Bool = false, destination: BatchDestination, header: String) {
         self.command = command
         self.settings = settings
@@ -135,7 +135,7 @@ public struct BatchRequest: Sendable {
 }
 
 /// Why a batch ended before its last input.
-public enum BatchStopReason: Sendable, Equatable {
+package enum BatchStopReason: Sendable, Equatable {
     /// A signal (SIGINT, SIGTERM) asked it to stop.
     case signal(Int32)
     /// `--fail-fast` and an input failed.
@@ -145,30 +145,30 @@ public enum BatchStopReason: Sendable, Equatable {
 }
 
 /// What a batch did.
-public struct BatchSummary: Sendable {
+package struct BatchSummary: Sendable {
     /// Inputs of this run (of the shard, when sharded).
-    public var files = 0
+    package var files = 0
     /// Inputs already done by the run being resumed.
-    public var resumed = 0
+    package var resumed = 0
     /// Inputs processed successfully, including resumed ones.
-    public var ok = 0
+    package var ok = 0
     /// Inputs that failed, including resumed ones.
-    public var failed = 0
+    package var failed = 0
     /// Seconds of audio processed by this invocation.
-    public var audioSeconds = 0.0
+    package var audioSeconds = 0.0
     /// Wall-clock seconds of this invocation.
-    public var wallSeconds = 0.0
+    package var wallSeconds = 0.0
     /// CPU seconds (user + system) of this invocation.
-    public var cpuSeconds = 0.0
+    package var cpuSeconds = 0.0
     /// Why the run stopped early, or nil when every input was handled.
-    public var stopReason: BatchStopReason?
+    package var stopReason: BatchStopReason?
     /// The errors file, when one was written.
-    public var errorsFile: String?
+    package var errorsFile: String?
     /// The output, for ``BatchDestination/memory``.
-    public var collected: String?
+    package var collected: String?
 
     /// One line for the end of a run: files ok and failed, audio hours, wall time, speed.
-    public var line: String {
+    package var line: String {
         var text = "\(ok + failed) of \(files) files: \(ok) ok, \(failed) failed"
         if resumed > 0 { text += " (\(resumed) done before resuming)" }
         text += "; " + formatHours(audioSeconds) + " of audio in " + formatDuration(wallSeconds)
@@ -179,26 +179,26 @@ public struct BatchSummary: Sendable {
 }
 
 /// Live counts of a running batch, for a progress display on another thread.
-public final class BatchProgress: Sendable {
+package final class BatchProgress: Sendable {
     /// A consistent copy of the counts.
-    public struct Snapshot: Sendable {
+    package struct Snapshot: Sendable {
         /// Inputs of the run.
-        public var files = 0
+        package var files = 0
         /// Inputs handled (ok or failed), including resumed ones.
-        public var done = 0
+        package var done = 0
         /// Inputs that failed.
-        public var failed = 0
+        package var failed = 0
         /// Seconds of audio processed by this invocation.
-        public var audioSeconds = 0.0
+        package var audioSeconds = 0.0
         /// Input bytes handled by this invocation, for the ETA.
-        public var bytesDone: Int64 = 0
+        package var bytesDone: Int64 = 0
         /// Input bytes still to do when this invocation started (the inputs not done by a resumed run).
-        public var bytesToDo: Int64 = 0
+        package var bytesToDo: Int64 = 0
         /// When this invocation started (``monotonicSeconds()``).
-        public var started = monotonicSeconds()
+        package var started = monotonicSeconds()
 
         /// `files 120/535 (2 failed) | 0.31 h audio | 812x real time | ETA 0:12`.
-        public func line(now: Double = monotonicSeconds()) -> String {
+        package func line(now: Double = monotonicSeconds()) -> String {
             let elapsed = max(now - started, 1e-9)
             var text = "files \(done)/\(files)"
             if failed > 0 { text += " (\(failed) failed)" }
@@ -214,10 +214,10 @@ public final class BatchProgress: Sendable {
     private let state = Mutex(Snapshot())
 
     /// Creates progress with every count at zero.
-    public init() {}
+    package init() {}
 
     /// The current counts.
-    public var snapshot: Snapshot { state.withLock { $0 } }
+    package var snapshot: Snapshot { state.withLock { $0 } }
 
     func update(_ body: (inout Snapshot) -> Void) { state.withLock { body(&$0) } }
 }
@@ -238,7 +238,7 @@ public final class BatchProgress: Sendable {
 ///   - makeWorker: makes a worker; called at most `jobs` times.
 /// - Throws: ``OutputError`` or ``JournalError`` when the output cannot be opened or resumed. Failures
 ///   later on end the run with ``BatchSummary/stopReason`` set instead.
-public func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchProgress = BatchProgress(),
+package func runBatch(_ request: BatchRequest, stop: StopFlag, progress: BatchProgress = BatchProgress(),
                      onFailure: @escaping (String) -> Void, onWarning: @escaping (String) -> Void,
                      makeWorker: @escaping @Sendable () -> any BatchWorker) async throws -> BatchSummary {
     let startWall = monotonicSeconds(), startCPU = processCPUSeconds()
@@ -502,7 +502,7 @@ private final class WorkerPool: Sendable {
 }
 
 /// CPU seconds (user + system) the process has used so far.
-public func processCPUSeconds() -> Double {
+package func processCPUSeconds() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6

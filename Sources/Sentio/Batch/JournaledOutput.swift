@@ -211,7 +211,7 @@ func syncFolder(of path: String) {
 }
 
 /// Seconds on the monotonic clock (not affected by changes of the wall clock).
-public func monotonicSeconds() -> Double {
+package func monotonicSeconds() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9

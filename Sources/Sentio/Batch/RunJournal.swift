@@ -7,25 +7,25 @@ import Foundation
 /// A line is appended only after the output bytes it describes are on disk (`fsync`), so after a crash every
 /// journal line describes complete output; anything in the output past the last line is torn and is cut off.
 /// A torn last journal line (no newline, or not JSON) is ignored.
-public struct RunJournal: Sendable, Equatable {
+package struct RunJournal: Sendable, Equatable {
     /// Identifies the run.
-    public struct Header: Codable, Sendable, Equatable {
+    package struct Header: Codable, Sendable, Equatable {
         /// Always `sentio-journal`.
-        public var format = RunJournal.formatName
+        package var format = RunJournal.formatName
         /// Journal format version.
-        public var version = RunJournal.version
+        package var version = RunJournal.version
         /// The subcommand (`features`, `score`, `info`).
-        public var command: String
+        package var command: String
         /// Every setting that changes the output bytes, as canonical text (not `--jobs` or `--progress`).
-        public var settings: String
+        package var settings: String
         /// Number of inputs of the whole (unsharded) run.
-        public var inputs: Int
+        package var inputs: Int
         /// FNV-1a hash of the whole input list, in order.
-        public var inputsHash: String
+        package var inputsHash: String
         /// `K/N` for a shard, nil for a whole run.
-        public var shard: String?
+        package var shard: String?
         /// Bytes at the start of the output before the first input's rows (a CSV header).
-        public var headerBytes: Int
+        package var headerBytes: Int
 
         /// Whether `other` is the same run (same command, settings, inputs and shard).
         func sameRun(as other: Header) -> Bool {
@@ -41,19 +41,19 @@ public struct RunJournal: Sendable, Equatable {
     }
 
     /// One input's outcome.
-    public struct Entry: Codable, Sendable, Equatable {
+    package struct Entry: Codable, Sendable, Equatable {
         /// Position of the input in the whole run's input list.
-        public var index: Int
+        package var index: Int
         /// The input path.
-        public var file: String
+        package var file: String
         /// Whether it was processed; a failed input has no output bytes.
-        public var ok: Bool
+        package var ok: Bool
         /// Output offset just past this input's bytes.
-        public var end: Int
+        package var end: Int
         /// Seconds of audio processed (ok inputs).
-        public var seconds: Double?
+        package var seconds: Double?
         /// The one-line error (failed inputs).
-        public var error: String?
+        package var error: String?
     }
 
     /// The last line of a finished run.
@@ -67,17 +67,17 @@ public struct RunJournal: Sendable, Equatable {
     static let version = 1
 
     /// The run.
-    public var header: Header
+    package var header: Header
     /// Outcomes in output order.
-    public var entries: [Entry]
+    package var entries: [Entry]
     /// Whether the run finished (every input has an entry).
-    public var complete: Bool
+    package var complete: Bool
 
     /// Path of the journal of output `path`.
-    public static func path(for output: String) -> String { output + ".journal" }
+    package static func path(for output: String) -> String { output + ".journal" }
 
     /// The hash recorded in ``Header/inputsHash`` for `inputs`.
-    public static func hash(inputs: [String]) -> String {
+    package static func hash(inputs: [String]) -> String {
         var hash = FNV1a()
         for input in inputs { hash.combine(input) }
         return hash.hex
@@ -85,7 +85,7 @@ public struct RunJournal: Sendable, Equatable {
 
     /// Reads the journal at `path`, or nil when there is none.
     /// - Throws: ``JournalError`` when it exists but is not a Sentio journal or is damaged before its last line.
-    public static func read(path: String) throws(JournalError) -> RunJournal? {
+    package static func read(path: String) throws(JournalError) -> RunJournal? {
         guard isRegularFile(path) else { return nil }
         let text: String
         do { text = try readTextFile(path, limit: 1 << 30) } catch { throw JournalError(path: path, cause: error.cause) }
@@ -147,11 +147,11 @@ public struct RunJournal: Sendable, Equatable {
 }
 
 /// A journal that cannot be used (damaged, from another run, or another version).
-public struct JournalError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct JournalError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The journal or output.
-    public var path: String
+    package var path: String
     /// What is wrong.
-    public var cause: String
+    package var cause: String
     /// One line: `path: cause`.
-    public var description: String { "\(path): \(cause)" }
+    package var description: String { "\(path): \(cause)" }
 }

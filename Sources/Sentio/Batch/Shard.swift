@@ -5,29 +5,29 @@ import Glibc
 /// One of `count` disjoint parts of a batch (`--shard K/N`), for spreading a corpus over machines or the tasks
 /// of a job array. The N parts together hold every input exactly once, and `sentio merge` puts their outputs
 /// back together in input order.
-public struct Shard: Sendable, Hashable, CustomStringConvertible {
+package struct Shard: Sendable, Hashable, CustomStringConvertible {
     /// This part, from 0.
-    public var index: Int
+    package var index: Int
     /// Number of parts.
-    public var count: Int
+    package var count: Int
 
     /// Creates part `index` (from 0) of `count` parts.
     /// - Precondition: `count` >= 1 and 0 <= `index` < `count`.
-    public init(index: Int, count: Int) {
+    package init(index: Int, count: Int) {
         precondition(count >= 1 && (0..<count).contains(index), "shard index out of range")
         self.index = index
         self.count = count
     }
 
     /// Parses `K/N` with 0 <= K < N.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, (0..<n).contains(k) else { return nil }
         self.init(index: k, count: n)
     }
 
     /// `K/N`, as `--shard` spells it (the form ``init(parsing:)`` reads).
-    public var description: String { "\(index)/\(count)" }
+    package var description: String { "\(index)/\(count)" }
 
     /// The inputs of this part, as indices into `paths` in increasing order.
     ///
@@ -36,7 +36,7 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     /// possible balance), ties going to the lower part. The assignment depends only on the list and the
     /// sizes, so every task of a job array computes the same one. A file that cannot be examined counts as
     /// empty: it will fail quickly wherever it lands.
-    public func select(sizes: [Int64]) -> [Int] {
+    package func select(sizes: [Int64]) -> [Int] {
         guard count > 1 else { return Array(sizes.indices) }
         let order = sizes.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
         var load = [Int64](repeating: 0, count: count)

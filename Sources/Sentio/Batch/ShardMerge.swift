@@ -9,19 +9,19 @@ import Glibc
 /// (npy matrices, TextGrids, label tracks: its `index.csv` and journal; the files are hard-linked, or copied
 /// across file systems). The parts must come from the
 /// same command, settings and input list, each must be complete, and together they must be all N shards.
-public enum ShardMerge {
+package enum ShardMerge {
     /// What merging found.
-    public struct Summary: Sendable {
+    package struct Summary: Sendable {
         /// Inputs in the merged output.
-        public var files: Int
+        package var files: Int
         /// Of those, inputs that had failed.
-        public var failed: Int
+        package var failed: Int
     }
 
     /// Merges `parts` into `output` (a file, or a folder for folder parts), listing failed inputs in `errors`.
     /// - Throws: ``JournalError`` for a part without a complete journal, parts of different runs, or missing
     ///   or repeated shards; ``OutputError`` when the merged output cannot be written.
-    public static func merge(parts: [String], output: String, errors: String) throws -> Summary {
+    package static func merge(parts: [String], output: String, errors: String) throws -> Summary {
         precondition(!parts.isEmpty)
         let folders = parts.map(isDirectory)
         guard folders.allSatisfy({ $0 == folders[0] }) else {

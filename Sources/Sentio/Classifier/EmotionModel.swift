@@ -6,7 +6,7 @@ import Foundation
 ///
 /// ```
 /// { "format": "sentio-emotion-model", "version": 1,
-///   "features": { "sets": ["egemaps", ...], "preset": "kaldi", "columns": 508, "fingerprint": "..." },
+///   "features": { "sets": ["egemaps", ...], "preset": "kaldi", "columns": 361, "fingerprint": "..." },
 ///   "classes": ["angry", ...], "normalization": "none",
 ///   "standardization": { "mean": [...], "scale": [...] },
 ///   "classifier": { "kind": "logreg", "hyperparameter": 0.1, "clip": 10, "layers": [ { "inputs", "outputs",
@@ -187,7 +187,7 @@ public struct EmotionModel: Sendable, Hashable {
     }
 
     /// Writes the model into `file` and renames it into place; on failure the temporary file is removed.
-    public func write(to file: OutputFile) throws {
+    package func write(to file: OutputFile) throws {
         do {
             let json: String
             do { json = try encodedJSON() } catch { throw ModelError(path: file.path, message: error.message) }

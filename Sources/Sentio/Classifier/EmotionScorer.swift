@@ -78,7 +78,7 @@ public final class EmotionScorer {
         }
     }
 
-    /// Scores the file at `path` on its own. Speaker-normalised models need ``EmotionModel/score(paths:groups:segmentation:jobs:)``
+    /// Scores the file at `path` on its own. Speaker-normalised models need ``EmotionModel/score(paths:groups:segmentation:audio:jobs:)``
     /// with every file of each speaker; a corpus-normalised model scores the file as a batch of one (its
     /// statistics weigh little against the training corpus's).
     /// - Throws: ``ScoringError`` for a speaker-normalised model, or when the file cannot be analysed.
@@ -95,7 +95,7 @@ public final class EmotionScorer {
     /// The scores of the one file `extract` gives, normalised on its own (checked before extracting).
     private func scoreAlone(name: String, _ extract: () throws -> SegmentTable) throws -> [SegmentScore] {
         guard model.normalization != .speaker else {
-            throw ScoringError(message: "\(name): the model normalises per speaker, which needs every file of each speaker scored together (EmotionModel.score(paths:groups:segmentation:jobs:), or sentio score --speakers)")
+            throw ScoringError(message: "\(name): the model normalises per speaker, which needs every file of each speaker scored together (EmotionModel.score(paths:groups:segmentation:audio:jobs:), or sentio score --speakers)")
         }
         return model.score(tables: [try extract()], groups: [0])[0]
     }

@@ -41,7 +41,7 @@ public enum EmotionTraining {
 
     /// Trains a model on every usable file of `corpus`.
     /// - Parameter segmentation: how the training files were segmented, recorded in the model's provenance.
-    /// - Parameter table: the segments of `corpus`'s files, extracted with `configuration` (``SegmentTable/extract(paths:configuration:segmentation:jobs:)``
+    /// - Parameter table: the segments of `corpus`'s files, extracted with `configuration` (``SegmentTable/extract(paths:configuration:segmentation:audio:jobs:)``
     ///   of the corpus's paths in their order).
     /// - Throws: ``CorpusError`` when `table` does not hold `corpus`'s files in its order or `configuration`'s
     ///   columns, when the normalisation needs speaker ids the corpus lacks, or when too few files remain per

@@ -3,17 +3,17 @@
 /// Quoted fields may hold commas, doubled quotes and line breaks; CRLF and LF line ends are both accepted,
 /// as is a UTF-8 byte-order mark. Blank lines are skipped. Every data row must have as many fields as the
 /// header, so a truncated or hand-mangled file is an error rather than a misaligned column.
-public struct CSVTable: Sendable, Equatable {
+package struct CSVTable: Sendable, Equatable {
     /// Column names, from the first row.
-    public var header: [String]
+    package var header: [String]
     /// Data rows; each has `header.count` fields.
-    public var rows: [[String]]
+    package var rows: [[String]]
     /// The 1-based line on which each data row starts, for error messages.
-    public var lineNumbers: [Int]
+    package var lineNumbers: [Int]
 
     /// Parses `text`.
     /// - Throws: ``CSVError`` for an unterminated quote, a row with the wrong number of fields, or no header.
-    public init(parsing text: String) throws(CSVError) {
+    package init(parsing text: String) throws(CSVError) {
         var records: [[String]] = []
         var starts: [Int] = []
         var field = ""
@@ -85,17 +85,17 @@ public struct CSVTable: Sendable, Equatable {
     }
 
     /// The index of column `name`, if present.
-    public func column(_ name: String) -> Int? { header.firstIndex(of: name) }
+    package func column(_ name: String) -> Int? { header.firstIndex(of: name) }
 }
 
 /// A malformed CSV file.
-public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
     /// 1-based line of the problem.
-    public var line: Int
+    package var line: Int
     /// What is wrong.
-    public var message: String
+    package var message: String
     /// One line: `line N: message`.
-    public var description: String { "line \(line): \(message)" }
+    package var description: String { "line \(line): \(message)" }
 }
 
 extension String {

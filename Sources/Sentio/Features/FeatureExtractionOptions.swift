@@ -61,7 +61,10 @@ public struct FeatureExtractionOptions: Sendable, Hashable {
         if sets == [.egemaps] { mfcc.frame = EGeMAPS.frame }
     }
 
-    /// Analysis sample rate in Hz.
+    /// Analysis sample rate in Hz: 16 000 in both presets, input at other rates being resampled to it.
+    /// It is ``MFCCOptions/sampleRate``, and the framing (``MFCCOptions/frame``) and FFT sizes are in samples
+    /// at that rate: to analyse at another rate, set those with it (and ``spectralPreprocessing``'s FFT
+    /// size), or the frames' durations change with the rate.
     public var sampleRate: Double { mfcc.sampleRate }
     /// Framing shared by every set.
     public var frame: FrameOptions { mfcc.frame }

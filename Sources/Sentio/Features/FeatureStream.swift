@@ -3,9 +3,13 @@
 ///
 /// Rows are those ``FeatureExtractor/process(path:emit:)`` gives for a file holding the same samples, however
 /// the signal is cut into pieces (resampling, framing and every cross-frame stage carry their state across
-/// pushes). A row is final once the stages that look ahead have seen enough of what follows it (deltas 2 rows,
-/// pitch paths up to ``PitchOptions/maxDecisionDelay``, eGeMAPS smoothing 1 row); options that need the whole
-/// signal (librosa's `top_db` floor) hold every row until ``finish(emit:)``.
+/// pushes). A row is final once the stages that look ahead have seen enough of what follows it, so rows come
+/// out that much behind the samples: deltas 2 rows per order (4 for `mfcc-delta`'s second order); `pitch` and
+/// `voice` ``PitchOptions/peakWindow`` (2 s) of samples for the silence reference, then up to
+/// ``PitchOptions/maxDecisionDelay`` rows for the path decision (usually a few; a voiced stretch for `voice`,
+/// at most 3 s); `egemaps` its F0 path's decision (usually about 6 rows, at most 40) and 1 row of smoothing.
+/// Options that need the whole signal (librosa's `top_db` floor, ``FeaturePreset/librosa``) hold every row
+/// until ``finish(emit:)``.
 ///
 /// ```swift
 /// let stream = try FeatureStream(options: FeatureExtractionOptions(sets: [.mfcc, .pitch], preset: .kaldi),

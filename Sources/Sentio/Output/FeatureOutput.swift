@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// Formats for feature output.
-public enum FeatureFormat: String, Sendable, CaseIterable {
+package enum FeatureFormat: String, Sendable, CaseIterable {
     /// One CSV file: header `file,start,end,<features>`, one row per frame or segment.
     case csv
     /// One JSON Lines file: one object per row with keys `file, start, end, <features>`.
@@ -19,11 +19,11 @@ public enum FeatureFormat: String, Sendable, CaseIterable {
 /// (written under a temporary name and renamed when complete) and the buffer receives its `index.csv` line.
 ///
 /// One encoder per worker: it reuses its line buffer from row to row.
-public final class FeatureRowEncoder {
+package final class FeatureRowEncoder {
     /// The format.
-    public let format: FeatureFormat
+    package let format: FeatureFormat
     /// Feature column names (without `file,start,end`).
-    public let columns: [String]
+    package let columns: [String]
     private let directory: String?
     private let jsonKeys: [String]
     private var buffer: ResultBuffer?
@@ -38,7 +38,7 @@ public final class FeatureRowEncoder {
     private static let npyHeaderSize = 128
 
     /// - Parameter directory: the output folder, required for ``FeatureFormat/npy``.
-    public init(format: FeatureFormat, columns: [String], directory: String? = nil) {
+    package init(format: FeatureFormat, columns: [String], directory: String? = nil) {
         precondition(format != .npy || directory != nil, "npy output needs a folder")
         self.format = format
         self.columns = columns
@@ -47,7 +47,7 @@ public final class FeatureRowEncoder {
     }
 
     /// The bytes that open the output stream: the CSV header, the `index.csv` header for npy, nothing for JSONL.
-    public var header: String {
+    package var header: String {
         switch format {
         case .csv: return (["file", "start", "end"] + columns).map(csvQuoted).joined(separator: ",") + "\n"
         case .jsonl: return ""
@@ -56,12 +56,12 @@ public final class FeatureRowEncoder {
     }
 
     /// The `columns.csv` text of an npy folder.
-    public var npyColumnsTable: String {
+    package var npyColumnsTable: String {
         "column,name\n" + (["start", "end"] + columns).enumerated().map { "\($0),\(csvQuoted($1))\n" }.joined()
     }
 
     /// Starts input `path`, whose rows go to `buffer` (for npy: to `npyName` in the folder).
-    public func begin(path: String, npyName: String = "", into buffer: ResultBuffer) throws {
+    package func begin(path: String, npyName: String = "", into buffer: ResultBuffer) throws {
         self.buffer = buffer
         self.path = path
         rows = 0
@@ -83,7 +83,7 @@ public final class FeatureRowEncoder {
     static func seconds(_ t: Double) -> String { String((t * 1e7).rounded() / 1e7) }
 
     /// Appends one row of the current input.
-    public func write(_ row: FrameRow) throws {
+    package func write(_ row: FrameRow) throws {
         rows += 1
         if let matrix {
             rowValues.removeAll(keepingCapacity: true)
@@ -109,7 +109,7 @@ public final class FeatureRowEncoder {
 
     /// Completes the current input (for npy: patches the row count, renames the matrix into place and adds
     /// its index line).
-    public func finish() throws {
+    package func finish() throws {
         if let matrix {
             try matrix.sink.write(bytes: NpyMatrix.header(rows: rows, columns: columns.count + 2, length: Self.npyHeaderSize), at: 0)
             try matrix.commit()
@@ -120,7 +120,7 @@ public final class FeatureRowEncoder {
     }
 
     /// Drops the current input (removes a half-written matrix).
-    public func abandon() {
+    package func abandon() {
         matrix?.discard()
         matrix = nil
         buffer = nil
@@ -129,7 +129,7 @@ public final class FeatureRowEncoder {
 
 /// Creates the output folder `path` (npy matrices, annotations) if needed and checks that it is a writable folder.
 /// - Throws: ``OutputError`` naming the folder.
-public func prepareOutputFolder(_ path: String) throws {
+package func prepareOutputFolder(_ path: String) throws {
     var st = stat()
     if stat(path, &st) != 0 {
         guard mkdir(path, 0o755) == 0 else { throw OutputError(path: path, cause: String(cString: strerror(errno))) }

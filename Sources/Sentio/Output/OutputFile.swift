@@ -4,27 +4,27 @@ import Glibc
 
 /// A file written under a temporary name and renamed into place by ``commit()``, so a reader never sees a
 /// half-written output: the destination holds either the previous content or the complete new one.
-public final class OutputFile {
+package final class OutputFile {
     /// Final path.
-    public let path: String
+    package let path: String
     /// Temporary path written until ``commit()``.
-    public let temporaryPath: String
+    package let temporaryPath: String
     /// Buffered writer to the temporary file.
-    public let sink: TextSink
+    package let sink: TextSink
     private var done = false
 
     /// Creates the temporary file next to `path` (next to its target when `path` is a symbolic link).
     /// - Parameter reading: files the command reads, which `path` must not be.
     /// - Throws: ``OutputError`` naming `path` when its folder is missing or not writable, or when `path` is
     ///   not a regular file or is one of `reading` (see ``replaceableOutputPath(_:inputs:)``).
-    public convenience init(path: String, reading: [String] = []) throws {
+    package convenience init(path: String, reading: [String] = []) throws {
         let target = try replaceableOutputPath(path, inputs: reading)
         try self.init(path: target, temporaryPath: "\(target).partial-\(getpid())")
     }
 
     /// Creates (or truncates) `temporaryPath` for `path`: a fixed name lets a resumed run overwrite what a
     /// killed one left instead of leaving it behind.
-    public init(path: String, temporaryPath: String) throws {
+    package init(path: String, temporaryPath: String) throws {
         self.path = path
         self.temporaryPath = temporaryPath
         let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -35,7 +35,7 @@ public final class OutputFile {
     deinit { if !done { unlink(temporaryPath) } }
 
     /// Flushes, syncs and renames the temporary file onto ``path``.
-    public func commit() throws {
+    package func commit() throws {
         try sink.flush()
         try sink.sync()
         guard rename(temporaryPath, path) == 0 else {
@@ -45,7 +45,7 @@ public final class OutputFile {
     }
 
     /// Removes the temporary file.
-    public func discard() {
+    package func discard() {
         unlink(temporaryPath)
         done = true
     }
@@ -57,7 +57,7 @@ public final class OutputFile {
 /// - Parameter inputs: files the same run reads; the output must be none of them.
 /// - Throws: ``OutputError`` naming `path` when it is (or points to) a folder, a device or a pipe, a
 ///   symbolic link to nothing, or one of `inputs`.
-public func replaceableOutputPath(_ path: String, inputs: [String] = []) throws -> String {
+package func replaceableOutputPath(_ path: String, inputs: [String] = []) throws -> String {
     let notRegular = "not a regular file (a device, pipe or standard stream); leave out -o to write to standard output"
     // The standard streams' names (/dev/stdout, /dev/fd/1, /proc/self/fd/1) lead to a pipe, a terminal or a
     // file the shell opened for them (`>> log`), which a rename would replace.
@@ -97,14 +97,14 @@ public func replaceableOutputPath(_ path: String, inputs: [String] = []) throws 
 }
 
 /// Longest stem, in bytes, of the file names ``perInputFileNames(_:extension:)`` gives.
-public let perInputStemBytes = 200
+package let perInputStemBytes = 200
 
 /// File names for one output file per input in a folder (npy matrices, TextGrids, label tracks): each input's
 /// name without its extension, plus `ext`, with `-2`, `-3`, ... added to later inputs with the same name.
 /// Computed over the whole input list, so the shards of a run name every input as a single run would.
 /// Stems longer than ``perInputStemBytes`` are cut (at a character boundary) so that a name, with its `-N`, its
 /// extension and the `.partial` it has while being written, stays within the 255 bytes of a file name.
-public func perInputFileNames(_ paths: [String], extension ext: String) -> [String] {
+package func perInputFileNames(_ paths: [String], extension ext: String) -> [String] {
     var used: Set<String> = []
     return paths.map { path in
         var stem = String(path.split(separator: "/").last ?? "input")

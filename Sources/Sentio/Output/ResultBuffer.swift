@@ -7,40 +7,40 @@ import Glibc
 /// Bytes stay in memory up to ``spillThreshold``; beyond that they go to an anonymous temporary file (under
 /// `$TMPDIR`, gone when the buffer is), so a one-hour file's frame rows cost disk, not memory, while it waits
 /// for the inputs before it. A buffer belongs to one worker while it is filled and to the writer afterwards.
-public final class ResultBuffer: @unchecked Sendable {
+package final class ResultBuffer: @unchecked Sendable {
     /// Bytes kept in memory before spilling to a temporary file.
-    public let spillThreshold: Int
+    package let spillThreshold: Int
     private var memory: [UInt8] = []
     private var spillDescriptor: Int32 = -1
     private var spilled = 0
 
     /// Creates an empty buffer that spills to disk past `spillThreshold` bytes in memory (default 1 MiB).
-    public init(spillThreshold: Int = 1 << 20) {
+    package init(spillThreshold: Int = 1 << 20) {
         self.spillThreshold = spillThreshold
     }
 
     deinit { if spillDescriptor >= 0 { close(spillDescriptor) } }
 
     /// Total bytes held.
-    public var count: Int { spilled + memory.count }
+    package var count: Int { spilled + memory.count }
 
     /// Bytes held in memory (the rest are on disk).
-    public var residentCount: Int { memory.count }
+    package var residentCount: Int { memory.count }
 
     /// Appends UTF-8 text.
-    public func write(_ text: String) throws {
+    package func write(_ text: String) throws {
         memory.append(contentsOf: text.utf8)
         if memory.count > spillThreshold { try spill() }
     }
 
     /// Appends raw bytes.
-    public func write(bytes: some Collection<UInt8>) throws {
+    package func write(bytes: some Collection<UInt8>) throws {
         memory.append(contentsOf: bytes)
         if memory.count > spillThreshold { try spill() }
     }
 
     /// Moves the in-memory bytes to the temporary file.
-    public func spill() throws {
+    package func spill() throws {
         guard !memory.isEmpty else { return }
         if spillDescriptor < 0 {
             let directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
@@ -65,7 +65,7 @@ public final class ResultBuffer: @unchecked Sendable {
     }
 
     /// Writes everything held to `destination`, in order.
-    public func copy(into destination: TextSink) throws {
+    package func copy(into destination: TextSink) throws {
         if spilled > 0 {
             var offset: off_t = 0
             var block = [UInt8](repeating: 0, count: 1 << 16)
@@ -85,7 +85,7 @@ public final class ResultBuffer: @unchecked Sendable {
     }
 
     /// All the bytes held (small results: they are read into memory).
-    public func bytes() throws -> [UInt8] {
+    package func bytes() throws -> [UInt8] {
         var bytes: [UInt8] = []
         if spilled > 0 {
             bytes = [UInt8](repeating: 0, count: spilled)
@@ -96,7 +96,7 @@ public final class ResultBuffer: @unchecked Sendable {
     }
 
     /// The bytes as UTF-8 text (tests and small results).
-    public func text() throws -> String { String(decoding: try bytes(), as: UTF8.self) }
+    package func text() throws -> String { String(decoding: try bytes(), as: UTF8.self) }
 }
 
 /// Writes all of `bytes` to `fd`, retrying interrupted and partial writes.

@@ -1,5 +1,5 @@
 /// Text formats for row-oriented output.
-public enum TabularFormat: String, Sendable, CaseIterable {
+package enum TabularFormat: String, Sendable, CaseIterable {
     /// Aligned columns for a person at a terminal.
     case table
     /// RFC 4180 comma-separated values with one header line.
@@ -9,7 +9,7 @@ public enum TabularFormat: String, Sendable, CaseIterable {
 }
 
 /// One value in an output row.
-public enum Cell: Sendable, Equatable {
+package enum Cell: Sendable, Equatable {
     /// Text: left-aligned in tables, quoted in CSV only when it holds a comma, quote or line break.
     case text(String)
     /// A 64-bit integer.
@@ -24,7 +24,7 @@ public enum Cell: Sendable, Equatable {
 
     /// Text of the value for CSV and tables. Floating-point values use Swift's shortest round-trip form,
     /// so a value read back parses to the identical number.
-    public var plain: String {
+    package var plain: String {
         switch self {
         case .text(let s): return s
         case .integer(let i): return String(i)
@@ -35,7 +35,7 @@ public enum Cell: Sendable, Equatable {
     }
 
     /// The value as a JSON literal (non-finite numbers become `null`).
-    public var json: String {
+    package var json: String {
         switch self {
         case .text(let s): return jsonQuoted(s)
         case .integer(let i): return String(i)
@@ -50,25 +50,25 @@ public enum Cell: Sendable, Equatable {
 ///
 /// CSV and JSONL rows are formatted independently, so they can be streamed as they are produced; the table
 /// format needs every row to size its columns, so ``TabularFormatter/table(_:)`` takes them all at once.
-public struct TabularFormatter: Sendable {
+package struct TabularFormatter: Sendable {
     /// Column names, in order.
-    public let columns: [String]
+    package let columns: [String]
     /// Output format.
-    public let format: TabularFormat
+    package let format: TabularFormat
 
     /// Creates a formatter of rows under `columns`, in order, in `format`.
-    public init(columns: [String], format: TabularFormat) {
+    package init(columns: [String], format: TabularFormat) {
         self.columns = columns
         self.format = format
     }
 
     /// The header line (with newline) for CSV, empty for JSONL and tables.
-    public var header: String {
+    package var header: String {
         format == .csv ? columns.map(csvQuoted).joined(separator: ",") + "\n" : ""
     }
 
     /// One row as a line (with newline) in CSV or JSONL.
-    public func line(_ cells: [Cell]) -> String {
+    package func line(_ cells: [Cell]) -> String {
         precondition(cells.count == columns.count, "row has \(cells.count) cells for \(columns.count) columns")
         switch format {
         case .csv, .table:
@@ -84,7 +84,7 @@ public struct TabularFormatter: Sendable {
     }
 
     /// All rows as an aligned table with a header line; numbers are right-aligned.
-    public func table(_ rows: [[Cell]]) -> String {
+    package func table(_ rows: [[Cell]]) -> String {
         var widths = columns.map(\.count)
         let texts = rows.map { $0.map(\.plain) }
         for row in texts { for (i, t) in row.enumerated() { widths[i] = max(widths[i], t.count) } }
@@ -107,13 +107,13 @@ public struct TabularFormatter: Sendable {
 }
 
 /// Quotes a CSV field when it holds a comma, quote, CR or LF (RFC 4180).
-public func csvQuoted(_ field: String) -> String {
+package func csvQuoted(_ field: String) -> String {
     guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
     return "\"" + field.replacingAll("\"", with: "\"\"") + "\""
 }
 
 /// A JSON string literal for `s`, escaping quotes, backslashes and control characters.
-public func jsonQuoted(_ s: String) -> String {
+package func jsonQuoted(_ s: String) -> String {
     var out = "\""
     for scalar in s.unicodeScalars {
         switch scalar {

@@ -8,7 +8,7 @@ import Glibc
 /// rate): ``decode`` alone is measured too, so the cost of the rest can be told apart. The feature stages run
 /// the ``FeatureExtractor`` with only their set, which is what the library lets one isolate; rows are
 /// produced and dropped, never formatted or written.
-public enum BenchmarkStage: String, Sendable, CaseIterable, Hashable {
+package enum BenchmarkStage: String, Sendable, CaseIterable, Hashable {
     /// libsndfile decoding, downmix to mono and libsoxr resampling to 16 kHz.
     case decode
     /// ``decode``, then framing, the preset's per-frame preprocessing (DC, pre-emphasis, window) and the
@@ -32,10 +32,10 @@ public enum BenchmarkStage: String, Sendable, CaseIterable, Hashable {
     case score
 
     /// The stages `sentio bench` runs by default, in pipeline order.
-    public static let standard: [BenchmarkStage] = [.decode, .fft, .mfcc, .spectral, .pitch, .voice, .egemaps, .score]
+    package static let standard: [BenchmarkStage] = [.decode, .fft, .mfcc, .spectral, .pitch, .voice, .egemaps, .score]
 
     /// A short description for reports.
-    public var summary: String {
+    package var summary: String {
         switch self {
         case .decode: return "decode + downmix + resample to 16 kHz"
         case .fft: return "decode, framing, preprocessing, 512-point FFT power spectrum"
@@ -52,31 +52,31 @@ public enum BenchmarkStage: String, Sendable, CaseIterable, Hashable {
 }
 
 /// The files a benchmark runs on, checked and measured once beforehand.
-public struct BenchmarkWorkload: Sendable {
+package struct BenchmarkWorkload: Sendable {
     /// The files, in order.
-    public var paths: [String]
+    package var paths: [String]
     /// Each file's duration in seconds at its native rate.
-    public var durations: [Double]
+    package var durations: [Double]
     /// Each file's analysis frames (the preset's 25 ms / 10 ms grid at 16 kHz): the rows a frame-level set
     /// emits for it, used for every stage's frames per second so the stages compare.
-    public var frames: [Int]
+    package var frames: [Int]
 
     /// Total audio in seconds.
-    public var audioSeconds: Double { durations.reduce(0, +) }
+    package var audioSeconds: Double { durations.reduce(0, +) }
 
     /// Leaves `path` out of the workload (a file that failed in some stage).
-    public mutating func remove(path: String) {
+    package mutating func remove(path: String) {
         guard let i = paths.firstIndex(of: path) else { return }
         paths.remove(at: i)
         durations.remove(at: i)
         frames.remove(at: i)
     }
     /// Total analysis frames.
-    public var totalFrames: Int { frames.reduce(0, +) }
+    package var totalFrames: Int { frames.reduce(0, +) }
 
     /// Decodes every file once (which also warms the page cache), keeping the readable ones.
     /// - Returns: the workload of the good files and one line `<file>: <cause>` per bad file, in input order.
-    public static func load(paths: [String], preset: FeaturePreset = .kaldi) -> (workload: BenchmarkWorkload, failures: [String]) {
+    package static func load(paths: [String], preset: FeaturePreset = .kaldi) -> (workload: BenchmarkWorkload, failures: [String]) {
         let frame = FeatureExtractionOptions(sets: [.mfcc], preset: preset).frame
         var workload = BenchmarkWorkload(paths: [], durations: [], frames: [])
         var failures: [String] = []
@@ -103,7 +103,7 @@ public struct BenchmarkWorkload: Sendable {
 /// `ru_maxrss` alone would be wrong for a process started by a large one (a Python script holding librosa):
 /// Linux carries the resident size the child had before `exec`, a copy of its parent, into it; `VmHWM`
 /// belongs to the address space made by `exec`.
-public func peakResidentBytes() -> Int {
+package func peakResidentBytes() -> Int {
     if let status = try? readTextFile("/proc/self/status") {
         for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
             let digits = line.dropFirst("VmHWM:".count).filter(\.isNumber)
@@ -117,20 +117,20 @@ public func peakResidentBytes() -> Int {
 }
 
 /// The machine a benchmark ran on.
-public struct MachineDescription: Sendable {
+package struct MachineDescription: Sendable {
     /// The `model name` of the first processor in `/proc/cpuinfo` (`unknown` when absent).
-    public var cpuModel: String
+    package var cpuModel: String
     /// Processors online.
-    public var logicalCores: Int
+    package var logicalCores: Int
     /// The 1, 5 and 15 minute load averages when the benchmark started (other work on a shared machine
     /// skews absolute times).
-    public var loadAverage: [Double]
+    package var loadAverage: [Double]
     /// Whether FFTW plans from Sentio's stored wisdom here (false: its heuristic plans, slower; see
     /// `FFTWisdom`).
-    public var fftWisdom: Bool
+    package var fftWisdom: Bool
 
     /// This machine, now.
-    public static func current() -> MachineDescription {
+    package static func current() -> MachineDescription {
         var model = "unknown"
         if let text = try? readTextFile("/proc/cpuinfo") {
             for line in text.split(separator: "\n") where line.hasPrefix("model name") {
@@ -157,42 +157,42 @@ private extension Substring {
 }
 
 /// The median timings of one stage over a workload, and what they mean per second.
-public struct StageMeasurement: Sendable {
+package struct StageMeasurement: Sendable {
     /// The stage.
-    public var stage: BenchmarkStage
+    package var stage: BenchmarkStage
     /// Timed runs over the whole workload (after one untimed warm-up run).
-    public var runs: Int
+    package var runs: Int
     /// Median wall-clock time of one run over the workload, in seconds.
-    public var wallSeconds: Double
+    package var wallSeconds: Double
     /// Median CPU time (user + system, all threads) of one run, in seconds.
-    public var cpuSeconds: Double
+    package var cpuSeconds: Double
     /// Audio in the workload, in seconds.
-    public var audioSeconds: Double
+    package var audioSeconds: Double
     /// Analysis frames in the workload (``BenchmarkWorkload/frames``).
-    public var frames: Int
+    package var frames: Int
     /// The process's peak resident set after this stage's runs, in bytes (a high-water mark over every stage
     /// run so far, see ``peakResidentBytes()``).
-    public var peakResidentBytes: Int
+    package var peakResidentBytes: Int
 
     /// Seconds of audio per CPU second: the speed of one core.
-    public var realTimePerCore: Double { cpuSeconds > 0 ? audioSeconds / cpuSeconds : .infinity }
+    package var realTimePerCore: Double { cpuSeconds > 0 ? audioSeconds / cpuSeconds : .infinity }
     /// Seconds of audio per wall-clock second: the speed of all the workers together.
-    public var realTime: Double { wallSeconds > 0 ? audioSeconds / wallSeconds : .infinity }
+    package var realTime: Double { wallSeconds > 0 ? audioSeconds / wallSeconds : .infinity }
     /// Analysis frames per wall-clock second.
-    public var framesPerSecond: Double { wallSeconds > 0 ? Double(frames) / wallSeconds : .infinity }
+    package var framesPerSecond: Double { wallSeconds > 0 ? Double(frames) / wallSeconds : .infinity }
 }
 
 /// Files that failed during a benchmark run (after they had decoded fine once), or a stage that could not start.
-public struct BenchmarkError: Error, Sendable, CustomStringConvertible {
+package struct BenchmarkError: Error, Sendable, CustomStringConvertible {
     /// `<file>: <cause>`, one per file that failed (or the reason the stage could not start).
-    public var messages: [String]
+    package var messages: [String]
     /// The files that failed, in workload order; empty when the stage could not start (a bundled model that
     /// does not load).
-    public var paths: [String] = []
+    package var paths: [String] = []
     /// The messages, one per line.
-    public var message: String { messages.joined(separator: "\n") }
+    package var message: String { messages.joined(separator: "\n") }
     /// The messages, one per line (``message``).
-    public var description: String { message }
+    package var description: String { message }
 }
 
 /// Runs one stage over one file at a time; made once per worker and run, like a batch worker.
@@ -267,7 +267,7 @@ final class StageRunner {
 ///   other stages).
 /// - Throws: ``BenchmarkError`` naming the files that fail in the warm-up or a timed run, or a bundled model
 ///   that does not load.
-public func measureStage(_ stage: BenchmarkStage, workload: BenchmarkWorkload, jobs: Int, preset: FeaturePreset = .kaldi,
+package func measureStage(_ stage: BenchmarkStage, workload: BenchmarkWorkload, jobs: Int, preset: FeaturePreset = .kaldi,
                          model given: EmotionModel? = nil, minimumRuns: Int = 3, minimumSeconds: Double = 0,
                          maximumRuns: Int = 10_000) throws(BenchmarkError) -> StageMeasurement {
     let paths = workload.paths

@@ -11,12 +11,12 @@ func parentFolder(of path: String) -> String {
 }
 
 /// `directory/name`, without doubling a trailing slash.
-public func joinPath(_ directory: String, _ name: String) -> String {
+package func joinPath(_ directory: String, _ name: String) -> String {
     directory.hasSuffix("/") ? directory + name : directory + "/" + name
 }
 
 /// The absolute path of the existing file or folder `path`, symbolic links resolved; nil when there is none.
-public func canonicalPath(_ path: String) -> String? {
+package func canonicalPath(_ path: String) -> String? {
     guard let resolved = realpath(path, nil) else { return nil }
     defer { free(resolved) }
     return String(cString: resolved)
@@ -37,13 +37,13 @@ func isRegularFile(_ path: String) -> Bool {
 }
 
 /// Whether `path` names an existing folder (following links).
-public func isDirectory(_ path: String) -> Bool {
+package func isDirectory(_ path: String) -> Bool {
     var st = stat()
     return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
 }
 
 /// Sizes of the files at `paths` in bytes (0 for any that cannot be examined).
-public func fileSizes(_ paths: [String]) -> [Int64] {
+package func fileSizes(_ paths: [String]) -> [Int64] {
     paths.map { path in
         var st = stat()
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int64(st.st_size) : 0

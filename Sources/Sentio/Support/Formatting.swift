@@ -24,13 +24,13 @@ func formatSpeed(_ ratio: Double) -> String {
 
 extension String {
     /// `value` with one decimal, e.g. `85.3`.
-    public init(format1 value: Double) {
+    package init(format1 value: Double) {
         let tenths = Int((value * 10).rounded())
         self = "\(tenths < 0 ? "-" : "")\(abs(tenths) / 10).\(abs(tenths) % 10)"
     }
 
     /// `value` with two decimals.
-    public init(format2 value: Double) {
+    package init(format2 value: Double) {
         let hundredths = Int((value * 100).rounded())
         let frac = abs(hundredths) % 100
         self = "\(hundredths < 0 ? "-" : "")\(abs(hundredths) / 100).\(frac < 10 ? "0" : "")\(frac)"

@@ -8,13 +8,13 @@ import Synchronization
 /// not depend on `jobs` as long as `transform` is deterministic per index.
 ///
 /// Work is handed out one index at a time, so a slow item does not hold back the others.
-public func parallelMap<T: Sendable>(count: Int, jobs: Int, _ transform: @Sendable (Int) -> T) -> [T] {
+package func parallelMap<T: Sendable>(count: Int, jobs: Int, _ transform: @Sendable (Int) -> T) -> [T] {
     parallelMap(count: count, jobs: jobs, makeState: { () }) { _, i in transform(i) }
 }
 
 /// ``parallelMap(count:jobs:_:)`` where each worker thread first makes its own `State` (e.g. a feature
 /// extractor, which is not thread-safe) and passes it to every item it handles.
-public func parallelMap<T: Sendable, State>(count: Int, jobs: Int, makeState: @Sendable () -> State,
+package func parallelMap<T: Sendable, State>(count: Int, jobs: Int, makeState: @Sendable () -> State,
                                             _ transform: @Sendable (inout State, Int) -> T) -> [T] {
     guard count > 0 else { return [] }
     let workers = max(1, min(jobs, count))

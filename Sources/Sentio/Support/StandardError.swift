@@ -4,11 +4,11 @@ import Glibc
 
 /// Sentio's standard error, kept apart from file descriptor 2 so that C libraries that print to it on
 /// their own can be silenced while they work (``silenced(_:)``) without losing Sentio's messages.
-public enum StandardError {
+package enum StandardError {
     /// Opens /dev/null on any of descriptors 0, 1 and 2 that is closed (a program started with `2>&-`), so
     /// that no file, socket or event queue opened later takes its number and receives what is written to
     /// standard output or error. Call it first thing in `main`.
-    public static func ensureStandardDescriptors() {
+    package static func ensureStandardDescriptors() {
         for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) < 0 {
             _ = open("/dev/null", O_RDWR)  // takes the lowest free number, which is `fd`
         }

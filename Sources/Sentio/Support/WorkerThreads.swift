@@ -5,13 +5,13 @@ import Synchronization
 /// blocking work (decoding, DSP). Swift's shared cooperative pool has one thread per core and expects tasks
 /// not to block; running a batch's inputs there would cap `--jobs` at the core count and starve other async
 /// work. Tasks opt in with `addTask(executorPreference:)`.
-public final class WorkerThreads: TaskExecutor, @unchecked Sendable {
+package final class WorkerThreads: TaskExecutor, @unchecked Sendable {
     private let queue = Mutex<(jobs: [UnownedJob], stopping: Bool)>(([], false))
     private let available = DispatchSemaphore(value: 0)
     private let count: Int
 
     /// Starts `count` threads (at least 1).
-    public init(count: Int) {
+    package init(count: Int) {
         self.count = max(1, count)
         for _ in 0..<self.count {
             let thread = Thread { [self] in loop() }
@@ -21,14 +21,14 @@ public final class WorkerThreads: TaskExecutor, @unchecked Sendable {
     }
 
     /// Queues `job` to run on the next free thread, in the order jobs arrive.
-    public func enqueue(_ job: consuming ExecutorJob) {
+    package func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         queue.withLock { $0.jobs.append(job) }
         available.signal()
     }
 
     /// Lets the threads end once the queued jobs are done.
-    public func shutdown() {
+    package func shutdown() {
         queue.withLock { $0.stopping = true }
         for _ in 0..<count { available.signal() }
     }

@@ -1,30 +1,30 @@
 /// A per-frame descriptor over time (F0, loudness) on a regular grid, with gaps where it is undefined (NaN:
 /// F0 in unvoiced frames).
-public struct Contour: Sendable, Equatable {
+package struct Contour: Sendable, Equatable {
     /// Time of the first value (a frame centre), in seconds.
-    public var start: Double
+    package var start: Double
     /// Seconds between values.
-    public var step: Double
+    package var step: Double
     /// The values; NaN marks a gap.
-    public var values: [Float]
+    package var values: [Float]
 
     /// Creates a contour whose value `i` is at `start + i * step` seconds.
-    public init(start: Double, step: Double, values: [Float]) {
+    package init(start: Double, step: Double, values: [Float]) {
         self.start = start
         self.step = step
         self.values = values
     }
 
     /// Time of value `i`, in seconds.
-    public func time(_ i: Int) -> Double { start + Double(i) * step }
+    package func time(_ i: Int) -> Double { start + Double(i) * step }
 
     /// The defined values.
-    public var defined: [Float] { values.filter { !$0.isNaN } }
+    package var defined: [Float] { values.filter { !$0.isNaN } }
 
     /// The contour averaged into at most `count` buckets of equal length, for a plot `count` pixels wide. A
     /// bucket is a gap unless at least `minimumDefined` of its values are defined; then it is their mean. A
     /// third keeps short voiced stretches visible without bridging pauses.
-    public func decimated(to count: Int, minimumDefined: Double = 1.0 / 3) -> Contour {
+    package func decimated(to count: Int, minimumDefined: Double = 1.0 / 3) -> Contour {
         precondition(count > 0)
         guard values.count > count else { return self }
         let factor = (values.count + count - 1) / count

@@ -4,7 +4,7 @@
 /// Heat-map cells are shaded by the share of their row (the true class), on a single-hue blue ramp that reads
 /// the same with any colour-vision deficiency and in greyscale; each cell also shows its count and share.
 /// - Parameter settings: label/value pairs describing the run (protocol, classifier, normalisation, ...).
-public func evaluationPage(_ report: ClassificationReport, settings: [(label: String, value: String)]) -> String {
+package func evaluationPage(_ report: ClassificationReport, settings: [(label: String, value: String)]) -> String {
     let k = report.classes.count
     var body = "<header><h1>Emotion recognition: cross-validated evaluation</h1><p class=\"meta\">"
     body += settings.map { "\(escapeHTML($0.label)): \(escapeHTML($0.value))" }.joined(separator: " · ") + "</p></header>"

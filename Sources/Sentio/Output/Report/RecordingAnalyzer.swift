@@ -4,9 +4,9 @@
 ///
 /// Memory per file: the envelope (10 ms buckets) and two floats per 10 ms frame, about 3.5 MB per hour.
 /// Not thread-safe (it owns a feature extractor); use one per thread.
-public final class RecordingAnalyzer {
+package final class RecordingAnalyzer {
     /// The scorer (its model and segmentation).
-    public let scorer: EmotionScorer
+    package let scorer: EmotionScorer
     private let f0Column: Int
     private let loudnessColumn: Int
     private let segmentationName: String
@@ -17,7 +17,7 @@ public final class RecordingAnalyzer {
     ///   - audio: how files are read (e.g. one ``AudioReadOptions/channel``); the envelope is drawn from the
     ///     same channel at the file's own rate.
     /// - Precondition: the model is not speaker-normalised (a page scores its recording on its own).
-    public init(model: EmotionModel, segmentation: Segmentation, segmentationName: String,
+    package init(model: EmotionModel, segmentation: Segmentation, segmentationName: String,
                 audio: AudioReadOptions = AudioReadOptions()) {
         precondition(model.normalization != .speaker, "speaker-normalised models score groups of files")
         // The page's F0 contour is the `pitch` set's (Praat's algorithm, centred frames), drawn on the grid.
@@ -31,7 +31,7 @@ public final class RecordingAnalyzer {
 
     /// Analyses the file at `path`.
     /// - Throws: ``ScoringError`` with the one-line message of a bad file.
-    public func analyze(path: String) throws(ScoringError) -> RecordingReport {
+    package func analyze(path: String) throws(ScoringError) -> RecordingReport {
         var f0: [Float] = [], loudness: [Float] = []
         let f0Column = self.f0Column, loudnessColumn = self.loudnessColumn
         let table = try scorer.extract(path: path) { row in

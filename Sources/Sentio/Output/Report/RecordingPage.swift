@@ -9,7 +9,7 @@
 ///   - model: a one-line description of the model (shown under the title).
 ///   - index: the file name of the index page to link back to (`sentio report` writes `index.html` beside
 ///     the pages), or nil for a page on its own.
-public func recordingPage(_ report: RecordingReport, model: String, index: String? = nil) -> String {
+package func recordingPage(_ report: RecordingReport, model: String, index: String? = nil) -> String {
     let page = RecordingPageLayout(report: report)
     let body = page.header(model: model, index: index) + page.summary() + page.waveform() + page.pitch() + page.loudness()
         + page.emotions() + page.segmentTable()

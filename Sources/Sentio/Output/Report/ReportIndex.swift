@@ -6,18 +6,18 @@ import Foundation
 ///
 /// `index.csv` columns: `file,report,segments,duration_s,dominant_emotion,speech_ratio`, then `<class>_s` for
 /// each class and `no_speech_s`: seconds labelled with each top emotion (``RecordingReport/secondsByLabel``).
-public enum ReportIndex {
+package enum ReportIndex {
     /// Name of the index page in the report folder.
-    public static let pageName = "index.html"
+    package static let pageName = "index.html"
 
     /// The `index.csv` header line for a model's classes.
-    public static func header(classes: [String]) -> String {
+    package static func header(classes: [String]) -> String {
         (["file", "report", "segments", "duration_s", "dominant_emotion", "speech_ratio"]
             + (classes + [EmotionScorer.noSpeech]).map { $0 + "_s" }).map(csvQuoted).joined(separator: ",") + "\n"
     }
 
     /// The `index.csv` line of one recording whose page is `page` (a name in the folder).
-    public static func line(_ report: RecordingReport, page: String) -> String {
+    package static func line(_ report: RecordingReport, page: String) -> String {
         func number(_ x: Double) -> String { String((x * 1000).rounded() / 1000) }
         let cells = [csvQuoted(report.path), csvQuoted(page), "\(report.segments.count)", number(report.duration),
                      csvQuoted(report.dominantEmotion), number(report.speechRatio)] + report.secondsByLabel.map(number)
@@ -25,14 +25,14 @@ public enum ReportIndex {
     }
 
     /// Whether `folder` holds a report index (an `index.csv` with the report columns), e.g. after `sentio merge`.
-    public static func isReportFolder(_ folder: String) -> Bool {
+    package static func isReportFolder(_ folder: String) -> Bool {
         guard let text = try? readTextFile(joinPath(folder, "index.csv")) else { return false }
         return text.hasPrefix("file,report,segments,duration_s,")
     }
 
     /// Writes `folder/index.html` from `folder/index.csv` and the failures listed in `folder/errors.jsonl`.
     /// - Throws: ``OutputError`` when the index cannot be read or the page cannot be written.
-    public static func writePage(folder: String) throws {
+    package static func writePage(folder: String) throws {
         let indexPath = joinPath(folder, "index.csv")
         let table: CSVTable
         do { table = try CSVTable(parsing: try readTextFile(indexPath)) } catch {

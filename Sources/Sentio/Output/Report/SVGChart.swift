@@ -4,7 +4,7 @@ import Glibc
 
 /// Colours of the report pages: the Okabe & Ito (2008) palette, distinguishable with every common form of
 /// colour-vision deficiency and in greyscale print by lightness.
-public enum ReportPalette {
+package enum ReportPalette {
     /// Colours for the emotions most corpora share, so that `angry` is the same colour on every page.
     static let named: [String: String] = [
         "angry": "#D55E00", "anger": "#D55E00", "happy": "#E69F00", "happiness": "#E69F00", "joy": "#E69F00",
@@ -14,13 +14,13 @@ public enum ReportPalette {
     /// The palette in order, for classes without a named colour.
     static let cycle = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#7F7F7F", "#000000"]
     /// `no_speech`: a light grey that recedes behind the emotions.
-    public static let noSpeech = "#DDDDDD"
+    package static let noSpeech = "#DDDDDD"
     /// Lines of single-series charts (F0, loudness, waveform).
-    public static let ink = "#0072B2"
+    package static let ink = "#0072B2"
 
     /// One distinct colour per class: the named colour where there is one and it is still free, otherwise the
     /// next unused palette colour (colours repeat only beyond nine classes).
-    public static func colours(for classes: [String]) -> [String] {
+    package static func colours(for classes: [String]) -> [String] {
         var used: Set<String> = []
         var result = classes.map { name -> String? in
             guard let c = named[name.lowercased()], !used.contains(c) else { return nil }
@@ -36,22 +36,22 @@ public enum ReportPalette {
 /// A chart drawn as inline SVG: a plot area with linear axes, ticks, grid lines and axis labels, into which
 /// series are drawn in data coordinates. Coordinates are written with one decimal (a tenth of a pixel), which
 /// keeps long curves small.
-public struct SVGChart {
+package struct SVGChart {
     /// Width and height of the whole chart, in CSS pixels (it scales to the page width).
-    public var width: Double, height: Double
+    package var width: Double, height: Double
     /// Space around the plot area for ticks and labels, in pixels.
-    public var left = 68.0, right = 24.0, top = 10.0, bottom = 40.0
+    package var left = 68.0, right = 24.0, top = 10.0, bottom = 40.0
     /// Data ranges of the axes.
-    public var x: ClosedRange<Double>, y: ClosedRange<Double>
+    package var x: ClosedRange<Double>, y: ClosedRange<Double>
     /// The accessible name (`<title>`).
-    public var title: String
+    package var title: String
     /// Set by ``noData(_:)``: the chart has nothing to draw (e.g. F0 of silence), and says so.
-    public private(set) var isEmpty = false
+    package private(set) var isEmpty = false
     private var elements: [String] = []
 
     /// Creates an empty chart `width` × `height` pixels (width 960 by default) with the data ranges `x` and
     /// `y`; a range of zero width becomes one unit wide from its lower bound.
-    public init(width: Double = 960, height: Double, x: ClosedRange<Double>, y: ClosedRange<Double>, title: String) {
+    package init(width: Double = 960, height: Double, x: ClosedRange<Double>, y: ClosedRange<Double>, title: String) {
         self.width = width
         self.height = height
         self.x = x.lowerBound < x.upperBound ? x : x.lowerBound...(x.lowerBound + 1)
@@ -60,16 +60,16 @@ public struct SVGChart {
     }
 
     /// Horizontal pixel of data value `v`.
-    public func px(_ v: Double) -> Double { left + (v - x.lowerBound) / (x.upperBound - x.lowerBound) * (width - left - right) }
+    package func px(_ v: Double) -> Double { left + (v - x.lowerBound) / (x.upperBound - x.lowerBound) * (width - left - right) }
     /// Vertical pixel of data value `v` (up is larger).
-    public func py(_ v: Double) -> Double { height - bottom - (v - y.lowerBound) / (y.upperBound - y.lowerBound) * (height - top - bottom) }
+    package func py(_ v: Double) -> Double { height - bottom - (v - y.lowerBound) / (y.upperBound - y.lowerBound) * (height - top - bottom) }
 
     /// Adds raw SVG markup in pixel coordinates.
-    public mutating func add(_ element: String) { elements.append(element) }
+    package mutating func add(_ element: String) { elements.append(element) }
 
     /// Draws both axes with grid lines, `xLabel` under the plot and `yLabel` rotated at its left; tick labels
     /// come from `xTick` and `yTick`.
-    public mutating func axes(xLabel: String, yLabel: String, xTicks: [Double], yTicks: [Double],
+    package mutating func axes(xLabel: String, yLabel: String, xTicks: [Double], yTicks: [Double],
                               xTick: (Double) -> String, yTick: (Double) -> String) {
         var grid = "", labels = ""
         for t in xTicks where x.contains(t) {
@@ -92,7 +92,7 @@ public struct SVGChart {
 
     /// A line through the contour's defined values, broken at gaps; isolated points become short dashes so
     /// that a single voiced bucket stays visible.
-    public mutating func line(_ contour: Contour, colour: String, width strokeWidth: Double = 1.5) {
+    package mutating func line(_ contour: Contour, colour: String, width strokeWidth: Double = 1.5) {
         var d = "", open = false
         for (i, v) in contour.values.enumerated() {
             guard !v.isNaN else { open = false; continue }
@@ -107,7 +107,7 @@ public struct SVGChart {
     }
 
     /// The band between an envelope's minima and maxima, filled.
-    public mutating func band(_ envelope: WaveformEnvelope, colour: String) {
+    package mutating func band(_ envelope: WaveformEnvelope, colour: String) {
         guard !envelope.maximum.isEmpty else { return }
         let step = envelope.bucketSeconds
         var d = "M"
@@ -121,7 +121,7 @@ public struct SVGChart {
     }
 
     /// A rectangle in data coordinates, with an optional tooltip.
-    public mutating func rect(x0: Double, x1: Double, y0: Double, y1: Double, fill: String, tooltip: String? = nil) {
+    package mutating func rect(x0: Double, x1: Double, y0: Double, y1: Double, fill: String, tooltip: String? = nil) {
         let a = px(x0), b = px(x1), top = py(max(y0, y1)), bottom = py(min(y0, y1))
         let tip = tooltip.map { "<title>\(escapeHTML($0))</title>" } ?? ""
         let shape = "x=\"\(n(a))\" y=\"\(n(top))\" width=\"\(n(max(b - a, 0.3)))\" height=\"\(n(bottom - top))\" fill=\"\(fill)\""
@@ -130,13 +130,13 @@ public struct SVGChart {
 
     /// Marks the chart as having no data and writes `note` in the middle of the plot area, so that an empty
     /// plot is not mistaken for a failure to draw.
-    public mutating func noData(_ note: String) {
+    package mutating func noData(_ note: String) {
         isEmpty = true
         elements.append("<text class=\"empty\" x=\"\(n((left + width - right) / 2))\" y=\"\(n((top + height - bottom) / 2))\" text-anchor=\"middle\" dominant-baseline=\"middle\" fill=\"#555\">\(escapeHTML(note))</text>")
     }
 
     /// The finished `<svg>` element (with `data-empty="true"` after ``noData(_:)``).
-    public var svg: String {
+    package var svg: String {
         "<svg class=\"chart\"\(isEmpty ? " data-empty=\"true\"" : "") viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-label=\"\(escapeHTML(title))\" xmlns=\"http://www.w3.org/2000/svg\"><title>\(escapeHTML(title))</title>"
             + elements.joined() + "</svg>"
     }
@@ -148,7 +148,7 @@ public struct SVGChart {
 }
 
 /// About `count` evenly spaced round values (1, 2 or 5 times a power of ten apart) covering `range`.
-public func niceTicks(_ range: ClosedRange<Double>, count: Int) -> [Double] {
+package func niceTicks(_ range: ClosedRange<Double>, count: Int) -> [Double] {
     let span = range.upperBound - range.lowerBound
     guard span > 0, span.isFinite, count > 0 else { return [range.lowerBound] }
     let raw = span / Double(count)
@@ -165,7 +165,7 @@ public func niceTicks(_ range: ClosedRange<Double>, count: Int) -> [Double] {
 
 /// A tick label for `value` on an axis whose ticks are `step` apart: as many decimals as the step needs
 /// (0.05 apart: two; at most twelve), so neighbouring labels never read the same for steps down to 1e-12.
-public func tickLabel(_ value: Double, step: Double) -> String {
+package func tickLabel(_ value: Double, step: Double) -> String {
     let decimals = step > 0 && step.isFinite ? Int(min(max(0, (-log10(step) + 1e-9).rounded(.up)), 12)) : 0
     // Values a fixed-point Int cannot hold (a contour of absurd or non-finite values): Swift's own form.
     guard value.isFinite, abs(value) * pow(10, Double(decimals)) < 1e15 else { return "\(value)" }
@@ -178,7 +178,7 @@ public func tickLabel(_ value: Double, step: Double) -> String {
 
 /// About `count` ticks on a time axis of `range` seconds, at steps a clock reads easily: 30 s, 1, 2, 5, 10,
 /// 15, 30 or 60 minutes, 2, 3, 6 or 12 hours; spans shorter than `count` / 2 minutes get ``niceTicks(_:count:)``.
-public func timeTicks(_ range: ClosedRange<Double>, count: Int) -> [Double] {
+package func timeTicks(_ range: ClosedRange<Double>, count: Int) -> [Double] {
     let span = range.upperBound - range.lowerBound
     guard span >= 60 * Double(count) / 2, count > 0 else { return niceTicks(range, count: count) }
     let raw = span / Double(count)
@@ -197,7 +197,7 @@ func timeLabel(_ seconds: Double, span: Double) -> String {
 }
 
 /// `text` with the five characters that are special in HTML and XML escaped.
-public func escapeHTML(_ text: String) -> String {
+package func escapeHTML(_ text: String) -> String {
     var out = ""
     out.reserveCapacity(text.utf8.count)
     for c in text {

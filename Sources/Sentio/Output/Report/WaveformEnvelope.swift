@@ -2,29 +2,29 @@
 /// waveform display draws once there are more samples than pixels.
 ///
 /// Memory is two `Float`s per bucket (at the default 10 ms, 0.6 MB per hour of audio), not the samples.
-public struct WaveformEnvelope: Sendable, Equatable {
+package struct WaveformEnvelope: Sendable, Equatable {
     /// Length of one bucket, in seconds.
-    public var bucketSeconds: Double
+    package var bucketSeconds: Double
     /// Smallest sample of each bucket (full scale is ±1).
-    public var minimum: [Float]
+    package var minimum: [Float]
     /// Largest sample of each bucket.
-    public var maximum: [Float]
+    package var maximum: [Float]
 
     /// Reads the file at `path` at its own rate, chunk by chunk, channels averaged (Sentio's default).
     /// - Parameter bucketSeconds: envelope resolution; 10 ms resolves syllables on any screen width.
     /// - Throws: ``AudioError`` for a bad file.
-    public init(path: String, bucketSeconds: Double = 0.01) throws {
+    package init(path: String, bucketSeconds: Double = 0.01) throws {
         try self.init(stream: Self.nativeStream(path), bucketSeconds: bucketSeconds)
     }
 
     /// A stream of the file at `path` at its own rate, as ``init(stream:bucketSeconds:)`` reads it: its
     /// `channel` (``AudioReadOptions/channel``), or all channels averaged.
-    public static func nativeStream(_ path: String, channel: Int? = nil) throws -> AudioStream {
+    package static func nativeStream(_ path: String, channel: Int? = nil) throws -> AudioStream {
         try AudioStream(path: path, options: AudioReadOptions(sampleRate: nil, channel: channel))
     }
 
     /// Reads `stream` to its end.
-    public init(stream: AudioStream, bucketSeconds: Double = 0.01) throws {
+    package init(stream: AudioStream, bucketSeconds: Double = 0.01) throws {
         self.bucketSeconds = bucketSeconds
         let perBucket = max(1, Int((bucketSeconds * stream.sampleRate).rounded()))
         var lo: [Float] = [], hi: [Float] = []
@@ -53,7 +53,7 @@ public struct WaveformEnvelope: Sendable, Equatable {
     }
 
     /// An envelope from buckets already computed.
-    public init(bucketSeconds: Double, minimum: [Float], maximum: [Float]) {
+    package init(bucketSeconds: Double, minimum: [Float], maximum: [Float]) {
         precondition(minimum.count == maximum.count, "one minimum and one maximum per bucket")
         self.bucketSeconds = bucketSeconds
         self.minimum = minimum
@@ -62,7 +62,7 @@ public struct WaveformEnvelope: Sendable, Equatable {
 
     /// The envelope merged into at most `count` wider buckets (minimum of minima, maximum of maxima), so that a
     /// plot `count` pixels wide keeps every peak.
-    public func decimated(to count: Int) -> WaveformEnvelope {
+    package func decimated(to count: Int) -> WaveformEnvelope {
         precondition(count > 0)
         guard minimum.count > count else { return self }
         let factor = (minimum.count + count - 1) / count
