@@ -163,7 +163,7 @@ final class FeatureWorker: BatchWorker {
             } else {
                 let summary = try frames!.process(path: item.path, emit: emit)
                 result = BatchFileResult(audioSeconds: summary.info.duration, warnings: summary.condition.warnings(for: item.path))
-                if summary.frames == 0 {
+                if summary.rows == 0 {
                     result.warnings.append("\(item.path): \(String(format1: summary.info.duration * 1000)) ms long, shorter than one analysis frame: no rows")
                 }
             }

@@ -203,13 +203,26 @@ final class ScoreWorker: BatchWorker {
         let rows = combine ? [SegmentScore.combined(file.scores, duration: file.seconds, classes: scorer.model.classes)] : file.scores
         for s in rows {
             var cells: [Cell] = [.text(item.path), .real(rounded(s.start)), .real(rounded(s.end)), .text(s.emotion)]
-            cells += s.probabilities.map { $0.map { Cell.real(rounded($0)) } } ?? Array(repeating: .missing, count: classes)
+            cells += s.probabilities.map { roundedSummingToOne($0).map(Cell.real) } ?? Array(repeating: .missing, count: classes)
             try output.write(formatter.line(cells))
         }
         return result
     }
 
     private func rounded(_ x: Double) -> Double { (x * 1e6).rounded() / 1e6 }
+}
+
+/// `probabilities` (summing to 1) to six decimals whose printed values still sum to exactly 1: each is
+/// rounded down to a millionth, and the millionths left over go to those that lost the most (largest
+/// remainder, ties to the first). Rounding each to nearest would make a row's sum miss 1 by up to a few
+/// millionths.
+func roundedSummingToOne(_ probabilities: [Double]) -> [Double] {
+    let scaled = probabilities.map { $0 * 1e6 }
+    var units = scaled.map { $0.rounded(.down) }
+    let missing = Int((scaled.reduce(0, +) - units.reduce(0, +)).rounded())
+    let byRemainder = units.indices.sorted { (scaled[$0] - units[$0], $1) > (scaled[$1] - units[$1], $0) }
+    for i in byRemainder.prefix(max(0, missing)) { units[i] += 1 }
+    return units.map { $0 / 1e6 }
 }
 
 /// Levels of `sentio score`.

@@ -323,6 +323,7 @@ import Testing
         #expect(row[1] == "0.0" && row[2] == rows.last![2])
         let mean = classes.indices.map { c in scored.map { Double($0[4 + c])! }.reduce(0, +) / Double(scored.count) }
         for c in classes.indices { #expect(abs(Double(row[4 + c])! - mean[c]) < 2e-6, "\(classes[c])") }
+        for r in scored + [row] { #expect(r[4...].map { Int((Double($0)! * 1e6).rounded()) }.reduce(0, +) == 1_000_000, "\(r)") }
         #expect(row[3] == classes[mean.indices.max { mean[$0] < mean[$1] }!])
         let dir = try Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -341,8 +342,9 @@ import Testing
         let row = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as! [String: Any]
         #expect(row["file"] as? String == good)
         let classes = ["angry", "boredom", "disgust", "fearful", "happy", "neutral", "sad"]
-        let total = classes.map { row[$0] as! Double }.reduce(0, +)
-        #expect(abs(total - 1) < 1e-5)
+        // Printed to six decimals, they sum to exactly 1 (in millionths).
+        let millionths = classes.map { Int(((row[$0] as! Double) * 1e6).rounded()) }
+        #expect(millionths.reduce(0, +) == 1_000_000, "\(millionths)")
         #expect(classes.contains(row["emotion"] as! String))
         // Windows too short to hold 0.25 s of voiced speech are never scored: said once, up front.
         let short = try SentioCLI.run(["score", good, "--segment", "0.1"])

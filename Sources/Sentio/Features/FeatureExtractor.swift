@@ -20,8 +20,8 @@ public struct ExtractionSummary: Sendable, Equatable {
     public var info: AudioInfo
     /// Samples analysed, at the analysis rate.
     public var samples: Int
-    /// Rows emitted.
-    public var frames: Int
+    /// Rows emitted (one per analysis frame).
+    public var rows: Int
     /// Clipping, a native rate below the analysis rate, channels that cancel: see ``SignalCondition/warnings(for:)``.
     public var condition: SignalCondition
 }
@@ -67,7 +67,7 @@ public final class FeatureExtractor {
         try pipeline.finish(emit: emit)
         var info = stream.info
         info.frames = stream.nativeFramesDecoded
-        return ExtractionSummary(info: info, samples: pipeline.samples, frames: pipeline.emitted, condition: stream.condition)
+        return ExtractionSummary(info: info, samples: pipeline.samples, rows: pipeline.emitted, condition: stream.condition)
     }
 
     /// Extracts features from samples already in memory: one channel, full scale ±1, at `sampleRate` Hz
@@ -87,6 +87,6 @@ public final class FeatureExtractor {
         let done = try stream.end(emit: emit)
         let info = AudioInfo(path: name, container: "memory", encoding: "float", sampleRate: sampleRate,
                              channels: 1, frames: Int64(samples.count))
-        return ExtractionSummary(info: info, samples: done.samples, frames: done.rows, condition: condition)
+        return ExtractionSummary(info: info, samples: done.samples, rows: done.rows, condition: condition)
     }
 }
