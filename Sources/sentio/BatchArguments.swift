@@ -168,9 +168,8 @@ func runBatchCommand(_ request: BatchRequest, options: BatchArguments, finished:
         summary = try await runBatch(request, stop: interruption, progress: progress,
                                      onFailure: { display?.clear(); reportError($0) },
                                      onWarning: { message in
-                                         guard options.progress != .never else { return }
                                          display?.clear()
-                                         reportWarning(message)
+                                         reportWarning(message)  // silent with --progress never
                                      },
                                      makeWorker: makeWorker)
     } catch {

@@ -72,7 +72,7 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        let maximumRuns = 10_000
+        let maximumRuns = BenchmarkStage.maximumRuns
         if !(1...maximumRuns).contains(repeatCount) { throw ValidationError("--repeat must be between 1 and \(maximumRuns)") }
         if !(seconds >= 0 && seconds <= 3600) { throw ValidationError("--seconds must be a number of seconds from 0 to 3600") }
     }
@@ -92,10 +92,8 @@ struct BenchCommand: ParsableCommand {
 
         let machine = MachineDescription.current()
         let date = utcNow()
-        var (workload, loadFailures) = BenchmarkWorkload.load(paths: paths, preset: preset)
-        for failure in loadFailures { reportError(failure) }
-        // load's lines are those of the inputs missing from the workload, in input order.
-        var failures = zip(paths.filter { !workload.paths.contains($0) }, loadFailures).map { (path: $0, message: $1) }
+        var (workload, failures) = BenchmarkWorkload.load(paths: paths, preset: preset)
+        for failure in failures { reportError(failure.message) }
         guard !workload.paths.isEmpty else { throw ExitCode(ExitStatus.someInputsFailed) }
 
         // Files that fail in some stage leave the workload, and every stage is measured again without them,
@@ -133,7 +131,6 @@ struct BenchCommand: ParsableCommand {
         }
         if !failures.isEmpty { throw ExitCode(ExitStatus.someInputsFailed) }
     }
-
 
     /// The `Fixtures/audio` folder holding the built-in clips: searched from the executable's folder upwards
     /// (`.build/<triple>/release/sentio` sits three levels below the package root), then in the current folder.

@@ -53,7 +53,7 @@ struct InfoCommand: AsyncParsableCommand {
         let decode = !headerOnly
         // The table of the files that could be read, also when others failed (their error lines came first).
         let printTable = { (summary: BatchSummary) in
-            guard format == .table, let text = summary.collected else { return }
+            guard format == .table, let text = summary.collected, summary.ok > 0 else { return }
             let table = try CSVTable(parsing: text)
             // Typed again, so that the table right-aligns the numbers.
             let rows = table.rows.map { row in

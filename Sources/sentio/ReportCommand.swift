@@ -118,6 +118,6 @@ final class ReportWorker: BatchWorker {
         try page.sink.write(recordingPage(report, model: modelDescription, index: ReportIndex.pageName))
         try page.commit()
         try output.write(ReportIndex.line(report, page: name))
-        return BatchFileResult(audioSeconds: report.duration)
+        return BatchFileResult(audioSeconds: report.duration, warnings: report.condition?.warnings(for: item.path) ?? [])
     }
 }

@@ -145,9 +145,15 @@ struct ScoreCommand: AsyncParsableCommand {
     }
 }
 
+/// Fixed windows shorter than the voiced speech a segment needs to be scored: every segment is no_speech.
+func windowsTooShortToScore(_ segmentation: Segmentation) -> Bool {
+    if case .windows(let length, _) = segmentation { return length < EmotionTraining.minimumVoicedSeconds }
+    return false
+}
+
 /// Warns when fixed windows are too short to hold the voiced speech a segment needs to be scored.
 func warnIfUnscorable(_ segmentation: Segmentation) {
-    if case .windows(let length, _) = segmentation, length < EmotionTraining.minimumVoicedSeconds {
+    if windowsTooShortToScore(segmentation), case .windows(let length, _) = segmentation {
         reportWarning("--segment \(length) s is shorter than the \(EmotionTraining.minimumVoicedSeconds) s of voiced speech a segment needs to be scored: every segment will be no_speech")
     }
 }
@@ -179,7 +185,7 @@ final class ScoreWorker: BatchWorker {
         self.annotation = annotation
         self.precomputed = precomputed
         self.combine = combine
-        if case .windows(let length, _) = segmentation { warnsNoSpeech = length >= EmotionTraining.minimumVoicedSeconds } else { warnsNoSpeech = true }
+        warnsNoSpeech = !windowsTooShortToScore(segmentation)
     }
 
     func process(_ item: BatchItem, into output: ResultBuffer, stop: StopFlag) throws -> BatchFileResult {
@@ -189,9 +195,9 @@ final class ScoreWorker: BatchWorker {
         } else {
             let table = try scorer.extract(path: item.path)
             file = ScoredFile(scores: scorer.model.score(tables: [table], groups: [0])[0], seconds: table.audioSeconds,
-                              warnings: table.warnings[0] ?? [])
+                              condition: table.conditions[0])
         }
-        var result = BatchFileResult(audioSeconds: file.seconds, warnings: file.warnings)
+        var result = BatchFileResult(audioSeconds: file.seconds, warnings: file.condition?.warnings(for: item.path) ?? [])
         if warnsNoSpeech && file.scores.allSatisfy({ $0.probabilities == nil }) {
             result.warnings.append("\(item.path): no segment holds the \(EmotionTraining.minimumVoicedSeconds) s of voiced speech it needs to be scored: every row is \(EmotionScorer.noSpeech)")
         }

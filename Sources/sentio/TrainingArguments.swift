@@ -189,8 +189,8 @@ struct TrainingArguments: ParsableArguments {
 
     var workerCount: Int { jobs ?? processorCount }
 
-    /// Extracts the features of `corpus`, reporting each failed file, the warnings about the first files'
-    /// recordings, and files without voiced speech, on stderr.
+    /// Extracts the features of `corpus`, reporting each failed file, the warnings about the files' recordings
+    /// (``reportConditions(_:paths:)``), and files without voiced speech, on stderr.
     /// - Throws: exit status 3 after one error line when the corpus cannot be used as the options ask.
     func extract(_ corpus: LabelledCorpus) throws -> SegmentTable {
         // Whole files are one segment each, so per-speaker normalisation is checked before the extraction
@@ -204,15 +204,27 @@ struct TrainingArguments: ParsableArguments {
         let table = SegmentTable.extract(paths: corpus.items.map(\.path), configuration: try configuration(),
                                          segmentation: segments.segmentation, jobs: workerCount)
         for i in table.failures.keys.sorted() { reportError(table.failures[i]!) }
-        // A corpus recorded one way would repeat the same warning for every file: the first few stand for it.
-        let warned = table.warnings.keys.sorted(), shown = 5
-        for i in warned.prefix(shown) { table.warnings[i]!.forEach(reportWarning) }
-        if warned.count > shown { reportWarning("\(warned.count - shown) more files have warnings about their recording") }
+        reportConditions(table, paths: corpus.items.map(\.path))
         let unvoiced = table.filesWithoutVoicedSpeech
         if let first = unvoiced.first {
             reportWarning("\(unvoiced.count) file\(unvoiced.count == 1 ? " has" : "s have") less than \(EmotionTraining.minimumVoicedSeconds) s of voiced speech in every segment (\(corpus.items[first].path)\(unvoiced.count > 1 ? ", ..." : "")); still used")
         }
         return table
+    }
+}
+
+/// The warnings about the recordings of a corpus's files, per problem: each file's line when there are at most
+/// three, else the first one's and a count (a corpus recorded one way would repeat the line for every file).
+func reportConditions(_ table: SegmentTable, paths: [String]) {
+    let files = table.conditions.keys.sorted()
+    for problem in SignalCondition.Problem.allCases {
+        let found = files.filter { table.conditions[$0]!.problems.contains(problem) }
+        guard let first = found.first else { continue }
+        if found.count <= 3 {
+            for i in found { reportWarning(table.conditions[i]!.warning(problem, for: paths[i])) }
+        } else {
+            reportWarning(table.conditions[first]!.warning(problem, for: paths[first]) + " (and \(found.count - 1) more files)")
+        }
     }
 }
 

@@ -21,16 +21,16 @@ import Testing
         let oneSided = try condition("stereo-48k.wav")
         #expect(abs(oneSided.mixEnergyRatio! - 0.5) < 1e-3, "\(oneSided.mixEnergyRatio!)")
         #expect(!oneSided.channelsCancel && oneSided.warnings(for: "s.wav").isEmpty)
-        #expect(oneSided.samples == 2 * 48000)
+        #expect(oneSided.samples == 48000 && oneSided.channels == 2)
     }
 
     @Test("an 8 kHz recording analysed at 16 kHz is narrowband, and its warning names both rates and the missing band")
     func narrowband() throws {
         let c = try condition("tone-440-8k.wav")
-        #expect(c.isNarrowband && c.nativeRate == 8000 && c.analysisRate == 16000)
+        #expect(c.isNarrowband && c.nativeRate == 8000 && c.analysisRate == 16000 && c.problems == [.narrowband])
         let lines = c.warnings(for: "phone.wav")
         #expect(lines.count == 1)
-        #expect(lines[0].hasPrefix("phone.wav: recorded at 8000 Hz, below the 16000 Hz analysis rate: nothing above 4000 Hz"))
+        #expect(lines[0].hasPrefix("phone.wav: recorded at 8000 Hz (analysis 16000 Hz): nothing above 4000 Hz"))
         // Read at its own rate, nothing is missing.
         let native = try AudioStream(path: Fixture.audio("tone-440-8k.wav"), options: AudioReadOptions(sampleRate: nil))
         #expect(!native.condition.isNarrowband)
@@ -44,12 +44,80 @@ import Testing
         #expect(abs(c.clippedFraction - expected) < 0.01, "\(c.clippedFraction)")
         #expect(c.isClipped)
         #expect(c.warnings(for: "c.wav") == ["c.wav: clipped: \(String(format2: 100 * c.clippedFraction)) % of its samples are at full scale, which distorts its level, spectral and voice-quality features"])
+        // Counted the same across chunk boundaries.
+        let stream = try AudioStream(path: Fixture.audio("tone-440-16k-clipped.wav"), options: AudioReadOptions(chunkFrames: 999))
+        try stream.forEachChunk { _ in }
+        #expect(stream.condition.clippedSamples == c.clippedSamples && stream.condition.samples == 16000)
+    }
+
+    @Test("full scale is the encoding's: float beyond 1 is not clipped, μ-law's and A-law's largest values are")
+    func fullScale() throws {
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // A float file 4 times over full scale holds every sample: not clipped (only the few samples that pass
+        // through [0.999, 1] on their way up count).
+        let loud = dir.appendingPathComponent("loud.wav").path
+        try Fixture.writeFloatWAV((0..<16000).map { Float(4 * sin(Double($0) / 9)) }, sampleRate: 16000, to: loud)
+        let loudStream = try AudioStream(path: loud)
+        try loudStream.forEachChunk { _ in }
+        #expect(!loudStream.condition.isClipped && loudStream.condition.clippedSamples < 10, "\(loudStream.condition)")
+        // Samples held at ±1 in a float file are.
+        let held = dir.appendingPathComponent("held.wav").path
+        try Fixture.writeFloatWAV((0..<16000).map { Float(max(-1, min(1, 4 * sin(Double($0) / 9)))) }, sampleRate: 16000, to: held)
+        let heldStream = try AudioStream(path: held)
+        try heldStream.forEachChunk { _ in }
+        #expect(heldStream.condition.isClipped)
+        for (encoding, largest) in [("ulaw", Float(32124) / 32768), ("alaw", Float(32256) / 32768), ("pcm_u8", Float(127) / 128)] {
+            var meter = SignalMeter(largest: AudioStream.largestValue(of: encoding))
+            let samples: [Float] = [largest, -largest, 0.9 * largest, 0]
+            samples.withUnsafeBufferPointer { meter.count($0.baseAddress!, $0.count) }
+            #expect(meter.condition(nativeRate: 8000, analysisRate: 16000).clippedSamples == 2, "\(encoding)")
+        }
+    }
+
+    @Test("one clipped channel of a stereo pair is found, not diluted by the clean one; --channel counts only its own")
+    func clippedChannel() throws {
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Right channel: 0.15 % of its samples at +1 (0.075 % of all samples); left: a clean 0.3 sine.
+        var interleaved: [Float] = []
+        for i in 0..<20000 { interleaved += [Float(0.3 * sin(Double(i) / 7)), i % 667 == 0 ? 1 : Float(0.2 * sin(Double(i) / 5))] }
+        let path = dir.appendingPathComponent("right-clipped.wav").path
+        try Fixture.writeFloatWAV(interleaved, sampleRate: 16000, channels: 2, to: path)
+        let mixed = try AudioStream(path: path)
+        try mixed.forEachChunk { _ in }
+        #expect(mixed.condition.isClipped && mixed.condition.clippedSamples == 30, "\(mixed.condition)")
+        let left = try AudioStream(path: path, options: AudioReadOptions(channel: 0))
+        try left.forEachChunk { _ in }
+        #expect(left.condition.clippedSamples == 0)
+    }
+
+    @Test("many channels: one active among silent ones, or unrelated ones, do not cancel")
+    func manyChannels() {
+        for (name, channel) in [("one active", { (c: Int, i: Int) -> Float in c == 0 ? Float(sin(Double(i) / 3)) : 0 }),
+                                ("unrelated", { (c: Int, i: Int) -> Float in Float(sin(Double(i) * (1 + Double(c)) / 3.7)) })] {
+            let channels = 6, frames = 4000
+            var meter = SignalMeter(channels: channels)
+            var interleaved: [Float] = [], mix: [Float] = []
+            for i in 0..<frames {
+                let row = (0..<channels).map { channel($0, i) }
+                interleaved += row
+                mix.append(row.reduce(0, +) / Float(channels))
+            }
+            interleaved.withUnsafeBufferPointer { x in mix.withUnsafeBufferPointer { m in
+                meter.countInterleaved(x.baseAddress!, frames: frames, mix: m.baseAddress!)
+            } }
+            let c = meter.condition(nativeRate: 16000, analysisRate: 16000)
+            #expect(c.channels == 6 && !c.channelsCancel, "\(name): \(c.mixEnergyRatio!)")
+            #expect(abs(c.mixEnergyRatio! * 6 - 1) < 0.1, "\(name): \(c.mixEnergyRatio!)")
+        }
     }
 
     @Test("channels in anti-phase cancel in the average; analysing one of them is clean")
     func cancelling() throws {
         let mixed = try condition("stereo-antiphase-16k.wav")
-        #expect(mixed.channelsCancel && mixed.mixEnergyRatio! < 1e-6)
+        #expect(mixed.channelsCancel && mixed.mixEnergyRatio! < 1e-6 && mixed.channels == 2)
+        #expect(mixed.problems == [.cancellingChannels])
         #expect(mixed.warnings(for: "a.wav").count == 1)
         #expect(mixed.warnings(for: "a.wav")[0].hasPrefix("a.wav: its channels cancel when averaged"))
         let left = try condition("stereo-antiphase-16k.wav", channel: 0)
@@ -86,6 +154,10 @@ import Testing
         #expect(warnings.count == 2, "\(features.stderr)")
         #expect(warnings.contains { $0.hasPrefix("sentio: warning: \(clipped): clipped: ") })
         #expect(warnings.contains { $0.hasPrefix("sentio: warning: \(phone): recorded at 8000 Hz") })
+        // Files scored together (a speaker- or corpus-normalised model) carry their condition too.
+        let together = try EmotionModel.bundled().score(paths: [phone, speech], groups: ["a", "a"], segmentation: .wholeFile, jobs: 1)
+        #expect(try together[0].get().condition?.problems == [.narrowband])
+        #expect(try together[1].get().condition?.problems == [])
         #expect(features.stdoutLines.count == 4)
 
         let score = try SentioCLI.run(["score", anti, speech])
@@ -98,5 +170,23 @@ import Testing
         // One side of the pair is speech-free tone too, but no longer a cancelled mix.
         let left = try SentioCLI.run(["score", anti, "--channel", "0"])
         #expect(!left.stderr.contains("cancel"), "\(left.stderr)")
+
+        // train reports its corpus's recordings once per problem; report pages warn as score does.
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let tones = ["tone-440-8k.wav", "tone-440-16k.wav", "tone-1k-44k1.wav", "tone-1k-48k.wav", "tone-440-16k-clipped.wav"]
+        let spoken = ["speech-en.wav", "speech-en-2.wav", "speech-en-3.wav", "speech-en.ogg", "speech-en-22k05.flac"]
+        let labels = dir.appendingPathComponent("labels.csv").path
+        try ("file,emotion\n" + tones.map { "\($0),tonal\n" }.joined() + spoken.map { "\($0),spoken\n" }.joined())
+            .write(toFile: labels, atomically: true, encoding: .utf8)
+        let train = try SentioCLI.run(["train", "--labels", labels, "--audio-root", Fixture.path("audio"), "--features", "mfcc",
+                                       "-o", dir.appendingPathComponent("m.json").path])
+        #expect(train.status == 0, "\(train.stderr)")
+        let trainWarnings = train.stderrLines.filter { $0.hasPrefix("sentio: warning: ") && !$0.contains("voiced speech") }
+        #expect(trainWarnings.count == 2, "\(train.stderr)")
+        #expect(trainWarnings.contains { $0.contains("tone-440-8k.wav: recorded at 8000 Hz") })
+        #expect(trainWarnings.contains { $0.contains("tone-440-16k-clipped.wav: clipped: ") })
+        let report = try SentioCLI.run(["report", clipped, "-o", dir.appendingPathComponent("pages").path])
+        #expect(report.status == 0 && report.stderr.contains("warning: \(clipped): clipped: "), "\(report.stderr)")
     }
 }

@@ -100,7 +100,7 @@ public final class AudioFile {
             if code != Int32(SF_ERR_NO_ERROR) {
                 var message = String(cString: sf_strerror(handle))
                 // A file cut short and one damaged in the middle fail alike (FLAC: "lost sync"): how far it got
-                // tells them apart.
+                // is what lets the user tell which.
                 if case .exact = length, framesRead + Int64(got) < info.frames {
                     message += "; decoded \(framesRead + Int64(got)) of the \(info.frames) frames its header declares: damaged or cut short"
                 }
@@ -170,7 +170,8 @@ public final class AudioFile {
         guard (st.st_mode & S_IFMT) == S_IFREG else {
             // A folder reaches here as an input when a batch could not list it: say why.
             if (st.st_mode & S_IFMT) == S_IFDIR, access(path, R_OK | X_OK) != 0 {
-                throw AudioError(path: path, kind: .notAFile, detail: "a folder that cannot be listed: \(String(cString: strerror(errno)))")
+                throw AudioError(path: path, kind: errno == EACCES ? .permissionDenied : .readFailed,
+                                 detail: "a folder Sentio cannot list")
             }
             throw AudioError(path: path, kind: .notAFile)
         }

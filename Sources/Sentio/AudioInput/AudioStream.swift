@@ -24,7 +24,7 @@ public final class AudioStream {
     private var finished = false
     /// Integer PCM cannot hold NaN or Inf; float and compressed encodings are scanned.
     private let mayHoldNonFinite: Bool
-    private var meter = SignalMeter()
+    private var meter: SignalMeter
 
     /// Opens `path` for streaming with `options`.
     /// - Throws: ``AudioError`` for any problem with the file.
@@ -50,6 +50,8 @@ public final class AudioStream {
         }
         let integerEncodings: Set<String> = ["pcm_s8", "pcm_u8", "pcm_s16", "pcm_s24", "pcm_s32", "ulaw", "alaw"]
         mayHoldNonFinite = !integerEncodings.contains(file.info.encoding)
+        let averaged = options.channel == nil ? file.info.channels : 1
+        meter = SignalMeter(channels: averaged, largest: Self.largestValue(of: file.info.encoding))
         interleaved = .allocate(capacity: options.chunkFrames * file.info.channels)
         mono = .allocate(capacity: options.chunkFrames)
         outputCapacity = Int(Double(options.chunkFrames) * outRate / file.info.sampleRate) + 4096
@@ -118,8 +120,12 @@ public final class AudioStream {
             meter.count(mono.baseAddress!, frames)
         } else {
             if mayHoldNonFinite { try checkFinite(target, count: frames * channels, channels: channels) }
-            meter.count(target, frames * channels)
-            if channels > 1 { downmix(frames: frames) }
+            if channels > 1 {
+                downmix(frames: frames)
+                meter.countInterleaved(interleaved.baseAddress!, frames: frames, mix: mono.baseAddress!)
+            } else {
+                meter.count(target, frames)
+            }
         }
         framesDecoded += Int64(frames)
         return frames
@@ -175,24 +181,28 @@ public final class AudioStream {
         for f in 0..<frames { dst[f] = src[f * channels] }
     }
 
-    /// Averages the channels of the interleaved block into ``mono``, metering the energies of the channels
-    /// and of their average.
+    /// Averages the channels of the interleaved block into ``mono``.
     private func downmix(frames: Int) {
         let channels = info.channels
         let src = interleaved.baseAddress!, dst = mono.baseAddress!
         let scale = 1 / Float(channels)
-        var channelEnergy: Float = 0, mixEnergy: Float = 0
         for f in 0..<frames {
             var sum: Float = 0
             let row = src + f * channels
-            for c in 0..<channels {
-                sum += row[c]
-                channelEnergy += row[c] * row[c]
-            }
-            let mix = sum * scale
-            dst[f] = mix
-            mixEnergy += mix * mix
+            for c in 0..<channels { sum += row[c] }
+            dst[f] = sum * scale
         }
-        meter.addMix(channelEnergy: Double(channelEnergy) / Double(channels), mixEnergy: Double(mixEnergy))
+    }
+
+    /// The largest value `encoding` decodes to (libsndfile's normalised float read): what full scale is for
+    /// the clipping count. μ-law and A-law reach 0.980 and 0.984; 8-bit PCM 127/128 on the positive side.
+    static func largestValue(of encoding: String) -> Float {
+        switch encoding {
+        case "pcm_s8", "pcm_u8": 127 / 128
+        case "pcm_s16": 32767 / 32768
+        case "ulaw": 32124 / 32768
+        case "alaw": 32256 / 32768
+        default: 1
+        }
     }
 }

@@ -8,25 +8,42 @@ import Foundation
 /// values far beyond what emotion changes in them (of 54 EmoDB files converted to 8 or 11.025 kHz, 43-65 %
 /// changed their top emotion with the bundled model).
 public struct SignalCondition: Sendable, Equatable {
+    /// A problem ``warnings(for:)`` reports.
+    public enum Problem: String, Sendable, CaseIterable {
+        /// ``nativeRate`` below ``analysisRate``.
+        case narrowband
+        /// More than ``clippedShare`` of one channel's samples at full scale.
+        case clipped
+        /// The channels' average far below the channels (``channelsCancel``).
+        case cancellingChannels
+    }
+
     /// The recording's own sample rate, in Hz.
     public var nativeRate: Double
     /// The rate the features are computed at, in Hz.
     public var analysisRate: Double
-    /// Samples examined for clipping: every channel that is averaged, or the one analysed.
+    /// Channels analysed: all of them when they are averaged, 1 when one is chosen (or the file has one).
+    public var channels = 1
+    /// Sample frames examined, per channel.
     public var samples: Int64 = 0
-    /// Of ``samples``, those at or beyond ±``fullScale``.
+    /// Samples at full scale (within 0.01 dB of the encoding's largest value) in the channel that has the
+    /// most of them.
     public var clippedSamples: Int64 = 0
-    /// Energy (sum of squares) of the averaged channels divided by the mean energy of the channels, when
-    /// they were averaged: 1 for identical channels, 1/2 for unrelated ones or one silent side, near 0 when
-    /// they cancel. Nil for one channel, or one chosen channel.
+    /// When channels are averaged: the energy (sum of squares) of their average divided by the mean energy
+    /// of the channels. 1 for identical channels, 1/``channels`` for unrelated ones (or one active among
+    /// silent ones), near 0 when they cancel. Nil for one channel, or one chosen channel.
     public var mixEnergyRatio: Double?
 
-    /// Magnitude treated as full scale: within 0.01 dB of 1 (16-bit PCM's largest value is 32767/32768).
+    /// Fraction of the encoding's largest value (``AudioStream``'s, e.g. 32767/32768 for 16-bit PCM, 0.98
+    /// for μ-law) from which a sample counts as at full scale: within 0.01 dB of it. Float samples beyond 1
+    /// are not clipped (float holds them), and are not counted.
     public static let fullScale: Float = 0.999
-    /// Share of samples at full scale above which a signal counts as clipped: 1 in 1000. Peak-normalised
-    /// recordings touch full scale now and then (every EmoDB file does, at most 1 sample in 9000).
+    /// Share of a channel's samples at full scale above which a signal counts as clipped: 1 in 1000.
+    /// Peak-normalised recordings touch full scale now and then (every EmoDB file does, at most 1 sample in
+    /// 9000).
     public static let clippedShare = 0.001
-    /// Mix energy ratio below which averaging counts as cancelling the channels: -20 dB.
+    /// How far below unrelated channels' (1/``channels``) the mix energy ratio must be for the channels to
+    /// count as cancelling: -20 dB.
     public static let cancellingRatio = 0.01
 
     /// A condition with nothing counted yet.
@@ -37,65 +54,113 @@ public struct SignalCondition: Sendable, Equatable {
 
     /// The recording holds nothing above `nativeRate / 2` that the analysis rate would carry.
     public var isNarrowband: Bool { nativeRate < analysisRate }
-    /// Share of ``samples`` at full scale (0 when none were examined).
+    /// Share of the most clipped channel's samples at full scale (0 when none were examined).
     public var clippedFraction: Double { samples > 0 ? Double(clippedSamples) / Double(samples) : 0 }
-    /// More than ``clippedShare`` of the samples are at full scale.
+    /// More than ``clippedShare`` of a channel's samples are at full scale.
     public var isClipped: Bool { clippedFraction > Self.clippedShare }
-    /// The average of the channels is more than 20 dB below the channels themselves.
-    public var channelsCancel: Bool { mixEnergyRatio.map { $0 < Self.cancellingRatio } ?? false }
+    /// The average of the channels is more than 20 dB below what unrelated channels' would be.
+    public var channelsCancel: Bool {
+        mixEnergyRatio.map { $0 * Double(channels) < Self.cancellingRatio } ?? false
+    }
 
-    /// One warning line per problem found, each `path: what and why`; empty for a clean signal.
-    public func warnings(for path: String) -> [String] {
-        var lines: [String] = []
-        if isNarrowband {
-            let nyquist = Int((nativeRate / 2).rounded()), rate = Int(nativeRate.rounded())
-            lines.append("\(path): recorded at \(rate) Hz, below the \(Int(analysisRate.rounded())) Hz analysis rate: nothing above \(nyquist) Hz, so its loudness, spectral-balance and MFCC values (and emotion scores from a wideband model) are not comparable with wideband speech")
+    /// The problems found, in ``Problem`` order; empty for a clean signal.
+    public var problems: [Problem] {
+        Problem.allCases.filter { problem in
+            switch problem {
+            case .narrowband: isNarrowband
+            case .clipped: isClipped
+            case .cancellingChannels: channelsCancel
+            }
         }
-        if isClipped {
-            lines.append("\(path): clipped: \(String(format2: 100 * clippedFraction)) % of its samples are at full scale, which distorts its level, spectral and voice-quality features")
-        }
-        if channelsCancel, let ratio = mixEnergyRatio {
+    }
+
+    /// One warning line per problem found (``problems``), each `path: what and why`.
+    public func warnings(for path: String) -> [String] { problems.map { warning($0, for: path) } }
+
+    /// The warning line of `problem` for the file at `path`.
+    public func warning(_ problem: Problem, for path: String) -> String {
+        switch problem {
+        case .narrowband:
+            let rate = Int(nativeRate.rounded()), nyquist = Int((nativeRate / 2).rounded())
+            return "\(path): recorded at \(rate) Hz (analysis \(Int(analysisRate.rounded())) Hz): nothing above \(nyquist) Hz, so its level, spectral and MFCC values and emotion scores are not comparable with wideband speech"
+        case .clipped:
+            return "\(path): clipped: \(String(format2: 100 * clippedFraction)) % of its samples are at full scale, which distorts its level, spectral and voice-quality features"
+        case .cancellingChannels:
+            let ratio = mixEnergyRatio ?? 0
             let average = ratio > 0 ? "\(Int((-10 * log10(ratio)).rounded())) dB below them" : "silent"
-            lines.append("\(path): its channels cancel when averaged (their average is \(average)): analyse one with --channel")
+            return "\(path): its channels cancel when averaged (their average is \(average)): analyse one with --channel"
         }
-        return lines
     }
 }
 
-/// Counts what ``SignalCondition`` reports while samples stream past; allocation-free and vectorised.
+/// Counts what ``SignalCondition`` reports while samples stream past, allocation-free.
 struct SignalMeter {
-    private(set) var samples: Int64 = 0
-    private(set) var clipped: Int64 = 0
+    /// Lowest magnitude counted as full scale.
+    let fullScale: Float
+    private let channels: Int
+    private var clipped: [Int64]
+    private var frames: Int64 = 0
     private var channelEnergy = 0.0
     private var mixEnergy = 0.0
     private var mixed = false
 
-    /// Counts the samples of `count` values at `start` at full scale.
-    mutating func count(_ start: UnsafePointer<Float>, _ count: Int) {
-        let level = SignalCondition.fullScale
-        var hits = 0
-        for i in 0..<count { hits &+= abs(start[i]) >= level ? 1 : 0 }
-        samples += Int64(count)
-        clipped += Int64(hits)
+    /// A meter for `channels` channels whose encoding's largest value is `largest` (1 for float).
+    init(channels: Int = 1, largest: Float = 1) {
+        self.channels = channels
+        fullScale = SignalCondition.fullScale * largest
+        clipped = Array(repeating: 0, count: channels)
     }
 
-    /// Adds one block's energies: the sum of squares over all channels divided by the channel count, and
-    /// that of their average.
-    mutating func addMix(channelEnergy perChannel: Double, mixEnergy mix: Double) {
+    /// Counts the `count` samples at `start`, one channel's (`channel`).
+    mutating func count(_ start: UnsafePointer<Float>, _ count: Int, channel: Int = 0) {
+        let low = fullScale
+        var hits = 0
+        for i in 0..<count {
+            let a = abs(start[i])
+            hits &+= (a >= low ? 1 : 0) & (a <= 1 ? 1 : 0)  // no branch: the loop vectorises
+        }
+        clipped[channel] += Int64(hits)
+        if channel == 0 { frames += Int64(count) }
+    }
+
+    /// Adds one block of `frames` interleaved frames of all channels: the samples at full scale per channel,
+    /// and the energies behind ``SignalCondition/mixEnergyRatio``; the block's average is already in `mix`.
+    mutating func countInterleaved(_ samples: UnsafePointer<Float>, frames count: Int, mix: UnsafePointer<Float>) {
+        let low = fullScale
+        var energy = 0.0, mixSum = 0.0
+        clipped.withUnsafeMutableBufferPointer { hits in
+            for f in 0..<count {
+                let row = samples + f * channels
+                for c in 0..<channels {
+                    let v = row[c], a = abs(v)
+                    hits[c] &+= a >= low && a <= 1 ? 1 : 0
+                    energy += Double(v * v)
+                }
+                mixSum += Double(mix[f] * mix[f])
+            }
+        }
+        frames += Int64(count)
         mixed = true
-        channelEnergy += perChannel
-        mixEnergy += mix
+        channelEnergy += energy / Double(channels)
+        mixEnergy += mixSum
     }
 
     /// The condition of what was counted, for a recording at `nativeRate` analysed at `analysisRate`.
     func condition(nativeRate: Double, analysisRate: Double) -> SignalCondition {
         var condition = SignalCondition(nativeRate: nativeRate, analysisRate: analysisRate)
-        condition.samples = samples
-        condition.clippedSamples = clipped
+        condition.channels = mixed ? channels : 1
+        condition.samples = frames
+        condition.clippedSamples = clipped.max() ?? 0
         // Silent channels do not cancel: there is nothing to lose.
         if mixed && channelEnergy > 0 { condition.mixEnergyRatio = mixEnergy / channelEnergy }
         return condition
     }
 
-    mutating func reset() { self = SignalMeter() }
+    mutating func reset() {
+        frames = 0
+        channelEnergy = 0
+        mixEnergy = 0
+        mixed = false
+        for c in clipped.indices { clipped[c] = 0 }
+    }
 }

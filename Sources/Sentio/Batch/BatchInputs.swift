@@ -147,12 +147,12 @@ package struct BatchInputs: Sendable {
             guard let column = table.column("file") else {
                 throw InputListError(path: path, cause: "no 'file' column (columns: \(table.header.joined(separator: ", ")))")
             }
-            // As a corpus's labels.csv is read (LabelledCorpus): against the folder's wav/ when there is one,
-            // except for paths that already start with wav/.
-            let wav = joinPath(folder, "wav")
-            let root = isDirectory(wav) ? wav : folder
-            return table.rows.map { $0[column].trimmingSpaces }.filter { !$0.isEmpty }
-                .map { resolve($0, against: $0.hasPrefix("wav/") ? folder : root) }
+            // As a corpus's labels.csv is read: against the folder's wav/ when there is one, except for paths
+            // that already start with wav/.
+            let wav = joinPath(folder, "wav"), hasWav = isDirectory(wav)
+            return table.rows.map { $0[column].trimmingSpaces }.filter { !$0.isEmpty }.map { file in
+                resolve(file, against: LabelledCorpus.root(of: file, audioRoot: hasWav ? wav : folder, tableRoot: hasWav ? folder : nil))
+            }
         }
         return withoutByteOrderMark(text).split(whereSeparator: \.isNewline)
             .filter { line in let t = String(line).trimmingSpaces; return !t.isEmpty && !t.hasPrefix("#") }

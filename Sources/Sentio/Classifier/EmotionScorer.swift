@@ -125,14 +125,15 @@ public struct ScoredFile: Sendable, Equatable {
     public var scores: [SegmentScore]
     /// The file's duration, in seconds.
     public var seconds: Double
-    /// ``SignalCondition/warnings(for:)`` of the file: clipping, a low native rate, cancelling channels.
-    public var warnings: [String]
+    /// What the file's samples showed about its recording (``SignalCondition/problems``: clipping, a low
+    /// native rate, cancelling channels); nil when not known.
+    public var condition: SignalCondition?
 
-    /// A file's scores, duration in seconds and warnings.
-    public init(scores: [SegmentScore], seconds: Double, warnings: [String] = []) {
+    /// A file's scores, duration in seconds and condition.
+    public init(scores: [SegmentScore], seconds: Double, condition: SignalCondition? = nil) {
         self.scores = scores
         self.seconds = seconds
-        self.warnings = warnings
+        self.condition = condition
     }
 }
 
@@ -152,7 +153,7 @@ extension EmotionModel {
         }
         var good: [(file: Int, table: SegmentTable)] = []
         for (i, table) in tables.enumerated() { if case .success(let t) = table { good.append((i, t)) } }
-        var results = tables.map { $0.map { ScoredFile(scores: [], seconds: $0.audioSeconds, warnings: $0.warnings[0] ?? []) } }
+        var results = tables.map { $0.map { ScoredFile(scores: [], seconds: $0.audioSeconds, condition: $0.conditions[0]) } }
         if normalization == .speaker {
             // A speaker's only segment z-scores to all zeros: it would get the same scores as any other.
             var segments: [String: Int] = [:]
@@ -167,7 +168,7 @@ extension EmotionModel {
         let ids = Array(Set(good.map { groups[$0.file] })).sorted()
         let scores = score(tables: good.map(\.table), groups: good.map { ids.firstIndex(of: groups[$0.file])! })
         for (k, g) in good.enumerated() {
-            results[g.file] = .success(ScoredFile(scores: scores[k], seconds: g.table.audioSeconds, warnings: g.table.warnings[0] ?? []))
+            results[g.file] = .success(ScoredFile(scores: scores[k], seconds: g.table.audioSeconds, condition: g.table.conditions[0]))
         }
         return results
     }

@@ -17,9 +17,9 @@ public struct SegmentTable: Sendable {
     public var voicedSeconds: [Double]
     /// The files that could not be processed: index → one-line error.
     public var failures: [Int: String]
-    /// The files processed with a warning about their recording (``SignalCondition/warnings(for:)``:
-    /// clipping, a low native rate, cancelling channels): index → warning lines.
-    public var warnings: [Int: [String]] = [:]
+    /// What each processed file's samples showed about its recording (clipping, a low native rate,
+    /// cancelling channels; ``SignalCondition/problems``): file index → condition.
+    public var conditions: [Int: SignalCondition] = [:]
     /// Seconds of audio in the files whose segments were appended.
     public var audioSeconds = 0.0
 
@@ -87,7 +87,7 @@ public struct SegmentTable: Sendable {
     /// Appends the segments of file number `file`.
     mutating func append(_ extracted: ExtractedFile, index file: Int) {
         audioSeconds += extracted.seconds
-        if !extracted.warnings.isEmpty { warnings[file] = extracted.warnings }
+        if let condition = extracted.condition { conditions[file] = condition }
         let rows = extracted.rows
         for row in rows {
             matrix.append(row: row.values)
@@ -106,11 +106,11 @@ public struct SegmentTable: Sendable {
         var voiced: Double
     }
 
-    /// One file's segments, its duration in seconds and the warnings about its recording.
+    /// One file's segments, its duration in seconds and its recording's condition.
     struct ExtractedFile: Sendable {
         var rows: [Row]
         var seconds: Double
-        var warnings: [String] = []
+        var condition: SignalCondition? = nil
     }
 
     /// A file that failed, with its one-line message.
@@ -145,7 +145,6 @@ public struct SegmentTable: Sendable {
         if let bad = rows.firstIndex(where: { $0.values.contains { !$0.isFinite } }) {
             return .failure(Failure(message: "\(path): segment \(bad) has non-finite feature values"))
         }
-        return .success(ExtractedFile(rows: rows, seconds: extraction.info.duration,
-                                      warnings: extraction.condition.warnings(for: path)))
+        return .success(ExtractedFile(rows: rows, seconds: extraction.info.duration, condition: extraction.condition))
     }
 }

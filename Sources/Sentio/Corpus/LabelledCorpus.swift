@@ -123,6 +123,14 @@ public struct LabelledCorpus: Sendable, Equatable {
         try load(labels: labels, audioRoot: audioRoot, tableRoot: nil, keeping: classes)
     }
 
+    /// The folder a labels table's relative audio path `file` starts from: `audioRoot`, or `tableRoot` (the
+    /// corpus folder whose `wav/` is the audio root) for a path that starts with `wav/` itself. Also how a
+    /// CSV manifest's paths resolve (``BatchInputs``).
+    static func root(of file: String, audioRoot: String, tableRoot: String?) -> String {
+        if let tableRoot, file.hasPrefix("wav/") { return tableRoot }
+        return audioRoot
+    }
+
     /// ``load(labels:audioRoot:keeping:)`` resolving relative paths that start with `wav/` against
     /// `tableRoot` when given (a corpus folder whose audio root is its `wav/`).
     static func load(labels: String, audioRoot: String, tableRoot: String?, keeping classes: [String]?) throws(CorpusError) -> LabelledCorpus {
@@ -145,7 +153,7 @@ public struct LabelledCorpus: Sendable, Equatable {
             let file = row[fileColumn].trimmingSpaces, label = row[labelColumn].trimmingSpaces
             guard !file.isEmpty else { throw CorpusError(path: labels, message: "line \(line): empty file name") }
             guard !label.isEmpty else { throw CorpusError(path: labels, message: "line \(line): \(file) has no emotion label") }
-            let path = file.hasPrefix("/") ? file : joinPath(tableRoot.flatMap { file.hasPrefix("wav/") ? $0 : nil } ?? audioRoot, file)
+            let path = file.hasPrefix("/") ? file : joinPath(Self.root(of: file, audioRoot: audioRoot, tableRoot: tableRoot), file)
             guard isRegularFile(path) else {
                 // Every missing file is counted, so that a wrong audio root shows as such at once.
                 missingCount += 1

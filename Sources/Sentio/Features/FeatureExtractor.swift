@@ -22,6 +22,9 @@ public struct ExtractionSummary: Sendable, Equatable {
     public var samples: Int
     /// Rows emitted (one per analysis frame).
     public var rows: Int
+    /// ``rows``, under its former name (``AudioInfo/frames`` counts sample frames).
+    @available(*, deprecated, renamed: "rows")
+    public var frames: Int { rows }
     /// Clipping, a native rate below the analysis rate, channels that cancel: see ``SignalCondition/warnings(for:)``.
     public var condition: SignalCondition
 }

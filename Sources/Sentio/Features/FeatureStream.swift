@@ -72,7 +72,7 @@ public final class FeatureStream {
     public var samplesPushed: Int64 { pushed }
 
     /// What the current signal's samples so far show about the recording: clipping, or an ``inputRate``
-    /// below the analysis rate (counted afresh after ``finish(emit:)`` or ``reset()``).
+    /// below the analysis rate. ``finish(emit:)`` and ``reset()`` start the count afresh: read it before them.
     public var condition: SignalCondition {
         meter.condition(nativeRate: inputRate, analysisRate: options.sampleRate)
     }

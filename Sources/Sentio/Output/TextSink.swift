@@ -83,11 +83,11 @@ package final class TextSink {
 }
 
 /// A failure to write output, naming the destination.
-package struct OutputError: Error, CustomStringConvertible, Sendable {
+public struct OutputError: Error, CustomStringConvertible, Sendable {
     /// The destination path or stream name.
-    package let path: String
+    public let path: String
     /// The operating system's reason.
-    package let cause: String
+    public let cause: String
     /// One line: `path: cannot write output: cause`.
-    package var description: String { "\(path): cannot write output: \(cause)" }
+    public var description: String { "\(path): cannot write output: \(cause)" }
 }

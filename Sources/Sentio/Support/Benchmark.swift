@@ -9,6 +9,9 @@ import Glibc
 /// the ``FeatureExtractor`` with only their set, which is what the library lets one isolate; rows are
 /// produced and dropped, never formatted or written.
 package enum BenchmarkStage: String, Sendable, CaseIterable, Hashable {
+    /// Most timed runs of one stage, however short its runs and whatever `--seconds` asks.
+    package static let maximumRuns = 10_000
+
     /// libsndfile decoding, downmix to mono and libsoxr resampling to 16 kHz.
     case decode
     /// ``decode``, then framing, the preset's per-frame preprocessing (DC, pre-emphasis, window) and the
@@ -75,11 +78,12 @@ package struct BenchmarkWorkload: Sendable {
     package var totalFrames: Int { frames.reduce(0, +) }
 
     /// Decodes every file once (which also warms the page cache), keeping the readable ones.
-    /// - Returns: the workload of the good files and one line `<file>: <cause>` per bad file, in input order.
-    package static func load(paths: [String], preset: FeaturePreset = .kaldi) -> (workload: BenchmarkWorkload, failures: [String]) {
+    /// - Returns: the workload of the good files and each bad file with its line `<file>: <cause>`, in input order.
+    package static func load(paths: [String], preset: FeaturePreset = .kaldi)
+        -> (workload: BenchmarkWorkload, failures: [(path: String, message: String)]) {
         let frame = FeatureExtractionOptions(sets: [.mfcc], preset: preset).frame
         var workload = BenchmarkWorkload(paths: [], durations: [], frames: [])
-        var failures: [String] = []
+        var failures: [(path: String, message: String)] = []
         for path in paths {
             do {
                 let stream = try AudioStream(path: path, options: AudioReadOptions(sampleRate: 16_000))
@@ -90,7 +94,7 @@ package struct BenchmarkWorkload: Sendable {
                 workload.frames.append(frame.frameCount(sampleCount: samples))
             } catch {
                 let message = "\(error)"
-                failures.append(message.hasPrefix(path) ? message : "\(path): \(message)")
+                failures.append((path, message.hasPrefix(path) ? message : "\(path): \(message)"))
             }
         }
         return (workload, failures)
@@ -269,7 +273,7 @@ final class StageRunner {
 ///   that does not load.
 package func measureStage(_ stage: BenchmarkStage, workload: BenchmarkWorkload, jobs: Int, preset: FeaturePreset = .kaldi,
                          model given: EmotionModel? = nil, minimumRuns: Int = 3, minimumSeconds: Double = 0,
-                         maximumRuns: Int = 10_000) throws(BenchmarkError) -> StageMeasurement {
+                         maximumRuns: Int = BenchmarkStage.maximumRuns) throws(BenchmarkError) -> StageMeasurement {
     let paths = workload.paths
     let model: EmotionModel?
     if stage == .score && given == nil {

@@ -54,10 +54,12 @@ package final class RecordingAnalyzer {
         let hop = Double(frame.hop) / rate
         let start = (Double(frame.frameStart(0)) + Double(frame.frameLength) / 2) / rate
         let scores = scorer.model.score(tables: [table], groups: [0])[0]
-        return RecordingReport(path: path, info: info, duration: table.audioSeconds, envelope: envelope,
-                               pitch: Contour(start: start, step: hop, values: f0),
-                               loudness: Contour(start: start, step: hop, values: loudness),
-                               classes: scorer.model.classes, segments: scores, segmentation: segmentationName,
-                               channel: audio.channel)
+        var report = RecordingReport(path: path, info: info, duration: table.audioSeconds, envelope: envelope,
+                                     pitch: Contour(start: start, step: hop, values: f0),
+                                     loudness: Contour(start: start, step: hop, values: loudness),
+                                     classes: scorer.model.classes, segments: scores, segmentation: segmentationName,
+                                     channel: audio.channel)
+        report.condition = table.conditions[0]
+        return report
     }
 }

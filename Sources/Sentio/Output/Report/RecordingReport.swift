@@ -22,6 +22,8 @@ package struct RecordingReport: Sendable {
     package var segmentation: String
     /// The one channel analysed (``AudioReadOptions/channel``), or nil when the channels were averaged.
     package var channel: Int?
+    /// What the samples showed about the recording (clipping, a low native rate, cancelling channels).
+    package var condition: SignalCondition?
 
     /// Creates a report with the given values; see each property for units and meaning.
     package init(path: String, info: AudioInfo, duration: Double, envelope: WaveformEnvelope, pitch: Contour,
