@@ -53,7 +53,7 @@ func collectInputs(_ inputs: BatchInputs) throws -> [String] {
 
 /// Which channel of multi-channel inputs is analysed.
 struct ChannelArguments: ParsableArguments {
-    @Option(parsing: .unconditional, help: "Analyse only this channel of multi-channel inputs (0 = the first, the left of a stereo file) instead of the average of all channels: e.g. a call with the agent and the customer on separate channels, one side per run. An input without that channel fails.")
+    @Option(parsing: .unconditional, help: "Analyse only this channel of multi-channel inputs (0 = the first, the left of a stereo file) instead of the average of all channels: e.g. a call with the agent and the customer on separate channels, one side per run. An input without that channel fails. Files written per input (npy, TextGrid, Audacity labels, report pages) are named NAME.chN.EXT.")
     var channel: Int?
 
     func validate() throws {
@@ -65,6 +65,10 @@ struct ChannelArguments: ParsableArguments {
 
     /// The part of a run's settings (its resume key) that says which channel is read; empty for the default.
     var settings: String { channel.map { " channel=\($0)" } ?? "" }
+
+    /// What per-input file names carry before their extension, so that one run per side of a call can share
+    /// a folder: `.ch1` for `--channel 1`; empty for the default.
+    var fileSuffix: String { channel.map { ".ch\($0)" } ?? "" }
 }
 
 /// How a batch runs: workers, progress, failures, resumption, sharding.

@@ -98,7 +98,7 @@ struct FeaturesCommand: AsyncParsableCommand {
         } else {
             destination = batchDestination(output: output)
         }
-        let npyNames = format == .npy ? perInputFileNames(paths, extension: ".npy") : []
+        let npyNames = format == .npy ? perInputFileNames(paths, extension: channel.fileSuffix + ".npy") : []
         var request = BatchRequest(
             command: "features",
             settings: "sets=\(sets.sets.map(\.rawValue)) preset=\(preset) pitch=\(pitchFloor)-\(pitchCeiling) level=\(level) "

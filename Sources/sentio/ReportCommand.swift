@@ -51,7 +51,7 @@ struct ReportCommand: AsyncParsableCommand {
             reportError("\(error)")
             throw ExitCode(ExitStatus.notCompleted)
         }
-        var pages = perInputFileNames(paths, extension: ".html")
+        var pages = perInputFileNames(paths, extension: channel.fileSuffix + ".html")
         // An input called index.* must not overwrite the index page: give it the first free index-N.html.
         if let clash = pages.firstIndex(of: ReportIndex.pageName) {
             let used = Set(pages)

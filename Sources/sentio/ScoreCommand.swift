@@ -78,7 +78,7 @@ struct ScoreCommand: AsyncParsableCommand {
                 throw ExitCode(ExitStatus.notCompleted)
             }
             annotation = AnnotationOutput(format: format, folder: folder,
-                                          names: perInputFileNames(paths, extension: format == .textgrid ? ".TextGrid" : ".txt"))
+                                          names: perInputFileNames(paths, extension: channel.fileSuffix + (format == .textgrid ? ".TextGrid" : ".txt")))
             destination = .file(path: joinPath(folder, "index.csv"), errors: BatchDestination.errorsFile(inFolder: folder))
             header = "file,\(format),segments\n"
         }

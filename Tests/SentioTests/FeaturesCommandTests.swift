@@ -42,6 +42,16 @@ import Testing
         #expect(lines.filter { $0.hasPrefix(good + ",") }.count == 1 + (75076 - 400) / 160)
     }
 
+    @Test("segment times end at the recording's duration, not past it, when the file is resampled")
+    func segmentEndsAtDuration() throws {
+        let flac = Fixture.audio("speech-en-22k05.flac")   // 103464 frames at 22.05 kHz: 4.6922449 s
+        let r = try SentioCLI.run(["features", flac, "--set", "energy", "--level", "segments", "--segment", "2"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let ends = r.stdoutLines.dropFirst().map { Double($0.split(separator: ",")[2])! }
+        #expect(ends.count == 3 && ends.allSatisfy { $0 <= 103464.0 / 22050 + 5e-7 }, "\(ends)")  // printed to 6 decimals
+        #expect(abs(ends.last! - 103464.0 / 22050) < 1e-6, "\(ends)")
+    }
+
     @Test("--channel analyses one channel of a stereo file (left: a 0.5 sine, right: silence) instead of their average")
     func channel() throws {
         let stereo = Fixture.audio("stereo-48k.wav")
@@ -59,6 +69,15 @@ import Testing
         #expect(missing.status == 1)
         #expect(missing.stderrLines == ["sentio: \(Fixture.audio("tone-440-16k.wav")): has no channel 1: it has 1 (channels count from 0)"])
         #expect(missing.stdoutLines.count > 1 && missing.stdoutLines.dropFirst().allSatisfy { $0.hasPrefix(stereo) })
+        // Files per input carry the channel, so that both sides of a call can share a folder.
+        let sides = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: sides) }
+        for side in ["0", "1"] {
+            let r = try SentioCLI.run(["features", stereo, "--set", "energy", "--format", "npy", "--channel", side, "-o", sides.path])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: sides.path).filter { $0.hasSuffix(".npy") }.sorted()
+        #expect(names == ["stereo-48k.ch0.npy", "stereo-48k.ch1.npy"], "\(names)")
         // A negative channel is a usage error that says so (not "missing value").
         let negative = try SentioCLI.run(["features", stereo, "--set", "energy", "--channel", "-1"])
         #expect(negative.status == 2 && negative.stderr.contains("--channel counts from 0"), "\(negative.stderr)")

@@ -264,6 +264,27 @@ import Testing
         }
     }
 
+    @Test("voice-activity regions never exceed the maximum length, also when it falls in a pause inside speech")
+    func speechRegionsAreBounded() throws {
+        // 100 frames per second: speech for 9.95 s, a 0.2 s unvoiced gap (shorter than the 0.3 s pause that
+        // ends a region), speech again for 5 s, then silence.
+        var options = VoiceActivityOptions()
+        options.padding = 0
+        let detector = SpeechDetector(options: options, columns: ["f0_hz": 0, "rms": 1], frameStep: 0.01)
+        detector.reset(width: 2)
+        var regions: [(Int, Int)] = []
+        func voiced(_ i: Int) -> Bool { i < 995 || (1015..<1515).contains(i) }
+        for i in 0..<1600 {
+            let row: [Float] = [voiced(i) ? 120 : 0, 0.1]
+            row.withUnsafeBufferPointer { detector.add($0.baseAddress!, index: i) { regions.append(($0, $1)) } }
+        }
+        detector.finish { regions.append(($0, $1)) }
+        #expect(regions.count == 2, "\(regions)")
+        #expect(regions.allSatisfy { $0.1 - $0.0 <= 1000 }, "\(regions)")
+        #expect(regions.first.map { $0 == (0, 1000) } == true, "\(regions)")
+        #expect(regions.last.map { $0 == (1000, 1515) } == true, "\(regions)")
+    }
+
     @Test("voice-activity segments cover the spoken clip's speech and nothing of a silent file")
     func voiceActivity() throws {
         let options = FeatureExtractionOptions(sets: [.mfcc], preset: .kaldi)

@@ -69,7 +69,7 @@ public final class EmotionScorer {
         case .failure(let failure): throw ScoringError(message: failure.message)
         case .success(let file):
             // Z-scored over itself, a file's only segment is all zeros: every such file would get the same scores.
-            if model.normalization == .file && file.rows.count == 1 {
+            if model.normalization == .file && file.matrix.rows == 1 {
                 throw ScoringError(message: "\(path): the model normalises per file, which needs at least 2 segments; this file has 1 (use a shorter --segment or --hop)")
             }
             var table = SegmentTable(columns: width, paths: [path])
@@ -179,13 +179,12 @@ extension EmotionModel {
     /// file-normalised; otherwise `groups` is ignored. A file without any segment (voice activity found no
     /// speech region) gets one `no_speech` score spanning it.
     public func score(tables: [SegmentTable], groups: [Int]) -> [[SegmentScore]] {
-        var joined = FeatureMatrix(rows: 0, columns: classifier.standardizer.mean.count)
+        // One table (a file scored on its own) is scored from its own matrix: only a normalisation copies it.
+        var joined = tables.count == 1 ? tables[0].matrix : FeatureMatrix(rows: 0, columns: classifier.standardizer.mean.count)
         var rowGroups: [Int] = []
         for (t, table) in tables.enumerated() {
-            for r in 0..<table.matrix.rows {
-                joined.append(row: table.matrix.row(r))
-                rowGroups.append(normalization == .speaker ? groups[t] : t)
-            }
+            if tables.count > 1 { joined.append(rows: table.matrix) }
+            rowGroups += Array(repeating: normalization == .speaker ? groups[t] : t, count: table.matrix.rows)
         }
         switch normalization {
         case .none: break

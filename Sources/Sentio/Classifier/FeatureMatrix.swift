@@ -46,6 +46,13 @@ public struct FeatureMatrix: Sendable, Equatable {
         rows += 1
     }
 
+    /// Appends every row of `other`, in order.
+    public mutating func append(rows other: FeatureMatrix) {
+        precondition(other.columns == columns, "rows of \(other.columns) values for \(columns) columns")
+        values += other.values
+        rows += other.rows
+    }
+
     /// The matrix of the given rows, in the given order.
     public func selecting(rows indices: [Int]) -> FeatureMatrix {
         var m = FeatureMatrix(rows: 0, columns: columns)

@@ -88,14 +88,12 @@ public struct SegmentTable: Sendable {
     mutating func append(_ extracted: ExtractedFile, index file: Int) {
         audioSeconds += extracted.seconds
         if let condition = extracted.condition { conditions[file] = condition }
-        let rows = extracted.rows
-        for row in rows {
-            matrix.append(row: row.values)
-            self.file.append(file)
-            start.append(row.start)
-            end.append(row.end)
-            voicedSeconds.append(row.voiced)
-        }
+        // A table of one file takes the file's matrix as it is: a long recording's segments are not copied.
+        if matrix.rows == 0 { matrix = extracted.matrix } else { matrix.append(rows: extracted.matrix) }
+        self.file += Array(repeating: file, count: extracted.matrix.rows)
+        start += extracted.start
+        end += extracted.end
+        voicedSeconds += extracted.voiced
     }
 
     /// One segment's values and voicing, as extracted.
@@ -106,11 +104,32 @@ public struct SegmentTable: Sendable {
         var voiced: Double
     }
 
-    /// One file's segments, its duration in seconds and its recording's condition.
+    /// One file's segments (a row of ``matrix`` and a span and voiced time each), its duration in seconds and
+    /// its recording's condition.
     struct ExtractedFile: Sendable {
-        var rows: [Row]
+        var matrix: FeatureMatrix
+        var start: [Double] = [], end: [Double] = [], voiced: [Double] = []
         var seconds: Double
         var condition: SignalCondition? = nil
+
+        /// An empty file of `columns` feature columns.
+        init(columns: Int, seconds: Double = 0) {
+            matrix = FeatureMatrix(rows: 0, columns: columns)
+            self.seconds = seconds
+        }
+
+        /// The file of `rows` (at least one).
+        init(rows: [Row], seconds: Double) {
+            self.init(columns: rows[0].values.count, seconds: seconds)
+            for row in rows { add(row.values, start: row.start, end: row.end, voiced: row.voiced) }
+        }
+
+        mutating func add(_ values: some Collection<Double>, start: Double, end: Double, voiced: Double) {
+            matrix.append(row: values)
+            self.start.append(start)
+            self.end.append(end)
+            self.voiced.append(voiced)
+        }
     }
 
     /// A file that failed, with its one-line message.
@@ -129,22 +148,24 @@ public struct SegmentTable: Sendable {
     /// ``extractRows(path:extractor:width:frames:)`` of what `run` summarises, `name` standing for it in errors.
     static func extractRows(name path: String, width: Int,
                             run: ((FrameRow) throws -> Void) throws -> SegmentSummary) -> Result<ExtractedFile, Failure> {
-        var rows: [Row] = []
+        var file = ExtractedFile(columns: width)
         let extraction: ExtractionSummary
         do {
             extraction = try run { row in
-                let values = row.values.prefix(width).map(Double.init)
                 let fraction = Double(row.values[width])
-                rows.append(Row(values: values, start: row.start, end: row.end, voiced: fraction * (row.end - row.start)))
+                file.add(row.values.prefix(width).lazy.map(Double.init), start: row.start, end: row.end,
+                         voiced: fraction * (row.end - row.start))
             }.extraction
         } catch let error as AudioError {
             return .failure(Failure(message: error.description))
         } catch {
             return .failure(Failure(message: "\(path): \(error)"))
         }
-        if let bad = rows.firstIndex(where: { $0.values.contains { !$0.isFinite } }) {
-            return .failure(Failure(message: "\(path): segment \(bad) has non-finite feature values"))
+        if let bad = file.matrix.values.firstIndex(where: { !$0.isFinite }) {
+            return .failure(Failure(message: "\(path): segment \(bad / width) has non-finite feature values"))
         }
-        return .success(ExtractedFile(rows: rows, seconds: extraction.info.duration, condition: extraction.condition))
+        file.seconds = extraction.info.duration
+        file.condition = extraction.condition
+        return .success(file)
     }
 }

@@ -210,8 +210,12 @@ public final class SegmentFeatureExtractor {
         return SegmentSummary(extraction: summary, segments: segments, shortFunctionals: short)
     }
 
-    /// The duration of the signal `summary` describes, in seconds at the analysis rate.
-    private func seconds(_ summary: ExtractionSummary) -> Double { Double(summary.samples) / options.frames.sampleRate }
+    /// The duration of the signal `summary` describes, in seconds: the analysed samples', but no more than the
+    /// recording's own (a resampled signal can run a fraction of a sample past it).
+    private func seconds(_ summary: ExtractionSummary) -> Double {
+        let analysed = Double(summary.samples) / options.frames.sampleRate, native = summary.info.duration
+        return native.isFinite && native > 0 ? min(analysed, native) : analysed
+    }
 
     /// A reset accumulator; returned ones keep their buffers across segments and files.
     private func takeSpare() -> SegmentFunctionals {

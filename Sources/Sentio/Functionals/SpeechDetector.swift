@@ -67,14 +67,16 @@ final class SpeechDetector {
         if speechLike {
             if regionFirst == nil { regionFirst = max(rowsBase, index - pad) }
             lastSpeech = index
-            if index + 1 - regionFirst! >= maxFrames {
-                try region(regionFirst!, index + 1)
-                regionFirst = index + 1
-            }
         } else if let first = regionFirst, index - lastSpeech > maxPause {
             let end = min(lastSpeech + 1 + pad, index + 1)
             if end - first >= minFrames && end > first { try region(first, end) }
             regionFirst = nil
+        }
+        // A region reaches its longest on any frame, in a short pause as in speech (checked on speech frames
+        // only, a cut due in an unvoiced stretch waited for the next voiced frame: regions of 10.1 s).
+        if let first = regionFirst, index + 1 - first >= maxFrames {
+            try region(first, index + 1)
+            regionFirst = index + 1
         }
         // Keep the open region, or the padding that may start the next one.
         let keep = regionFirst ?? (index + 1 - pad)
