@@ -193,9 +193,7 @@ final class ScoreWorker: BatchWorker {
         if let precomputed {
             file = try precomputed[item.path]!.get()
         } else {
-            let table = try scorer.extract(path: item.path)
-            file = ScoredFile(scores: scorer.model.score(tables: [table], groups: [0])[0], seconds: table.audioSeconds,
-                              condition: table.conditions[0])
+            file = try scorer.scoreFile(path: item.path)
         }
         var result = BatchFileResult(audioSeconds: file.seconds, warnings: file.condition?.warnings(for: item.path) ?? [])
         if warnsNoSpeech && file.scores.allSatisfy({ $0.probabilities == nil }) {

@@ -183,6 +183,22 @@ import Testing
         #expect(error.message.contains("non-finite sample"))
     }
 
+    @Test("a model that normalises nothing scores a file segment by segment as it streams: the same scores as from its table")
+    func streamedScores() throws {
+        let model = try EmotionModel.bundled()
+        for segmentation in [Segmentation.windows(length: 1, hop: 0.25), .voiceActivity(VoiceActivityOptions()), .wholeFile] {
+            let scorer = EmotionScorer(model: model, segmentation: segmentation)
+            for clip in ["speech-en.wav", "speech-en-22k05.flac", "silence-16k.wav"] {
+                let path = Fixture.audio(clip)
+                let streamed = try scorer.scoreFile(path: path)
+                #expect(streamed.scores == (try scorer.score(path: path)), "\(clip), \(segmentation)")
+                #expect(streamed.seconds == (try scorer.extract(path: path)).audioSeconds)
+            }
+        }
+        let scorer = EmotionScorer(model: model, segmentation: .wholeFile)
+        #expect(throws: ScoringError.self) { try scorer.scoreFile(path: Fixture.bad("nan.wav")) }
+    }
+
     @Test("NaN or infinite weights never load: JSON cannot spell them, so they arrive as malformed JSON")
     func nanWeights() throws {
         let json = try smallModel().encodedJSON()

@@ -2,8 +2,8 @@
 ///
 /// Pipeline per chunk: decode `chunkFrames` interleaved frames -> check for NaN/Inf -> downmix by averaging
 /// the channels (or take the one ``AudioReadOptions/channel``), metering clipping and cancellation for
-/// ``condition`` -> resample (band-limited, continuous across chunks). Memory is bounded by the chunk size, not the file length, so an hour-long file streams in a few
-/// hundred kilobytes.
+/// ``condition`` -> resample (band-limited, continuous across chunks). Memory is bounded by the chunk size,
+/// not the file length, so an hour-long file streams in a few hundred kilobytes.
 ///
 /// ```swift
 /// let stream = try AudioStream(path: "speech.flac")          // 16 kHz mono

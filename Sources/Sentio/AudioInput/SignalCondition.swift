@@ -113,13 +113,25 @@ struct SignalMeter {
 
     /// Counts the `count` samples at `start`, one channel's (`channel`).
     mutating func count(_ start: UnsafePointer<Float>, _ count: Int, channel: Int = 0) {
-        let low = fullScale
-        var hits = 0
-        for i in 0..<count {
-            let a = abs(start[i])
-            hits &+= (a >= low ? 1 : 0) & (a <= 1 ? 1 : 0)  // no branch: the loop vectorises
+        // |x| in [fullScale, 1] as one unsigned comparison of bit patterns (which order like the magnitudes),
+        // eight samples to a vector: the plain loop did not vectorise and doubled the cost of decoding.
+        let low = SIMD8<UInt32>(repeating: fullScale.bitPattern)
+        let span = SIMD8<UInt32>(repeating: Float(1).bitPattern &- fullScale.bitPattern)
+        let magnitude = SIMD8<UInt32>(repeating: 0x7FFF_FFFF)
+        var hits = SIMD8<UInt32>()
+        var i = 0
+        while i &+ 8 <= count {
+            let bits = UnsafeRawPointer(start + i).loadUnaligned(as: SIMD8<UInt32>.self) & magnitude
+            hits &+= SIMD8<UInt32>(repeating: 1).replacing(with: 0, where: (bits &- low) .> span)
+            i &+= 8
         }
-        clipped[channel] += Int64(hits)
+        var total = Int64(hits.wrappedSum())
+        while i < count {
+            let a = abs(start[i])
+            if a >= fullScale && a <= 1 { total += 1 }
+            i &+= 1
+        }
+        clipped[channel] += total
         if channel == 0 { frames += Int64(count) }
     }
 

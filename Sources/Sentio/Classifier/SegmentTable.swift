@@ -149,23 +149,39 @@ public struct SegmentTable: Sendable {
     static func extractRows(name path: String, width: Int,
                             run: ((FrameRow) throws -> Void) throws -> SegmentSummary) -> Result<ExtractedFile, Failure> {
         var file = ExtractedFile(columns: width)
-        let extraction: ExtractionSummary
+        return streamRows(name: path, width: width, run: run) { values, start, end, voiced in
+            file.add(values.lazy.map(Double.init), start: start, end: end, voiced: voiced)
+        }.map { extraction in
+            file.seconds = extraction.info.duration
+            file.condition = extraction.condition
+            return file
+        }
+    }
+
+    /// Runs `run`, handing `segment` each segment's `width` feature values, start and end (s) and voiced
+    /// seconds as it comes; then the extraction's summary, or the file's error. A segment with a non-finite
+    /// value (which none should have) fails the file rather than reach a classifier.
+    static func streamRows(name path: String, width: Int, run: ((FrameRow) throws -> Void) throws -> SegmentSummary,
+                           segment: (UnsafeBufferPointer<Float>, Double, Double, Double) throws -> Void)
+        -> Result<ExtractionSummary, Failure> {
+        var segments = 0
         do {
-            extraction = try run { row in
-                let fraction = Double(row.values[width])
-                file.add(row.values.prefix(width).lazy.map(Double.init), start: row.start, end: row.end,
-                         voiced: fraction * (row.end - row.start))
-            }.extraction
+            return .success(try withoutActuallyEscaping(segment) { segment in
+                try run { row in
+                    let values = UnsafeBufferPointer(rebasing: row.values[0..<width])
+                    if values.contains(where: { !$0.isFinite }) {
+                        throw Failure(message: "\(path): segment \(segments) has non-finite feature values")
+                    }
+                    try segment(values, row.start, row.end, Double(row.values[width]) * (row.end - row.start))
+                    segments += 1
+                }.extraction
+            })
         } catch let error as AudioError {
             return .failure(Failure(message: error.description))
+        } catch let error as Failure {
+            return .failure(error)
         } catch {
             return .failure(Failure(message: "\(path): \(error)"))
         }
-        if let bad = file.matrix.values.firstIndex(where: { !$0.isFinite }) {
-            return .failure(Failure(message: "\(path): segment \(bad / width) has non-finite feature values"))
-        }
-        file.seconds = extraction.info.duration
-        file.condition = extraction.condition
-        return .success(file)
     }
 }
