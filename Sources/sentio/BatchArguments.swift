@@ -53,7 +53,7 @@ func collectInputs(_ inputs: BatchInputs) throws -> [String] {
 
 /// Which channel of multi-channel inputs is analysed.
 struct ChannelArguments: ParsableArguments {
-    @Option(parsing: .unconditional, help: "Analyse only this channel of multi-channel inputs (0 = the first, the left of a stereo file) instead of the average of all channels: e.g. a call with the agent and the customer on separate channels, one side per run. An input without that channel fails. Files written per input (npy, TextGrid, Audacity labels, report pages) are named NAME.chN.EXT.")
+    @Option(parsing: .unconditional, help: "Analyse only this channel of multi-channel inputs (0 = the first, the left of a stereo file) instead of the average of all channels: e.g. a call with the agent and the customer on separate channels, one side per run. An input without that channel fails. Files written per input (npy, TextGrid, Audacity labels, report pages) are named NAME.chN.EXT; give each side its own -o folder (a folder's index, errors file and journal are the last run's).")
     var channel: Int?
 
     func validate() throws {

@@ -202,8 +202,7 @@ struct CrossCorpusTests {
         var table = SegmentTable(columns: Self.width, paths: items.map(\.path))
         for r in 0..<x.rows {
             let values = x.row(r).map { $0 * gain + offset } + Array(repeating: 0, count: Self.width - 4)
-            let row = SegmentTable.Row(values: values, start: 0, end: 1, voiced: 1)
-            table.append(SegmentTable.ExtractedFile(rows: [row], seconds: 1), index: r)
+            table.append(.oneSegment(values), index: r)
         }
         return (try LabelledCorpus(items: items), table)
     }
@@ -265,7 +264,7 @@ struct CrossCorpusTests {
         // Each file as a table of one segment, all scored together.
         let tables = (0..<testTable.matrix.rows).map { r -> SegmentTable in
             var t = SegmentTable(columns: Self.width, paths: [test.items[r].path])
-            t.append(SegmentTable.ExtractedFile(rows: [.init(values: testTable.matrix.row(r), start: 0, end: 1, voiced: 1)], seconds: 1), index: 0)
+            t.append(.oneSegment(testTable.matrix.row(r)), index: 0)
             return t
         }
         let scores = model.score(tables: tables, groups: Array(repeating: 0, count: tables.count))
@@ -295,5 +294,14 @@ struct CrossCorpusTests {
         var one = FeatureMatrix([[3, 4]])
         normalizeTowards(&one, prior: prior, priorRows: 1e9)
         #expect(abs(one.row(0)[0] - 1.5) < 1e-6 && abs(one.row(0)[1] - 1) < 1e-6)
+    }
+}
+
+extension SegmentTable.ExtractedFile {
+    /// A file of 1 s holding one fully voiced segment with `values`.
+    static func oneSegment(_ values: [Double]) -> Self {
+        var file = Self(columns: values.count, seconds: 1)
+        file.add(values, start: 0, end: 1, voiced: 1)
+        return file
     }
 }

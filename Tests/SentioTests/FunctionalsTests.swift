@@ -279,10 +279,21 @@ import Testing
             row.withUnsafeBufferPointer { detector.add($0.baseAddress!, index: i) { regions.append(($0, $1)) } }
         }
         detector.finish { regions.append(($0, $1)) }
+        // The 10 s mark falls in the gap: the region ends where its speech did, and the next speech opens one.
         #expect(regions.count == 2, "\(regions)")
         #expect(regions.allSatisfy { $0.1 - $0.0 <= 1000 }, "\(regions)")
-        #expect(regions.first.map { $0 == (0, 1000) } == true, "\(regions)")
-        #expect(regions.last.map { $0 == (1000, 1515) } == true, "\(regions)")
+        #expect(regions.first.map { $0 == (0, 995) } == true, "\(regions)")
+        #expect(regions.last.map { $0 == (1015, 1515) } == true, "\(regions)")
+
+        // Cut in speech, the next piece goes on from the cut: 25 s of speech in pieces of 10, 10 and 5 s.
+        detector.reset(width: 2)
+        regions = []
+        for i in 0..<2600 {
+            let row: [Float] = [i < 2500 ? 120 : 0, 0.1]
+            row.withUnsafeBufferPointer { detector.add($0.baseAddress!, index: i) { regions.append(($0, $1)) } }
+        }
+        detector.finish { regions.append(($0, $1)) }
+        #expect(regions.map { [$0.0, $0.1] } == [[0, 1000], [1000, 2000], [2000, 2500]], "\(regions)")
     }
 
     @Test("voice-activity segments cover the spoken clip's speech and nothing of a silent file")

@@ -83,25 +83,23 @@ public final class EmotionScorer {
     /// statistics weigh little against the training corpus's).
     /// - Throws: ``ScoringError`` for a speaker-normalised model, or when the file cannot be analysed.
     public func score(path: String) throws -> [SegmentScore] {
-        try scoreAlone(name: path) { try extract(path: path) }
+        try scoreFile(path: path).scores
     }
 
     /// ``score(path:)`` of samples already in memory (one channel at `sampleRate` Hz, full scale ±1), e.g. a
     /// live recording's last seconds; `name` stands for a file in errors.
     public func score(samples: [Float], sampleRate: Double, name: String = "<samples>") throws -> [SegmentScore] {
-        try scoreAlone(name: name) { try extract(samples: samples, sampleRate: sampleRate, name: name) }
+        try scoreAlone(name: name) { () throws(ScoringError) in try extract(samples: samples, sampleRate: sampleRate, name: name) }.scores
     }
 
     /// The file at `path` scored on its own (see ``score(path:)``), with its duration and condition. A model
     /// that normalises nothing scores each segment as soon as its functionals are known, so that memory does
     /// not grow with the number of segments (an hour in 0.1 s hops); the scores are the same either way.
-    /// - Throws: ``ScoringError`` for a speaker-normalised model, or when the file cannot be analysed.
+    /// - Throws: ``ScoringError`` for a speaker-normalised model, a file-normalised one given a file of one
+    ///   segment, or when the file cannot be analysed.
     public func scoreFile(path: String) throws(ScoringError) -> ScoredFile {
         guard model.normalization == .none else {
-            guard model.normalization != .speaker else { throw speakerModelError(path) }
-            let table = try extract(path: path)
-            return ScoredFile(scores: model.score(tables: [table], groups: [0])[0], seconds: table.audioSeconds,
-                              condition: table.conditions[0])
+            return try scoreAlone(name: path) { () throws(ScoringError) in try extract(path: path) }
         }
         let model = self.model, width = self.width, extractor = self.extractor
         var scores: [SegmentScore] = []
@@ -117,7 +115,7 @@ public final class EmotionScorer {
         case .failure(let failure): throw ScoringError(message: failure.message)
         case .success(let extraction):
             let seconds = extraction.info.duration
-            if scores.isEmpty && seconds > 0 { scores.append(model.noSpeechScore(duration: seconds)) }
+            if let none = model.noSpeechScore(segments: scores.count, duration: seconds) { scores.append(none) }
             return ScoredFile(scores: scores, seconds: seconds, condition: extraction.condition)
         }
     }
@@ -126,10 +124,13 @@ public final class EmotionScorer {
         ScoringError(message: "\(name): the model normalises per speaker, which needs every file of each speaker scored together (EmotionModel.score(paths:groups:segmentation:audio:jobs:), or sentio score --speakers)")
     }
 
-    /// The scores of the one file `extract` gives, normalised on its own (checked before extracting).
-    private func scoreAlone(name: String, _ extract: () throws -> SegmentTable) throws -> [SegmentScore] {
+    /// The one file `extract` gives, scored from its table and normalised on its own (checked before
+    /// extracting).
+    private func scoreAlone(name: String, _ extract: () throws(ScoringError) -> SegmentTable) throws(ScoringError) -> ScoredFile {
         guard model.normalization != .speaker else { throw speakerModelError(name) }
-        return model.score(tables: [try extract()], groups: [0])[0]
+        let table = try extract()
+        return ScoredFile(scores: model.score(tables: [table], groups: [0])[0], seconds: table.audioSeconds,
+                          condition: table.conditions[0])
     }
 }
 
@@ -232,7 +233,7 @@ extension EmotionModel {
                 scores.append(segmentScore(start: table.start[i], end: table.end[i], voiced: table.voicedSeconds[i]) { p.row(r) })
                 r += 1
             }
-            if table.matrix.rows == 0 && table.audioSeconds > 0 { scores.append(noSpeechScore(duration: table.audioSeconds)) }
+            if let none = noSpeechScore(segments: table.matrix.rows, duration: table.audioSeconds) { scores.append(none) }
             results.append(scores)
         }
         return results
@@ -246,10 +247,11 @@ extension EmotionModel {
                             emotion: scored.map { classes[argmax($0)] } ?? EmotionScorer.noSpeech)
     }
 
-    /// The one row of a file without any segment (voice activity found no speech region), so that no input
-    /// vanishes from the output.
-    func noSpeechScore(duration: Double) -> SegmentScore {
-        SegmentScore(start: 0, end: duration, voicedSeconds: 0, probabilities: nil, emotion: EmotionScorer.noSpeech)
+    /// The one row of a file of `duration` seconds without any segment (voice activity found no speech
+    /// region), so that no input vanishes from the output; nil when it has `segments` or no duration.
+    func noSpeechScore(segments: Int, duration: Double) -> SegmentScore? {
+        guard segments == 0 && duration > 0 else { return nil }
+        return SegmentScore(start: 0, end: duration, voicedSeconds: 0, probabilities: nil, emotion: EmotionScorer.noSpeech)
     }
 }
 

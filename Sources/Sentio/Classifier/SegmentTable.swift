@@ -96,14 +96,6 @@ public struct SegmentTable: Sendable {
         voicedSeconds += extracted.voiced
     }
 
-    /// One segment's values and voicing, as extracted.
-    struct Row: Sendable {
-        var values: [Double]
-        var start: Double
-        var end: Double
-        var voiced: Double
-    }
-
     /// One file's segments (a row of ``matrix`` and a span and voiced time each), its duration in seconds and
     /// its recording's condition.
     struct ExtractedFile: Sendable {
@@ -116,12 +108,6 @@ public struct SegmentTable: Sendable {
         init(columns: Int, seconds: Double = 0) {
             matrix = FeatureMatrix(rows: 0, columns: columns)
             self.seconds = seconds
-        }
-
-        /// The file of `rows` (at least one).
-        init(rows: [Row], seconds: Double) {
-            self.init(columns: rows[0].values.count, seconds: seconds)
-            for row in rows { add(row.values, start: row.start, end: row.end, voiced: row.voiced) }
         }
 
         mutating func add(_ values: some Collection<Double>, start: Double, end: Double, voiced: Double) {
@@ -160,9 +146,10 @@ public struct SegmentTable: Sendable {
 
     /// Runs `run`, handing `segment` each segment's `width` feature values, start and end (s) and voiced
     /// seconds as it comes; then the extraction's summary, or the file's error. A segment with a non-finite
-    /// value (which none should have) fails the file rather than reach a classifier.
+    /// value (which none should have) fails the file rather than reach a classifier. `run` must call its
+    /// argument before it returns, never later (`segment` is passed on without escaping).
     static func streamRows(name path: String, width: Int, run: ((FrameRow) throws -> Void) throws -> SegmentSummary,
-                           segment: (UnsafeBufferPointer<Float>, Double, Double, Double) throws -> Void)
+                           segment: (UnsafeBufferPointer<Float>, Double, Double, Double) -> Void)
         -> Result<ExtractionSummary, Failure> {
         var segments = 0
         do {
@@ -172,7 +159,7 @@ public struct SegmentTable: Sendable {
                     if values.contains(where: { !$0.isFinite }) {
                         throw Failure(message: "\(path): segment \(segments) has non-finite feature values")
                     }
-                    try segment(values, row.start, row.end, Double(row.values[width]) * (row.end - row.start))
+                    segment(values, row.start, row.end, Double(row.values[width]) * (row.end - row.start))
                     segments += 1
                 }.extraction
             })

@@ -26,6 +26,7 @@ final class SpeechDetector {
     private var rows: [Float] = []
     private var rowsBase = 0        // frame index of rows[0]
     private var regionFirst: Int?   // first frame of the open region (padding included)
+    private var lastEnd = 0         // end of the last region: the next one's padding starts no earlier
     private var lastSpeech = 0
     private var lastIndex = -1
 
@@ -53,6 +54,7 @@ final class SpeechDetector {
         rows.removeAll(keepingCapacity: true)
         rowsBase = 0
         regionFirst = nil
+        lastEnd = 0
         lastSpeech = 0
         lastIndex = -1
     }
@@ -65,18 +67,22 @@ final class SpeechDetector {
         if energyIsRMS { energy *= energy }
         let speechLike = row[voicingColumn] != 0 && energy >= floor
         if speechLike {
-            if regionFirst == nil { regionFirst = max(rowsBase, index - pad) }
+            if regionFirst == nil { regionFirst = max(rowsBase, index - pad, lastEnd) }
             lastSpeech = index
         } else if let first = regionFirst, index - lastSpeech > maxPause {
-            let end = min(lastSpeech + 1 + pad, index + 1)
-            if end - first >= minFrames && end > first { try region(first, end) }
-            regionFirst = nil
+            try close(first, end: min(lastSpeech + 1 + pad, index + 1), region: region)
         }
-        // A region reaches its longest on any frame, in a short pause as in speech (checked on speech frames
-        // only, a cut due in an unvoiced stretch waited for the next voiced frame: regions of 10.1 s).
+        // A region reaches its longest on any frame (checked on speech frames only, a cut due in a short
+        // pause waited for the next voiced frame: regions of 10.1 s). Cut in speech, the next piece goes on
+        // from the cut; cut in a pause, the region ends as a pause would end it and the next speech opens one.
         if let first = regionFirst, index + 1 - first >= maxFrames {
-            try region(first, index + 1)
-            regionFirst = index + 1
+            if speechLike {
+                try region(first, index + 1)
+                lastEnd = index + 1
+                regionFirst = index + 1
+            } else {
+                try close(first, end: min(lastSpeech + 1 + pad, index + 1), region: region)
+            }
         }
         // Keep the open region, or the padding that may start the next one.
         let keep = regionFirst ?? (index + 1 - pad)
@@ -90,8 +96,15 @@ final class SpeechDetector {
     /// Ends the file, completing the open region.
     func finish(region: (Int, Int) throws -> Void) rethrows {
         guard let first = regionFirst else { return }
-        let end = min(lastSpeech + 1 + pad, lastIndex + 1)
-        if end - first >= minFrames && end > first { try region(first, end) }
+        try close(first, end: min(lastSpeech + 1 + pad, lastIndex + 1), region: region)
+    }
+
+    /// Ends the open region at `end`, keeping it when it is long enough.
+    private func close(_ first: Int, end: Int, region: (Int, Int) throws -> Void) rethrows {
+        if end - first >= minFrames && end > first {
+            try region(first, end)
+            lastEnd = end
+        }
         regionFirst = nil
     }
 
