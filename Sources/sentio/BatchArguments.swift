@@ -66,8 +66,8 @@ struct ChannelArguments: ParsableArguments {
     /// The part of a run's settings (its resume key) that says which channel is read; empty for the default.
     var settings: String { channel.map { " channel=\($0)" } ?? "" }
 
-    /// What per-input file names carry before their extension, so that one run per side of a call can share
-    /// a folder: `.ch1` for `--channel 1`; empty for the default.
+    /// What per-input file names carry before their extension, so that the per-input files of the two sides
+    /// of a call do not overwrite each other when gathered: `.ch1` for `--channel 1`; empty for the default.
     var fileSuffix: String { channel.map { ".ch\($0)" } ?? "" }
 }
 

@@ -79,9 +79,10 @@ import Testing
     func clippedChannel() throws {
         let dir = try Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        // Right channel: 0.15 % of its samples at +1 (0.075 % of all samples); left: a clean 0.3 sine.
+        // Right channel: 0.15 % of its samples at +1 (0.075 % of all samples); left: a clean 0.3 sine. An odd
+        // frame count leaves samples past the last vector of eight.
         var interleaved: [Float] = []
-        for i in 0..<20000 { interleaved += [Float(0.3 * sin(Double(i) / 7)), i % 667 == 0 ? 1 : Float(0.2 * sin(Double(i) / 5))] }
+        for i in 0..<20003 { interleaved += [Float(0.3 * sin(Double(i) / 7)), i % 667 == 0 ? 1 : Float(0.2 * sin(Double(i) / 5))] }
         let path = dir.appendingPathComponent("right-clipped.wav").path
         try Fixture.writeFloatWAV(interleaved, sampleRate: 16000, channels: 2, to: path)
         let mixed = try AudioStream(path: path)

@@ -138,23 +138,51 @@ struct SignalMeter {
     /// Adds one block of `frames` interleaved frames of all channels: the samples at full scale per channel,
     /// and the energies behind ``SignalCondition/mixEnergyRatio``; the block's average is already in `mix`.
     mutating func countInterleaved(_ samples: UnsafePointer<Float>, frames count: Int, mix: UnsafePointer<Float>) {
-        let low = fullScale
-        var energy = 0.0, mixSum = 0.0
-        clipped.withUnsafeMutableBufferPointer { hits in
-            for f in 0..<count {
-                let row = samples + f * channels
-                for c in 0..<channels {
-                    let v = row[c], a = abs(v)
-                    hits[c] &+= a >= low && a <= 1 ? 1 : 0
-                    energy += Double(v * v)
-                }
-                mixSum += Double(mix[f] * mix[f])
-            }
+        let total = count * channels
+        var energy = 0.0, done = 0
+        if 8 % channels == 0 {
+            // Eight samples to a vector, lane l always channel l % channels (stereo, 4 or 8 channels).
+            var hits = SIMD8<UInt32>()
+            done = Self.scan(samples, total, fullScale: fullScale, hits: &hits, energy: &energy)
+            for lane in 0..<8 { clipped[lane % channels] += Int64(hits[lane]) }
         }
+        let low = fullScale
+        for j in done..<total {
+            let v = samples[j], a = abs(v)
+            if a >= low && a <= 1 { clipped[j % channels] += 1 }
+            energy += Double(v * v)
+        }
+        var mixHits = SIMD8<UInt32>(), mixSum = 0.0
+        let mixDone = Self.scan(mix, count, fullScale: .infinity, hits: &mixHits, energy: &mixSum)
+        for f in mixDone..<count { mixSum += Double(mix[f] * mix[f]) }
         frames += Int64(count)
         mixed = true
         channelEnergy += energy / Double(channels)
         mixEnergy += mixSum
+    }
+
+    /// Over the first multiple of 8 of `count` values: adds to each lane of `hits` its samples with magnitude
+    /// in [`fullScale`, 1], and to `energy` their sum of squares (in float within blocks of 4096 values, then
+    /// in double); returns how many values it read.
+    private static func scan(_ x: UnsafePointer<Float>, _ count: Int, fullScale: Float,
+                             hits: inout SIMD8<UInt32>, energy: inout Double) -> Int {
+        let low = SIMD8<UInt32>(repeating: fullScale.bitPattern)
+        let span = SIMD8<UInt32>(repeating: Float(1).bitPattern &- min(fullScale, 1).bitPattern)
+        let magnitude = SIMD8<UInt32>(repeating: 0x7FFF_FFFF)
+        var i = 0
+        while i &+ 8 <= count {
+            var block = SIMD8<Float>()
+            let end = min(count - (count - i) % 8, i &+ 4096)
+            while i < end {
+                let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+                let bits = unsafeBitCast(v, to: SIMD8<UInt32>.self) & magnitude
+                hits &+= SIMD8<UInt32>(repeating: 1).replacing(with: 0, where: (bits &- low) .> span)
+                block += v * v
+                i &+= 8
+            }
+            energy += Double(block.sum())
+        }
+        return i
     }
 
     /// The condition of what was counted, for a recording at `nativeRate` analysed at `analysisRate`.
