@@ -173,9 +173,6 @@ final class ScoreWorker: BatchWorker {
     private let annotation: AnnotationOutput?
     private let precomputed: [String: Result<ScoredFile, ScoringError>]?
     private let combine: Bool
-    /// Whether a file whose every row is `no_speech` gets a warning (not when windows are too short for any
-    /// row to be scored: the run warned once).
-    private let warnsNoSpeech: Bool
 
     /// - Parameter combine: write one row per file from its segments' scores (``SegmentScore/combined``).
     init(model: EmotionModel, segmentation: Segmentation, audio: AudioReadOptions, formatter: TabularFormatter,
@@ -185,7 +182,6 @@ final class ScoreWorker: BatchWorker {
         self.annotation = annotation
         self.precomputed = precomputed
         self.combine = combine
-        warnsNoSpeech = !windowsTooShortToScore(segmentation)
     }
 
     func process(_ item: BatchItem, into output: ResultBuffer, stop: StopFlag) throws -> BatchFileResult {
@@ -196,7 +192,8 @@ final class ScoreWorker: BatchWorker {
             file = try scorer.scoreFile(path: item.path)
         }
         var result = BatchFileResult(audioSeconds: file.seconds, warnings: file.condition?.warnings(for: item.path) ?? [])
-        if warnsNoSpeech && file.scores.allSatisfy({ $0.probabilities == nil }) {
+        // (Not when windows are too short for any row to be scored: the run warned once.)
+        if !windowsTooShortToScore(scorer.segmentation) && file.scores.allSatisfy({ $0.probabilities == nil }) {
             result.warnings.append("\(item.path): no segment holds the \(EmotionTraining.minimumVoicedSeconds) s of voiced speech it needs to be scored: every row is \(EmotionScorer.noSpeech)")
         }
         if let annotation {

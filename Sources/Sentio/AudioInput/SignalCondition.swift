@@ -111,76 +111,51 @@ struct SignalMeter {
         clipped = Array(repeating: 0, count: channels)
     }
 
-    /// Counts the `count` samples at `start`, one channel's (`channel`).
-    mutating func count(_ start: UnsafePointer<Float>, _ count: Int, channel: Int = 0) {
-        // |x| in [fullScale, 1] as one unsigned comparison of bit patterns (which order like the magnitudes),
-        // eight samples to a vector: the plain loop did not vectorise and doubled the cost of decoding.
-        let low = SIMD8<UInt32>(repeating: fullScale.bitPattern)
-        let span = SIMD8<UInt32>(repeating: Float(1).bitPattern &- fullScale.bitPattern)
-        let magnitude = SIMD8<UInt32>(repeating: 0x7FFF_FFFF)
+    /// Counts the `count` samples of one channel at `start`.
+    mutating func count(_ start: UnsafePointer<Float>, _ count: Int) {
         var hits = SIMD8<UInt32>()
-        var i = 0
-        while i &+ 8 <= count {
-            let bits = UnsafeRawPointer(start + i).loadUnaligned(as: SIMD8<UInt32>.self) & magnitude
-            hits &+= SIMD8<UInt32>(repeating: 1).replacing(with: 0, where: (bits &- low) .> span)
-            i &+= 8
-        }
+        let done = Self.countFullScale(start, count, fullScale: fullScale, hits: &hits)
         var total = Int64(hits.wrappedSum())
-        while i < count {
-            let a = abs(start[i])
-            if a >= fullScale && a <= 1 { total += 1 }
-            i &+= 1
-        }
-        clipped[channel] += total
-        if channel == 0 { frames += Int64(count) }
+        for i in done..<count where isFullScale(start[i]) { total += 1 }
+        clipped[0] += total
+        frames += Int64(count)
     }
 
     /// Adds one block of `frames` interleaved frames of all channels: the samples at full scale per channel,
     /// and the energies behind ``SignalCondition/mixEnergyRatio``; the block's average is already in `mix`.
     mutating func countInterleaved(_ samples: UnsafePointer<Float>, frames count: Int, mix: UnsafePointer<Float>) {
         let total = count * channels
-        var energy = 0.0, done = 0
+        var done = 0
         if 8 % channels == 0 {
             // Eight samples to a vector, lane l always channel l % channels (stereo, 4 or 8 channels).
             var hits = SIMD8<UInt32>()
-            done = Self.scan(samples, total, fullScale: fullScale, hits: &hits, energy: &energy)
+            done = Self.countFullScale(samples, total, fullScale: fullScale, hits: &hits)
             for lane in 0..<8 { clipped[lane % channels] += Int64(hits[lane]) }
         }
-        let low = fullScale
-        for j in done..<total {
-            let v = samples[j], a = abs(v)
-            if a >= low && a <= 1 { clipped[j % channels] += 1 }
-            energy += Double(v * v)
-        }
-        var mixHits = SIMD8<UInt32>(), mixSum = 0.0
-        let mixDone = Self.scan(mix, count, fullScale: .infinity, hits: &mixHits, energy: &mixSum)
-        for f in mixDone..<count { mixSum += Double(mix[f] * mix[f]) }
+        for j in done..<total where isFullScale(samples[j]) { clipped[j % channels] += 1 }
         frames += Int64(count)
         mixed = true
-        channelEnergy += energy / Double(channels)
-        mixEnergy += mixSum
+        channelEnergy += Double(VectorMath.dot(samples, samples, total)) / Double(channels)
+        mixEnergy += Double(VectorMath.dot(mix, mix, count))
     }
 
-    /// Over the first multiple of 8 of `count` values: adds to each lane of `hits` its samples with magnitude
-    /// in [`fullScale`, 1], and to `energy` their sum of squares (in float within blocks of 4096 values, then
-    /// in double); returns how many values it read.
-    private static func scan(_ x: UnsafePointer<Float>, _ count: Int, fullScale: Float,
-                             hits: inout SIMD8<UInt32>, energy: inout Double) -> Int {
+    /// Whether `x` is at full scale: |x| in [``fullScale``, 1].
+    private func isFullScale(_ x: Float) -> Bool { abs(x) >= fullScale && abs(x) <= 1 }
+
+    /// Adds to each lane of `hits` its samples at full scale (|x| in [`fullScale`, 1]) among the first
+    /// multiple of 8 of the `count` values at `x`; returns how many values it read. One unsigned comparison
+    /// of bit patterns (which order like the magnitudes) per eight samples: the plain loop did not vectorise
+    /// and doubled the cost of decoding.
+    private static func countFullScale(_ x: UnsafePointer<Float>, _ count: Int, fullScale: Float,
+                                       hits: inout SIMD8<UInt32>) -> Int {
         let low = SIMD8<UInt32>(repeating: fullScale.bitPattern)
-        let span = SIMD8<UInt32>(repeating: Float(1).bitPattern &- min(fullScale, 1).bitPattern)
+        let span = SIMD8<UInt32>(repeating: Float(1).bitPattern &- fullScale.bitPattern)
         let magnitude = SIMD8<UInt32>(repeating: 0x7FFF_FFFF)
         var i = 0
         while i &+ 8 <= count {
-            var block = SIMD8<Float>()
-            let end = min(count - (count - i) % 8, i &+ 4096)
-            while i < end {
-                let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-                let bits = unsafeBitCast(v, to: SIMD8<UInt32>.self) & magnitude
-                hits &+= SIMD8<UInt32>(repeating: 1).replacing(with: 0, where: (bits &- low) .> span)
-                block += v * v
-                i &+= 8
-            }
-            energy += Double(block.sum())
+            let bits = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<UInt32>.self) & magnitude
+            hits &+= SIMD8<UInt32>(repeating: 1).replacing(with: 0, where: (bits &- low) .> span)
+            i &+= 8
         }
         return i
     }

@@ -152,7 +152,7 @@ extension SegmentScore {
     }
 }
 
-/// One file's segment scores, with its duration and the warnings about its recording.
+/// One file's segment scores, with its duration and its recording's condition.
 public struct ScoredFile: Sendable, Equatable {
     /// The segments' scores, in order (one `no_speech` row spanning a file without any segment).
     public var scores: [SegmentScore]
@@ -174,7 +174,7 @@ extension EmotionModel {
     /// Scores files that are normalised together: extracts every file (`jobs` at a time), then scores all of
     /// them with ``score(tables:groups:)``, `groups[i]` naming file i's group (its speaker, for a
     /// speaker-normalised model; ignored otherwise). Each file gets its segments' scores, its duration and
-    /// the warnings about its recording, or the error that stopped it; the others are scored without it. With a speaker-normalised
+    /// its recording's condition, or the error that stopped it; the others are scored without it. With a speaker-normalised
     /// model, the files of a speaker who has only one segment among them fail (that segment would z-score to
     /// zeros). `audio` says how files are read (e.g. one ``AudioReadOptions/channel``).
     public func score(paths: [String], groups: [String], segmentation: Segmentation, audio: AudioReadOptions = AudioReadOptions(),
