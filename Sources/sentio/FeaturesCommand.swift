@@ -151,7 +151,9 @@ final class FeatureWorker: BatchWorker {
             }
             var result: BatchFileResult
             if let segments {
-                let summary = try segments.process(path: item.path, emit: emit)
+                // Segments of a long file come seconds apart (a whole file's once, at its end): the stop is
+                // looked at every frame.
+                let summary = try segments.process(path: item.path, frames: { _ in try stop.check() }, emit: emit)
                 result = BatchFileResult(audioSeconds: summary.extraction.info.duration,
                                          warnings: summary.extraction.condition.warnings(for: item.path))
                 if summary.shortFunctionals > 0 {

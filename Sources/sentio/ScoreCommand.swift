@@ -189,7 +189,13 @@ final class ScoreWorker: BatchWorker {
         if let precomputed {
             file = try precomputed[item.path]!.get()
         } else {
-            file = try scorer.scoreFile(path: item.path)
+            do {
+                file = try scorer.scoreFile(path: item.path, stopping: { stop.isRaised })
+            } catch {
+                // Given up mid-file because the batch is stopping: not a failure of the file.
+                if stop.isRaised { throw BatchStopped() }
+                throw error
+            }
         }
         var result = BatchFileResult(audioSeconds: file.seconds, warnings: file.condition?.warnings(for: item.path) ?? [])
         // (Not when windows are too short for any row to be scored: the run warned once.)

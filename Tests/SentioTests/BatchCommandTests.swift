@@ -200,6 +200,36 @@ struct BatchCommandTests {
         #expect(try data(out) == data(whole))
     }
 
+    @Test("SIGINT during a long file stops within it: score and file-level features give up the file instead of finishing it")
+    func interruptMidFile() throws {
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Five minutes of a buzz (a 150 Hz pulse train gated on and off each second): one file that takes
+        // seconds to score, so that the signal arrives while it is analysed.
+        let rate = 16_000, long = dir.appendingPathComponent("long.wav").path
+        let samples = (0..<(300 * rate)).map { i -> Float in (i / rate) % 2 == 0 && i % (rate / 150) == 0 ? 0.5 : 0 }
+        try Fixture.writeFloatWAV(samples, sampleRate: rate, to: long)
+        for (k, command) in [["score", long], ["features", long, "--set", "egemaps", "--level", "files"]].enumerated() {
+            let out = dir.appendingPathComponent("out\(k).csv").path
+            let process = Process()
+            process.executableURL = SentioCLI.executable
+            process.arguments = command + ["-o", out, "--jobs", "1"]
+            let err = Pipe()
+            process.standardError = err
+            try process.run()
+            var waited = 0
+            while !FileManager.default.fileExists(atPath: out + ".partial") && waited < 2000 { usleep(5_000); waited += 1 }
+            usleep(100_000)
+            process.interrupt()
+            let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 130, "\(command[0]): \(message)")
+            // Finishing the file first would have said "after 1 of 1 files".
+            #expect(message.contains("stopped by signal 2 after 0 of 1 files"), "\(command[0]): \(message)")
+            #expect(!message.contains("stopped before the end of the file"), "not reported as a failure: \(message)")
+        }
+    }
+
     @Test("an unfinished run: merge says to finish it; with its partial output gone, --resume is refused and creates nothing")
     func unfinishedRun() throws {
         let dir = try Fixture.temporaryDirectory()

@@ -199,6 +199,26 @@ import Testing
         #expect(throws: ScoringError.self) { try scorer.scoreFile(path: Fixture.bad("nan.wav")) }
     }
 
+    @Test("scoreFile asks `stopping` after every frame and gives up the file at the first yes, streamed or from a table")
+    func stoppingMidFile() throws {
+        var fileNormalised = try EmotionModel.bundled()
+        fileNormalised.normalization = .file
+        let path = Fixture.audio("speech-en.wav")  // 4.7 s: 469 frames
+        for model in [try EmotionModel.bundled(), fileNormalised] {
+            let scorer = EmotionScorer(model: model, segmentation: .windows(length: 1, hop: 1))
+            var asked = 0
+            let error = #expect(throws: ScoringError.self) {
+                try scorer.scoreFile(path: path, stopping: { asked += 1; return asked == 100 })
+            }
+            #expect(error?.message == "\(path): stopped before the end of the file")
+            #expect(asked == 100, "\(model.normalization)")
+            // A no every time changes nothing.
+            let asking = try scorer.scoreFile(path: path, stopping: { false })
+            #expect(asking == (try scorer.scoreFile(path: path)))
+            #expect(asking.scores.count == 5)
+        }
+    }
+
     @Test("NaN or infinite weights never load: JSON cannot spell them, so they arrive as malformed JSON")
     func nanWeights() throws {
         let json = try smallModel().encodedJSON()

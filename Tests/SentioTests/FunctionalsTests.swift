@@ -231,6 +231,32 @@ import Testing
         #expect(extractor.columns.first == "rms_amean")
     }
 
+    @Test("fixed windows whose bounds fall on frame centres (eGeMAPS's 20 ms frames, librosa's centred ones): each frame is in exactly the windows holding its centre")
+    func windowsOnFrameCentres() throws {
+        let path = Fixture.audio("speech-en.wav")
+        for (frames, column, mean) in [(FeatureExtractionOptions(sets: [.egemaps], preset: .kaldi), "Loudness_sma3", "loudness_sma3_amean"),
+                                       (FeatureExtractionOptions(sets: [.energy], preset: .librosa), "rms", "rms_amean")] {
+            // (length, hop) in ms, so that bounds and centres compare exactly as integers (half samples at 16 kHz).
+            for (length, hop) in [(10, 10), (20, 20), (70, 70), (100, 100), (300, 300), (1100, 1100), (50, 20), (500, 250)] {
+                let extractor = SegmentFeatureExtractor(options: SegmentExtractionOptions(
+                    frames: frames, segmentation: .windows(length: Double(length) / 1000, hop: Double(hop) / 1000)))
+                let c = try #require(extractor.frameColumns.firstIndex(of: column)), m = try #require(extractor.columns.firstIndex(of: mean))
+                let grid = frames.frame
+                var centres: [(Int, Double)] = [], means: [(Int, Float)] = []
+                try extractor.process(path: path, frames: { centres.append((2 * grid.frameStart($0.index) + grid.frameLength, Double($0.values[c]))) }) {
+                    means.append(($0.index, $0.values[m]))
+                }
+                #expect(means.count > 3)
+                for (k, value) in means {
+                    let low = 32 * k * hop, high = low + 32 * length  // half samples
+                    let inside = centres.filter { $0.0 >= low && $0.0 < high }.map(\.1)
+                    let expected = inside.isEmpty ? 0 : inside.reduce(0, +) / Double(inside.count)
+                    #expect(abs(Double(value) - expected) <= 1e-5 * max(1, abs(expected)), "\(column), \(length)/\(hop) ms, window \(k)")
+                }
+            }
+        }
+    }
+
     @Test("a hop longer than the window: no window starts at or after the end of the signal")
     func sparseWindows() throws {
         let extractor = SegmentFeatureExtractor(options: SegmentExtractionOptions(

@@ -95,16 +95,26 @@ public final class EmotionScorer {
     /// The file at `path` scored on its own (see ``score(path:)``), with its duration and condition. A model
     /// that normalises nothing scores each segment as soon as its functionals are known, so that memory does
     /// not grow with the number of segments (an hour in 0.1 s hops); the scores are the same either way.
+    /// - Parameter stopping: asked after every frame (10 ms of audio) whether to give up the file, e.g. when
+    ///   the user presses Ctrl-C during an hour-long recording; once it returns true the call throws
+    ///   (`PATH: stopped before the end of the file`).
     /// - Throws: ``ScoringError`` for a speaker-normalised model, a file-normalised one given a file of one
-    ///   segment, or when the file cannot be analysed.
-    public func scoreFile(path: String) throws(ScoringError) -> ScoredFile {
-        guard model.normalization == .none else {
-            return try scoreAlone(name: path) { () throws(ScoringError) in try extract(path: path) }
-        }
+    ///   segment, when the file cannot be analysed, or when `stopping` asked to stop.
+    public func scoreFile(path: String, stopping: (() -> Bool)? = nil) throws(ScoringError) -> ScoredFile {
         let model = self.model, width = self.width, extractor = self.extractor
+        let frames = stopping.map { stopping in
+            { (_: FrameRow) throws in if stopping() { throw StoppedEarly() } }
+        }
+        guard model.normalization == .none else {
+            return try scoreAlone(name: path) { () throws(ScoringError) in
+                try table(SegmentTable.extractRows(name: path, width: width) {
+                    try extractor.process(path: path, frames: frames, emit: $0)
+                }, name: path)
+            }
+        }
         var scores: [SegmentScore] = []
         let streamed = SegmentTable.streamRows(name: path, width: width,
-                                               run: { try extractor.process(path: path, emit: $0) }) { values, start, end, voiced in
+                                               run: { try extractor.process(path: path, frames: frames, emit: $0) }) { values, start, end, voiced in
             scores.append(model.segmentScore(start: start, end: end, voiced: voiced) {
                 var row = FeatureMatrix(rows: 0, columns: width)
                 row.append(row: values.lazy.map(Double.init))
@@ -118,6 +128,11 @@ public final class EmotionScorer {
             if let none = model.noSpeechScore(segments: scores.count, duration: seconds) { scores.append(none) }
             return ScoredFile(scores: scores, seconds: seconds, condition: extraction.condition)
         }
+    }
+
+    /// Thrown through the extraction when ``scoreFile(path:stopping:)``'s `stopping` says so.
+    private struct StoppedEarly: Error, CustomStringConvertible {
+        var description: String { "stopped before the end of the file" }
     }
 
     private func speakerModelError(_ name: String) -> ScoringError {

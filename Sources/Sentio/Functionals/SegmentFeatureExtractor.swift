@@ -55,6 +55,8 @@ public final class SegmentFeatureExtractor {
     private let columnIndex: [String: Int]
     private let frameStep: Double
     private let frameCentre: (Int) -> Double
+    /// Twice the centre of frame t in samples (an exact integer), for the windows' membership test.
+    private let doubledCentre: (Int) -> Int
     private let output: UnsafeMutableBufferPointer<Float>
     private var spare: [SegmentFunctionals] = []
     private let speech: SpeechDetector?
@@ -84,6 +86,7 @@ public final class SegmentFeatureExtractor {
         let rate = frames.sampleRate, frame = frames.frame
         frameStep = Double(frame.hop) / rate
         frameCentre = { Double(frame.frameStart($0)) / rate + Double(frame.frameLength) / (2 * rate) }
+        doubledCentre = { 2 * frame.frameStart($0) + frame.frameLength }
         output = .allocate(capacity: max(1, specs.count))
         output.initialize(repeating: 0)
         if case .voiceActivity(let vad) = options.segmentation {
@@ -170,12 +173,22 @@ public final class SegmentFeatureExtractor {
                 spare.append(open.removeFirst())
                 firstOpen += 1
             }
+            // Window k holds the frames whose centre c has k hop <= c < k hop + length. Centres and window
+            // bounds often coincide (the 20 ms frames of eGeMAPS on its own have centres at multiples of 10 ms,
+            // librosa's centred frames at multiples of the hop): in seconds, rounding then decided, and a frame
+            // could fall between the window it left and the one it failed to enter. So the test runs in half
+            // samples, where centres are exact integers, with bounds that lie within a thousandth of a half
+            // sample of one taken as that integer; and a window is closed exactly when no later frame can
+            // enter it (k below the first window of the current frame, centres only growing).
+            let units = 2 * options.frames.sampleRate, tolerance = 1e-3
+            let hopUnits = hop * units, lengthUnits = length * units
             summary = try extract { row in
-                let t = frameCentre(row.index)
-                while Double(firstOpen) * hop + length <= t { try close() }
-                let last = Int((t / hop).rounded(.down))
-                let first = max(firstOpen, Int(((t - length) / hop).rounded(.down)) + 1)
-                if first <= last { for k in first...last { slot(k).add(row.values.baseAddress!) } }
+                let c = Double(doubledCentre(row.index)) + tolerance
+                let last = Int((c / hopUnits).rounded(.down))
+                let first = Int(((c - lengthUnits) / hopUnits).rounded(.down)) + 1
+                while firstOpen < first { try close() }
+                let lowest = max(firstOpen, first)  // no window before 0
+                if lowest <= last { for k in lowest...last { slot(k).add(row.values.baseAddress!) } }
             }
             let duration = seconds(summary)
             // Windows up to the first that reaches the end, and none starting at or after it (a hop longer

@@ -3,7 +3,8 @@ public enum Segmentation: Sendable, Hashable {
     /// One segment spanning the file (`--level files`).
     case wholeFile
     /// Fixed windows of `length` seconds every `hop` seconds from 0 (`--segment S --hop S`). A frame belongs
-    /// to every window that contains its centre. Windows start at 0, hop, 2 hop, ... and continue until one
+    /// to every window that contains its centre, `k hop <= centre < k hop + length` (compared in half samples,
+    /// so that a centre on a bound always goes to the window starting there). Windows start at 0, hop, 2 hop, ... and continue until one
     /// reaches the end of the file; the last is clipped to it. No window starts at or after the end (with a
     /// hop longer than the window, the end of the file may then lie between two windows).
     case windows(length: Double, hop: Double)
