@@ -79,7 +79,7 @@ struct BatchArguments: ParsableArguments {
     @Option(help: "Progress and end-of-run summary on standard error: auto (when it is a terminal), always or never (nothing but error lines: no warnings either).")
     var progress: ProgressMode = .auto
 
-    @Flag(help: "Start no new file after the first failure (the ones before it are still written).")
+    @Flag(help: "Start no new file after the first failure; exit status 3. The files finished before it stay in the unfinished output (OUT.partial), which --resume completes.")
     var failFast = false
 
     @Flag(help: "Continue the run recorded in the output's journal (OUT.journal; DIR/index.csv.journal for a folder output) after a crash or interruption, without redoing finished files. Without a journal, a normal run.")
@@ -198,7 +198,14 @@ func runBatchCommand(_ request: BatchRequest, options: BatchArguments, finished:
             throw ExitCode(ExitStatus.notCompleted)
         }
         // --fail-fast stopped with inputs left: the run is not complete (--resume finishes it).
-        if summary.stopReason == .failFast { throw ExitCode(ExitStatus.notCompleted) }
+        if summary.stopReason == .failFast {
+            var message = "stopped by --fail-fast after \(summary.ok + summary.failed) of \(summary.files) files"
+            if case .file(let path, _) = request.destination {
+                message += "; the finished files are in \(path).partial: run the same command with --resume to finish"
+            }
+            reportError(message)
+            throw ExitCode(ExitStatus.notCompleted)
+        }
         if summary.failed > 0 { throw ExitCode(ExitStatus.someInputsFailed) }
     }
     return summary

@@ -42,7 +42,8 @@ struct BenchCommand: ParsableCommand {
             A file that cannot be decoded gets one line `sentio: <file>: <cause>` on standard error and is \
             listed under failed (JSON: failed [{path, error}]); the other files are measured and the exit \
             status is 1 (also when no file is left: then nothing is reported). When a stage fails for \
-            another reason (the bundled model cannot be loaded), nothing is reported and the exit status is 3.
+            another reason (the bundled model cannot be loaded, or without inputs the built-in workload's \
+            Fixtures/audio/ is not found), nothing is reported and the exit status is 3.
             """
     )
 

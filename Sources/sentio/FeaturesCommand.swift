@@ -21,7 +21,7 @@ struct FeaturesCommand: AsyncParsableCommand {
             `librosa` reproduces librosa.feature.mfcc(sr=16000, n_fft=512, hop_length=160, win_length=400, \
             n_mels=40).
 
-            --segment S [--hop S] and --vad go with --level segments. --vad finds speech regions from voiced \
+            --segment S [--hop S] and --vad go with --level segments, which they imply. --vad finds speech regions from voiced \
             frames above -50 dBFS: the voicing of eGeMAPS when egemaps is among the sets, else the pitch set's \
             (so regions can differ by a frame or two between sets).
 
@@ -43,8 +43,11 @@ struct FeaturesCommand: AsyncParsableCommand {
     @Option(name: .customLong("pitch-ceiling"), help: "Highest F0 searched by the pitch and voice sets, in Hz.")
     var pitchCeiling: Double = PitchOptions().ceiling
 
-    @Option(help: "Summary level: frames (one row per analysis frame), segments or files (functionals per segment or file).")
-    var level: FeatureLevel = .frames
+    @Option(name: .customLong("level"), help: "Summary level: frames (one row per analysis frame; the default), segments (functionals per segment; the default with --segment or --vad) or files (functionals per file).")
+    var requestedLevel: FeatureLevel?
+
+    /// The level asked for, or the one that --segment and --vad imply.
+    var level: FeatureLevel { requestedLevel ?? (segments.isSegmented ? .segments : .frames) }
 
     /// With --level segments: --segment S [--hop S] or --vad.
     @OptionGroup var segments: SegmentationArguments

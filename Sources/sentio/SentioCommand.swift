@@ -14,9 +14,10 @@ struct SentioCommand: AsyncParsableCommand {
         abstract: "Speech-emotion feature extraction: audio in, features and emotion scores out.",
         discussion: """
             Exit status: 0 when every input was processed, 1 when some inputs failed (one error line each \
-            on stderr; everything else was written), 2 for a usage error, 3 when the command did not \
-            complete: its output could not be written, an existing output's journal belongs to another run \
-            (a --resume with other settings or inputs), a model or corpus could not be used, a merge was \
+            on stderr; everything else was written), 2 for a usage error (also an option the chosen \
+            model needs, such as --speakers), 3 when the command did not complete: its output could not be \
+            written, an existing output's journal belongs to another run (a --resume with other settings or \
+            inputs), a model or corpus could not be read or is invalid, a merge was \
             refused, or --fail-fast stopped it with inputs left; 128 + N when a batch was stopped by signal N.
             """,
         version: SentioVersion.string,
@@ -27,8 +28,10 @@ struct SentioCommand: AsyncParsableCommand {
     /// Parses and runs, mapping ArgumentParser's usage failures (its exit code 64) to Sentio's exit code 2.
     static func main() async {
         StandardError.ensureStandardDescriptors()
+        var parsed: (any ParsableCommand)?
         do {
             var command = try parseAsRoot()
+            parsed = command
             if var batch = command as? AsyncParsableCommand {
                 try await batch.run()
             } else {
@@ -37,7 +40,9 @@ struct SentioCommand: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
-                let message = fullMessage(for: error)
+                // A usage error found while running (an option that the chosen model needs, say) is explained
+                // with the usage of the command that ran, not the root's.
+                let message = parsed.map { subcommandMessage(type(of: $0), error) } ?? fullMessage(for: error)
                 try? TextSink.standardError().write(message.hasSuffix("\n") ? message : message + "\n")
                 Glibc.exit(ExitStatus.usage)
             }
@@ -49,6 +54,12 @@ struct SentioCommand: AsyncParsableCommand {
             }
             exit(withError: error)
         }
+    }
+
+    private static func subcommandMessage(_ command: any ParsableCommand.Type, _ error: any Error) -> String {
+        let usage = usageString(for: command)  // "sentio score [<options>] ..."
+        let name = usage.split(separator: " ").prefix(2).joined(separator: " ")
+        return "Error: \(message(for: error))\nUsage: \(usage)\n  See '\(name) --help' for more information."
     }
 }
 

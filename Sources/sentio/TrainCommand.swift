@@ -8,9 +8,8 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train an emotion model on a labelled corpus and write it as one JSON model file.",
         discussion: """
             The regularisation strength is chosen by a 5-fold cross-validation over whole speakers (over \
-            class-stratified recordings when there are fewer than 5 speakers or no speaker ids; with fewer \
-            than 5 recordings in the rarest class there is no selection and the middle candidate, C = 0.03 \
-            or alpha = 10, is used, as the summary line says), then the model is refitted on everything. \
+            class-stratified recordings when there are fewer than 5 speakers or no speaker ids; the summary \
+            line gives the choice), then the model is refitted on everything. \
             Labels are compared exactly (classes that differ only in case are refused) and every class needs \
             at least 5 recordings (--classes leaves out the others). Files that fail to decode get one \
             error line each and are left out; the model is still written, with exit status 1. Training is \

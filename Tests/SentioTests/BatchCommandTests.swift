@@ -300,8 +300,21 @@ struct BatchCommandTests {
     @Test("--fail-fast stops starting files after the first failure; exit 3 (not complete)")
     func failFast() throws {
         let r = try SentioCLI.run(["info", "--fail-fast", "--jobs", "1", Fixture.bad("nan.wav")] + Self.good)
-        #expect(r.status == 3 && r.stderrLines.count == 1)
+        #expect(r.status == 3 && r.stderrLines.count == 2, "\(r.stderr)")
+        #expect(r.stderrLines.last == "sentio: stopped by --fail-fast after 1 of \(Self.good.count + 1) files", "\(r.stderr)")
         #expect(r.stdoutLines.count == 1, "only the header: nothing after the failure")
+        // Into a file: the finished files wait in OUT.partial, and --resume completes the run.
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("info.csv").path
+        let command = ["info", "--jobs", "1", Self.good[0], Fixture.bad("nan.wav"), Self.good[1], "-o", out]
+        let stopped = try SentioCLI.run(command + ["--fail-fast"])
+        #expect(stopped.status == 3 && stopped.stderrLines.last == "sentio: stopped by --fail-fast after 2 of 3 files; the finished files are in \(out).partial: run the same command with --resume to finish", "\(stopped.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out) && FileManager.default.fileExists(atPath: out + ".partial"))
+        #expect(try SentioCLI.run(command + ["--fail-fast", "--resume"]).status == 1)
+        let whole = dir.appendingPathComponent("whole.csv").path
+        #expect(try SentioCLI.run(Array(command.dropLast()) + [whole]).status == 1)
+        #expect(try data(out) == data(whole))
     }
 
     @Test("usage errors: --resume without -o, a bad --shard, --jobs 0; an unwritable output is one error line")

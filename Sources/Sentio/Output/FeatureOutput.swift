@@ -127,14 +127,25 @@ package final class FeatureRowEncoder {
     }
 }
 
-/// Creates the output folder `path` (npy matrices, annotations) if needed and checks that it is a writable folder.
+/// Creates the output folder `path` (npy matrices, annotations, reports) if needed, with any missing folders
+/// above it (as `mkdir -p`), and checks that it is a writable folder.
 /// - Throws: ``OutputError`` naming the folder.
 package func prepareOutputFolder(_ path: String) throws {
     var st = stat()
     if stat(path, &st) != 0 {
-        guard mkdir(path, 0o755) == 0 else { throw OutputError(path: path, cause: String(cString: strerror(errno))) }
+        guard makeFolders(path) else { throw OutputError(path: path, cause: String(cString: strerror(errno))) }
     } else if (st.st_mode & S_IFMT) != S_IFDIR {
         throw OutputError(path: path, cause: "not a folder (this format writes one file per input)")
     }
     guard access(path, W_OK) == 0 else { throw OutputError(path: path, cause: String(cString: strerror(errno))) }
+}
+
+/// `mkdir -p path`: false with `errno` set when a folder could not be made.
+private func makeFolders(_ path: String) -> Bool {
+    if mkdir(path, 0o755) == 0 || errno == EEXIST { return true }
+    guard errno == ENOENT else { return false }
+    let parent = String(path.reversed().drop(while: { $0 == "/" }).drop(while: { $0 != "/" }).reversed())
+        .replacing(/\/+$/, with: "")
+    guard !parent.isEmpty, parent != path, makeFolders(parent) else { return false }
+    return mkdir(path, 0o755) == 0 || errno == EEXIST
 }
