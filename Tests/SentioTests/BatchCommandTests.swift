@@ -200,6 +200,37 @@ struct BatchCommandTests {
         #expect(try data(out) == data(whole))
     }
 
+    @Test("a write that fails (the file size limit, as a full disk) is exit 3 with nothing journalled past it: --resume then finishes byte-identically")
+    func failedWriteResumes() throws {
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out.csv").path, whole = dir.appendingPathComponent("whole.csv").path
+        // 20 copies of a 1 s tone (copies: links to one file are one input), 16 kB of rows each: several
+        // files' rows wait in the 64 kB buffer when a write fails.
+        let copies = try (0..<20).map { k -> String in
+            let copy = dir.appendingPathComponent("tone\(k).wav").path
+            try FileManager.default.copyItem(atPath: Fixture.audio("tone-440-16k.wav"), toPath: copy)
+            return copy
+        }
+        let command = ["features", "--set", "mfcc", "--jobs", "2", "--progress", "never"] + copies
+        #expect(try SentioCLI.run(command + ["-o", whole]).status == 0)
+        // 24 kB for the output and its journal; SIGXFSZ ignored, so that writes past it fail with EFBIG.
+        let limited = Process()
+        limited.executableURL = URL(fileURLWithPath: "/bin/bash")
+        let quoted = ([SentioCLI.executable.path] + command + ["-o", out]).map { "'\($0)'" }.joined(separator: " ")
+        limited.arguments = ["-c", "trap '' XFSZ; ulimit -f 24; exec \(quoted)"]
+        let err = Pipe()
+        limited.standardError = err
+        try limited.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        limited.waitUntilExit()
+        #expect(limited.terminationStatus == 3 && message.contains("cannot write output: File too large"), "\(message)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let resumed = try SentioCLI.run(command + ["-o", out, "--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try data(out) == data(whole))
+    }
+
     @Test("SIGINT during a long file stops within it: score and file-level features give up the file instead of finishing it")
     func interruptMidFile() throws {
         let dir = try Fixture.temporaryDirectory()

@@ -165,4 +165,24 @@ struct PitchTests {
         #expect(largest <= bound, "kept \(largest) samples")
         #expect(voiced > 8000, "voiced frames \(voiced)")
     }
+
+    @Test("the widest pitch range (20-4000 Hz) on a 2-8 kHz chirp: pulses a few samples apart, whose amplitude windows hold no sample, are not measured (this trapped)")
+    func pulsesFewSamplesApart() throws {
+        var options = FeatureExtractionOptions(sets: [.pitch, .voice], preset: .kaldi)
+        options.pitch.floor = 20
+        options.pitch.ceiling = 4000
+        let extractor = FeatureExtractor(options: options)
+        let rate = 16_000.0
+        let samples = (0..<64_000).map { i -> Float in
+            let t = Double(i) / rate
+            return Float(0.5 * sin(2 * Double.pi * (2000 * t + 5900 / 8 * t * t)))
+        }
+        var rows = 0
+        try extractor.process(samples: samples, sampleRate: rate) { row in
+            rows += 1
+            let finite = row.values.allSatisfy(\.isFinite)
+            #expect(finite)
+        }
+        #expect(rows > 300)
+    }
 }

@@ -33,6 +33,10 @@ final class JournaledOutput {
     private(set) var recorded: Int
     private var lastSync = monotonicSeconds()
     private var closed = false
+    /// The first failed write of the output. The sink drops what it could not write, so after a failure no
+    /// journal line may follow: it would describe bytes that are not on disk, and `--resume` would refuse
+    /// the output (or, worse, trust it).
+    private var writeFailure: (any Error)?
 
     /// How often the output and journal are synced to disk, in seconds: at most this much work is redone
     /// after a crash.
@@ -132,8 +136,9 @@ final class JournaledOutput {
 
     /// Appends one input's outcome: its bytes (nil for a failed input) and, once they are on disk, its journal line.
     func append(index: Int, file: String, bytes: ResultBuffer?, seconds: Double?, error: String?) throws {
+        if let writeFailure { throw writeFailure }
         if let bytes {
-            try bytes.copy(into: data)
+            try guarded { try bytes.copy(into: data) }
             written += bytes.count
         }
         let entry = RunJournal.Entry(index: index, file: file, ok: error == nil, end: written, seconds: seconds, error: error)
@@ -145,14 +150,29 @@ final class JournaledOutput {
 
     /// Puts the output bytes on disk, then the journal lines that describe them.
     func sync() throws {
+        if let writeFailure { throw writeFailure }
         lastSync = monotonicSeconds()
-        try data.flush()
-        try data.sync()
+        try guarded {
+            try data.flush()
+            try data.sync()
+        }
         guard !pending.isEmpty else { return }
-        try writeAll(journalDescriptor, Array(pending.map(RunJournal.line).joined().utf8), name: journalPath)
-        pending.removeAll()
-        guard fsync(journalDescriptor) == 0 || errno == EINVAL else {
-            throw OutputError(path: journalPath, cause: String(cString: strerror(errno)))
+        try guarded {
+            try writeAll(journalDescriptor, Array(pending.map(RunJournal.line).joined().utf8), name: journalPath)
+            pending.removeAll()
+            guard fsync(journalDescriptor) == 0 || errno == EINVAL else {
+                throw OutputError(path: journalPath, cause: String(cString: strerror(errno)))
+            }
+        }
+    }
+
+    /// Runs a write of the output or the journal; a failure is kept and the entries not yet journalled are
+    /// dropped (their inputs are redone by `--resume`).
+    private func guarded(_ write: () throws -> Void) throws {
+        do { try write() } catch {
+            writeFailure = error
+            pending.removeAll()
+            throw error
         }
     }
 
@@ -174,7 +194,7 @@ final class JournaledOutput {
     /// Stops an unfinished run so that `--resume` can continue it: everything appended is synced and the
     /// errors so far are listed.
     func suspend() throws {
-        try sync()
+        if writeFailure == nil { try sync() }
         try writeErrors()
     }
 

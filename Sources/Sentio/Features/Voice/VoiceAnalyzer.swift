@@ -161,8 +161,11 @@ final class VoiceAnalyzer {
             let p1 = pulses[k] - pulses[k - 1], p2 = pulses[k + 1] - pulses[k]
             guard periodsComparable(p1, p2) else { continue }
             let t = pulses[k], wl = 0.2 * p1, wr = 0.2 * p2
+            // Periods of a few samples (a pitch ceiling in the kHz) can leave no sample in the window.
+            let first = Int((t - wl).rounded(.up)), last = Int((t + wr).rounded(.down))
+            guard first <= last else { continue }
             var sum = 0.0, weights = 0.0
-            for i in Int((t - wl).rounded(.up))...Int((t + wr).rounded(.down)) {
+            for i in first...last {
                 let d = Double(i) - t
                 let w = 0.5 + 0.5 * cos(Double.pi * d / (d < 0 ? wl : wr))
                 let v = Double(x[i]) * w
