@@ -75,7 +75,29 @@ enum ExitStatus {
 
 /// Writes one error line `sentio: <message>` to stderr.
 func reportError(_ message: String) {
-    try? TextSink.standardError().write("sentio: \(message)\n")
+    try? TextSink.standardError().write("sentio: \(oneLine(message))\n")
+}
+
+/// `message` with line breaks and other control characters a file name can hold escaped (`\n`, `\r`,
+/// `\0`, `\u{1B}`...), so that each message is one line whatever the names in it.
+func oneLine(_ message: String) -> String {
+    guard message.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) else { return message }
+    var out = ""
+    for scalar in message.unicodeScalars {
+        switch scalar {
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\0": out += "\\0"
+        case "\t": out.unicodeScalars.append(scalar)
+        default:
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+    }
+    return out
 }
 
 /// Reports a bad input list, manifest or table found while running (one line `sentio: <message>`, as a bad
@@ -88,7 +110,7 @@ func inputListError(_ message: String) -> ExitCode {
 /// Writes `sentio: warning: <message>` to standard error.
 func reportWarning(_ message: String) {
     guard !warningsSilenced.load(ordering: .relaxed) else { return }
-    try? TextSink.standardError().write("sentio: warning: \(message)\n")
+    try? TextSink.standardError().write("sentio: warning: \(oneLine(message))\n")
 }
 
 /// Set by `--progress never`, which promises nothing on standard error but error lines.

@@ -282,6 +282,15 @@ struct BatchCommandTests {
         #expect(try SentioCLI.run(command).status == 0)
     }
 
+    @Test("paths on standard input may end in NUL (find -print0); an error about a name with a line break stays one line")
+    func unusualPathLists() throws {
+        let a = Fixture.audio("tone-440-16k.wav"), b = Fixture.audio("chirp-16k.wav")
+        let r = try SentioCLI.run(["info", "-"], stdin: "\(a)\u{0}\(b)\u{0}")
+        #expect(r.status == 0 && r.stdoutLines.dropFirst().map { String($0.prefix(while: { $0 != "," })) } == [a, b], "\(r.stderr)")
+        let broken = try SentioCLI.run(["info", a, "/no/such\nname.wav"])
+        #expect(broken.status == 1 && broken.stderrLines == ["sentio: /no/such\\nname.wav: no such file"], "\(broken.stderr)")
+    }
+
     @Test("inputs from a folder, a manifest and stdin; --ext; duplicates removed")
     func inputSources() throws {
         let dir = try Fixture.temporaryDirectory()

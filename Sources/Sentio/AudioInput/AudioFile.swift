@@ -157,6 +157,10 @@ public final class AudioFile {
     // MARK: - Classification of failures
 
     private static func checkReadable(_ path: String) throws {
+        // The C call would open the file named by the bytes before the NUL: another file.
+        if path.utf8.contains(0) {
+            throw AudioError(path: path, kind: .fileNotFound, detail: "the name holds a NUL byte, which no file name can")
+        }
         var st = stat()
         guard stat(path, &st) == 0 else {
             switch errno {

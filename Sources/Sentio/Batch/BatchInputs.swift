@@ -71,7 +71,7 @@ package struct BatchInputs: Sendable {
             if argument == "-" {
                 guard !stdinRead else { continue }
                 stdinRead = true
-                for line in withoutByteOrderMark(try readStandardInput()).split(whereSeparator: \.isNewline) {
+                for line in withoutByteOrderMark(try readStandardInput()).split(whereSeparator: isListSeparator) {
                     let path = Self.path(line: line) { $0 }
                     if !path.isEmpty { add(path) }
                 }
@@ -154,7 +154,7 @@ package struct BatchInputs: Sendable {
                 resolve(file, against: LabelledCorpus.root(of: file, audioRoot: hasWav ? wav : folder, tableRoot: hasWav ? folder : nil))
             }
         }
-        return withoutByteOrderMark(text).split(whereSeparator: \.isNewline)
+        return withoutByteOrderMark(text).split(whereSeparator: isListSeparator)
             .filter { line in let t = String(line).trimmingSpaces; return !t.isEmpty && !t.hasPrefix("#") }
             .map { line in resolve(Self.path(line: line) { resolve($0, against: folder) }, against: folder) }
     }
@@ -167,13 +167,18 @@ package struct BatchInputs: Sendable {
     }
 }
 
+/// Whether `c` ends a path in a list of paths (standard input, a plain manifest): a line break, or a NUL,
+/// which no path can hold, so that `find ... -print0` lists work too.
+private func isListSeparator(_ c: Character) -> Bool { c.isNewline || c == "\0" }
+
 /// `text` without a leading byte-order mark (editors on Windows write one; it is not part of the first path).
 private func withoutByteOrderMark(_ text: String) -> Substring {
     text.unicodeScalars.first == "\u{FEFF}" ? Substring(text.unicodeScalars.dropFirst()) : Substring(text)
 }
 
-/// Standard input as text (for the `-` argument).
-package func readStandardInputText() throws -> String {
+/// Standard input as text (for the `-` argument), at most `limit` bytes (as a manifest: /dev/zero piped
+/// in must not fill the memory).
+package func readStandardInputText(limit: Int = 256 << 20) throws -> String {
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
@@ -184,6 +189,7 @@ package func readStandardInputText() throws -> String {
         }
         if n == 0 { break }
         bytes += chunk[0..<n]
+        if bytes.count > limit { throw InputListError(path: "<stdin>", cause: "larger than \(limit >> 20) MB") }
     }
     return String(decoding: bytes, as: UTF8.self)
 }
