@@ -37,20 +37,41 @@ import Testing
         }
     }
 
-    @Test("an Ogg stream cut short has no length in its header and decodes to the samples it holds")
+    @Test("an Ogg stream cut inside its last page: no length in its header, and decoding fails, naming the frames the last page declares")
     func oggCutShort() throws {
         let path = Fixture.bad("truncated.ogg")
         let header = try AudioFile.inspect(path: path, decode: false)
         #expect(!header.lengthIsKnown)
-        let decoded = try AudioFile.inspect(path: path, decode: true)
-        #expect(decoded.lengthIsKnown && decoded.frames == 30720)
-        let cut = try AudioStream.readAll(path: path, options: .init(sampleRate: nil))
-        let whole = try AudioStream.readAll(path: Fixture.audio("speech-en.ogg"), options: .init(sampleRate: nil))
-        #expect(cut.count == 30720 && whole.count > cut.count)
-        #expect(Array(whole.prefix(cut.count - 2048)) == Array(cut.prefix(cut.count - 2048)))
+        let error = #expect(throws: AudioError.self) { try AudioStream.readAll(path: path, options: .init(sampleRate: nil)) }
+        #expect(error?.kind == .truncated)
+        #expect(error?.description.contains("decoded 30720 of the 67072 frames its last Ogg page declares") == true, "\(String(describing: error))")
         let info = try SentioCLI.run(["info", "--header-only", path])
         #expect(info.status == 0 && info.stdoutLines == ["path,container,encoding,sample_rate,channels,frames,duration",
                                                          "\(path),ogg,vorbis,16000.0,1,,"], "\(info.stdout)")
+        #expect(try SentioCLI.run(["info", path]).status == 1)
+    }
+
+    @Test("the last Ogg page's granule position: Vorbis frames as they are, Opus at 48 kHz less its pre-skip; nil for a stream that does not start at 0 or ends in another")
+    func oggStreamEnd() throws {
+        func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }
+        let vorbis = try bytes(Fixture.audio("speech-en.ogg")), opus = try bytes(Fixture.audio("speech-en.opus"))
+        #expect(OggStreamEnd.frames(head: vorbis, tail: vorbis, sampleRate: 16_000) == 75076)
+        #expect(OggStreamEnd.frames(head: opus, tail: opus, sampleRate: 48_000) == 225_228)
+        #expect(OggStreamEnd.frames(head: opus, tail: opus, sampleRate: 16_000) == 75076)
+        #expect(OggStreamEnd.frames(head: vorbis, tail: opus, sampleRate: 16_000) == nil, "another stream's last page")
+        #expect(OggStreamEnd.frames(head: Array(vorbis.prefix(26)), tail: vorbis, sampleRate: 16_000) == nil)
+        // The same stream with its granule positions moved 20 s on, as a recording cut from a live stream.
+        var live = vorbis
+        var offset = 0
+        while offset + 27 <= live.count, Array(live[offset..<(offset + 4)]) == Array("OggS".utf8) {
+            var granule = (0..<8).reduce(UInt64(0)) { $0 | UInt64(live[offset + 6 + $1]) << (8 * UInt64($1)) }
+            if granule > 0 { granule += 320_000 }
+            for k in 0..<8 { live[offset + 6 + k] = UInt8(truncatingIfNeeded: granule >> (8 * UInt64(k))) }
+            let segments = Int(live[offset + 26])
+            offset += 27 + segments + live[(offset + 27)..<(offset + 27 + segments)].reduce(0) { $0 + Int($1) }
+        }
+        #expect(offset == live.count)
+        #expect(OggStreamEnd.frames(head: live, tail: live, sampleRate: 16_000) == nil)
     }
 
     @Test("an MP3's length counts only when a Xing, Info or VBRI tag states it: a VBR file without one is not truncated")

@@ -21,11 +21,16 @@ public final class AudioFile {
         case exact
         /// An MP3's Xing, Info or VBRI tag: a shortfall beyond ``mp3LengthTolerance`` is truncation.
         case tagged
-        /// libsndfile's estimate for an MP3 without such a tag, or unknown (an Ogg stream without its last
-        /// page): the file decodes to what it holds.
+        /// libsndfile's estimate for an MP3 without such a tag, or unknown (an Ogg Opus stream; see also
+        /// ``OggStreamEnd``, which judges Ogg streams by their last page): the file decodes to what it holds.
         case estimated
     }
     private let length: Length
+    /// The frames an Ogg Vorbis or Opus stream's last page declares (``OggStreamEnd``), when known.
+    private let oggEnd: Int64?
+    /// The shortfall against an Ogg stream's declared `end` (frames at `rate`) that counts as damage: 1 %, at
+    /// least 10 ms.
+    private static func oggSlack(end: Int64, rate: Double) -> Int64 { max(Int64(rate / 100), end / 100) }
     /// The fraction of a tagged MP3's length that may be missing before the file counts as truncated (the
     /// encoder's delay and padding are a few hundred samples; a cut-off file decodes to a fraction of it).
     static let mp3LengthTolerance = 0.1
@@ -66,6 +71,11 @@ public final class AudioFile {
                 throw AudioError(path: path, kind: .truncated, detail: truncation)
             }
             guard info.frames > 0 || !info.lengthIsKnown else { throw AudioError(path: path, kind: .empty) }
+            oggEnd = major == Int(SF_FORMAT_OGG) ? OggStreamEnd.frames(path: path, sampleRate: info.sampleRate) : nil
+            if let end = oggEnd, info.lengthIsKnown, info.frames + Self.oggSlack(end: end, rate: info.sampleRate) < end {
+                throw AudioError(path: path, kind: .truncated,
+                                 detail: "its last Ogg page ends at frame \(end), but \(info.frames) frames can be decoded: damaged or cut short")
+            }
         } catch {
             sf_close(handle)
             throw error
@@ -109,6 +119,10 @@ public final class AudioFile {
             }
         }
         framesRead += Int64(got)
+        if got == 0, let end = oggEnd, framesRead + Self.oggSlack(end: end, rate: info.sampleRate) < end {
+            throw AudioError(path: info.path, kind: .truncated,
+                             detail: "decoded \(framesRead) of the \(end) frames its last Ogg page declares: damaged or cut short")
+        }
         if got == 0 && framesRead < info.frames {
             switch length {
             case .exact:
