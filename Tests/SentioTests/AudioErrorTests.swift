@@ -51,6 +51,24 @@ import Testing
         #expect(try SentioCLI.run(["info", path]).status == 1)
     }
 
+    @Test("libsndfile's opaque open failures are said as what they mean: a header cut short, fields that contradict each other")
+    func opaqueOpenFailures() throws {
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let mp3 = dir.appendingPathComponent("cut.mp3").path
+        try Data(try Data(contentsOf: URL(fileURLWithPath: Fixture.audio("speech-en.mp3"))).prefix(44)).write(to: URL(fileURLWithPath: mp3))
+        // A float WAV (format 3) whose header says 16 bits per sample.
+        let wav = dir.appendingPathComponent("float16.wav").path
+        try Fixture.writeFloatWAV([Float](repeating: 0.1, count: 1600), sampleRate: 16_000, to: wav)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: wav))
+        bytes[34] = 16
+        try bytes.write(to: URL(fileURLWithPath: wav))
+        for (path, words) in [(mp3, "its header cannot be read: cut short or damaged"), (wav, "its header's fields contradict each other; libsndfile: ")] {
+            let error = #expect(throws: AudioError.self) { try AudioFile(path: path) }
+            #expect(error?.kind == .corrupt && error?.description.contains(words) == true, "\(String(describing: error))")
+        }
+    }
+
     @Test("the last Ogg page's granule position: Vorbis frames as they are, Opus at 48 kHz less its pre-skip; nil for a stream that does not start at 0 or ends in another")
     func oggStreamEnd() throws {
         func bytes(_ path: String) throws -> [UInt8] { Array(try Data(contentsOf: URL(fileURLWithPath: path))) }

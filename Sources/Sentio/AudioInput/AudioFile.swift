@@ -219,6 +219,14 @@ public final class AudioFile {
             || lower.contains("unrecognised") {
             return AudioError(path: path, kind: .notAudio)
         }
+        // libsndfile's words for a regular file (checked before the open) whose header it could not read, and
+        // for header fields that contradict each other: said as what they mean here.
+        if lower.contains("possibly a pipe") {
+            return AudioError(path: path, kind: .corrupt, detail: "its header cannot be read: cut short or damaged")
+        }
+        if lower.contains("internal error") {
+            return AudioError(path: path, kind: .corrupt, detail: "its header's fields contradict each other; libsndfile: \(message)")
+        }
         return AudioError(path: path, kind: .corrupt, detail: message)
     }
 
