@@ -129,7 +129,7 @@ private func batchHelp(outputs: String) -> String {
     given. Files run in \
     parallel (--jobs) but rows come out in input order. A bad file gets one error line on standard error \
     and a line in the errors file, and the others go on; a poor recording (below the 16 kHz analysis rate, \
-    clipped, or with channels that cancel when averaged) gets a warning line and is processed. \(outputs): a run killed at any point continues \
+    clipped, with channels that cancel when averaged, or float samples far beyond full scale) gets a warning line and is processed. \(outputs): a run killed at any point continues \
     with --resume. --shard K/N processes part of the inputs; `sentio merge` combines the parts into what \
     one run would have written.
 

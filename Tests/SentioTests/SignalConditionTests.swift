@@ -75,6 +75,28 @@ import Testing
         }
     }
 
+    @Test("float samples far beyond full scale warn with their peak; a little beyond, as a float mix overshoots, does not")
+    func overFullScale() throws {
+        let dir = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (peak, warns) in [(Float(4), true), (1.5, false), (0.5, false)] {
+            let path = dir.appendingPathComponent("peak\(peak).wav").path
+            // The peak in the last sample, after the vector blocks; stereo, so the interleaved count sees it.
+            var samples = (0..<16001).flatMap { i -> [Float] in let x = Float(0.4 * sin(Double(i) / 9)); return [x, 0.5 * x] }
+            samples[samples.count - 1] = -peak
+            try Fixture.writeFloatWAV(samples, sampleRate: 16000, channels: 2, to: path)
+            let stream = try AudioStream(path: path)
+            try stream.forEachChunk { _ in }
+            #expect(stream.condition.peak == peak && stream.condition.isOverFullScale == warns, "\(stream.condition)")
+            #expect(stream.condition.problems == (warns ? [.overFullScale] : []))
+        }
+        var meter = SignalMeter()
+        let samples: [Float] = (0..<64).map { $0 == 13 ? -300 : 0.25 }
+        samples.withUnsafeBufferPointer { meter.count($0.baseAddress!, $0.count) }
+        let c = meter.condition(nativeRate: 16000, analysisRate: 16000)
+        #expect(c.peak == 300 && c.warnings(for: "f.wav") == ["f.wav: its float samples reach 300.0, 50 dB beyond full scale (±1): its loudness, energy and sound level, and so its emotion scores, are off by as much (scale the file to ±1)"])
+    }
+
     @Test("one clipped channel of a stereo pair is found, not diluted by the clean one; --channel counts only its own")
     func clippedChannel() throws {
         let dir = try Fixture.temporaryDirectory()

@@ -16,6 +16,8 @@ public struct SignalCondition: Sendable, Equatable {
         case clipped
         /// The channels' average far below the channels (``channelsCancel``).
         case cancellingChannels
+        /// Float samples far beyond full scale (``isOverFullScale``).
+        case overFullScale
     }
 
     /// The recording's own sample rate, in Hz.
@@ -33,6 +35,8 @@ public struct SignalCondition: Sendable, Equatable {
     /// of the channels. 1 for identical channels, 1/``channels`` for unrelated ones (or one active among
     /// silent ones), near 0 when they cancel. Nil for one channel, or one chosen channel.
     public var mixEnergyRatio: Double?
+    /// The largest magnitude of a sample examined (full scale 1; float encodings can exceed it).
+    public var peak: Float = 0
 
     /// Fraction of the encoding's largest value (``AudioStream``'s, e.g. 32767/32768 for 16-bit PCM, 0.98
     /// for μ-law) from which a sample counts as at full scale: within 0.01 dB of it. Float samples beyond 1
@@ -45,6 +49,10 @@ public struct SignalCondition: Sendable, Equatable {
     /// How far below unrelated channels' (1/``channels``) the mix energy ratio must be for the channels to
     /// count as cancelling: -20 dB.
     public static let cancellingRatio = 0.01
+    /// Peak above which float samples count as far beyond full scale: 2 (+6 dB). A little above 1 is common
+    /// (a float mix or resampling overshoots); far above it, e.g. samples on the int16 scale stored as
+    /// floats, every level value is off by the factor.
+    public static let overFullScalePeak: Float = 2
 
     /// A condition with nothing counted yet.
     public init(nativeRate: Double, analysisRate: Double) {
@@ -63,6 +71,9 @@ public struct SignalCondition: Sendable, Equatable {
         mixEnergyRatio.map { $0 * Double(channels) < Self.cancellingRatio } ?? false
     }
 
+    /// Samples reach beyond ``overFullScalePeak``.
+    public var isOverFullScale: Bool { peak > Self.overFullScalePeak }
+
     /// The problems found, in ``Problem`` order; empty for a clean signal.
     public var problems: [Problem] {
         Problem.allCases.filter { problem in
@@ -70,6 +81,7 @@ public struct SignalCondition: Sendable, Equatable {
             case .narrowband: isNarrowband
             case .clipped: isClipped
             case .cancellingChannels: channelsCancel
+            case .overFullScale: isOverFullScale
             }
         }
     }
@@ -89,6 +101,9 @@ public struct SignalCondition: Sendable, Equatable {
             let ratio = mixEnergyRatio ?? 0
             let average = ratio > 0 ? "\(Int((-10 * log10(ratio)).rounded())) dB below them" : "silent"
             return "\(path): its channels cancel when averaged (their average is \(average)): analyse one with --channel"
+        case .overFullScale:
+            let db = Int((20 * log10(Double(peak))).rounded())
+            return "\(path): its float samples reach \(peak), \(db) dB beyond full scale (±1): its loudness, energy and sound level, and so its emotion scores, are off by as much (scale the file to ±1)"
         }
     }
 }
@@ -99,6 +114,7 @@ struct SignalMeter {
     let fullScale: Float
     private let channels: Int
     private var clipped: [Int64]
+    private var peakBits: UInt32 = 0  // largest |sample|'s bit pattern (non-negative floats order like it)
     private var frames: Int64 = 0
     private var channelEnergy = 0.0
     private var mixEnergy = 0.0
@@ -113,11 +129,12 @@ struct SignalMeter {
 
     /// Counts the `count` samples of one channel at `start`.
     mutating func count(_ start: UnsafePointer<Float>, _ count: Int) {
-        var hits = SIMD8<UInt32>()
-        let done = Self.countFullScale(start, count, fullScale: fullScale, hits: &hits)
+        var hits = SIMD8<UInt32>(), peaks = SIMD8<UInt32>()
+        let done = Self.countFullScale(start, count, fullScale: fullScale, hits: &hits, peaks: &peaks)
         var total = Int64(hits.wrappedSum())
         for i in done..<count where isFullScale(start[i]) { total += 1 }
         clipped[0] += total
+        notePeak(peaks, start + done, count - done)
         frames += Int64(count)
     }
 
@@ -128,26 +145,36 @@ struct SignalMeter {
         var done = 0
         if 8 % channels == 0 {
             // Eight samples to a vector, lane l always channel l % channels (stereo, 4 or 8 channels).
-            var hits = SIMD8<UInt32>()
-            done = Self.countFullScale(samples, total, fullScale: fullScale, hits: &hits)
+            var hits = SIMD8<UInt32>(), peaks = SIMD8<UInt32>()
+            done = Self.countFullScale(samples, total, fullScale: fullScale, hits: &hits, peaks: &peaks)
             for lane in 0..<8 { clipped[lane % channels] += Int64(hits[lane]) }
+            notePeak(peaks, samples, 0)
         }
         for j in done..<total where isFullScale(samples[j]) { clipped[j % channels] += 1 }
+        notePeak(SIMD8(), samples + done, total - done)
         frames += Int64(count)
         mixed = true
         channelEnergy += Double(VectorMath.dot(samples, samples, total)) / Double(channels)
         mixEnergy += Double(VectorMath.dot(mix, mix, count))
     }
 
+    /// Takes the larger of the peak so far, the lanes of `peaks` and the `count` samples at `rest`.
+    private mutating func notePeak(_ peaks: SIMD8<UInt32>, _ rest: UnsafePointer<Float>, _ count: Int) {
+        var largest = max(peakBits, peaks.max())
+        for i in 0..<count { largest = max(largest, rest[i].bitPattern & 0x7FFF_FFFF) }
+        peakBits = largest
+    }
+
     /// Whether `x` is at full scale: |x| in [``fullScale``, 1].
     private func isFullScale(_ x: Float) -> Bool { abs(x) >= fullScale && abs(x) <= 1 }
 
     /// Adds to each lane of `hits` its samples at full scale (|x| in [`fullScale`, 1]) among the first
-    /// multiple of 8 of the `count` values at `x`; returns how many values it read. One unsigned comparison
+    /// multiple of 8 of the `count` values at `x`, and raises each lane of `peaks` to its largest magnitude's
+    /// bit pattern; returns how many values it read. One unsigned comparison
     /// of bit patterns (which order like the magnitudes) per eight samples: the plain loop did not vectorise
     /// and doubled the cost of decoding.
     private static func countFullScale(_ x: UnsafePointer<Float>, _ count: Int, fullScale: Float,
-                                       hits: inout SIMD8<UInt32>) -> Int {
+                                       hits: inout SIMD8<UInt32>, peaks: inout SIMD8<UInt32>) -> Int {
         let low = SIMD8<UInt32>(repeating: fullScale.bitPattern)
         let span = SIMD8<UInt32>(repeating: Float(1).bitPattern &- fullScale.bitPattern)
         let magnitude = SIMD8<UInt32>(repeating: 0x7FFF_FFFF)
@@ -155,6 +182,7 @@ struct SignalMeter {
         while i &+ 8 <= count {
             let bits = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<UInt32>.self) & magnitude
             hits &+= SIMD8<UInt32>(repeating: 1).replacing(with: 0, where: (bits &- low) .> span)
+            peaks = pointwiseMax(peaks, bits)
             i &+= 8
         }
         return i
@@ -166,6 +194,7 @@ struct SignalMeter {
         condition.channels = mixed ? channels : 1
         condition.samples = frames
         condition.clippedSamples = clipped.max() ?? 0
+        condition.peak = Float(bitPattern: peakBits)
         // Silent channels do not cancel: there is nothing to lose.
         if mixed && channelEnergy > 0 { condition.mixEnergyRatio = mixEnergy / channelEnergy }
         return condition
@@ -176,6 +205,7 @@ struct SignalMeter {
         channelEnergy = 0
         mixEnergy = 0
         mixed = false
+        peakBits = 0
         for c in clipped.indices { clipped[c] = 0 }
     }
 }
