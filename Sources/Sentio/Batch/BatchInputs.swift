@@ -179,19 +179,9 @@ private func withoutByteOrderMark(_ text: String) -> Substring {
 /// Standard input as text (for the `-` argument), at most `limit` bytes (as a manifest: /dev/zero piped
 /// in must not fill the memory).
 package func readStandardInputText(limit: Int = 256 << 20) throws -> String {
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
-        if n < 0 {
-            if errno == EINTR { continue }
-            throw InputListError(path: "<stdin>", cause: String(cString: strerror(errno)))
-        }
-        if n == 0 { break }
-        bytes += chunk[0..<n]
-        if bytes.count > limit { throw InputListError(path: "<stdin>", cause: "larger than \(limit >> 20) MB") }
+    do { return String(decoding: try readAll(0, name: "<stdin>", limit: limit), as: UTF8.self) } catch {
+        throw InputListError(path: "<stdin>", cause: error.cause)
     }
-    return String(decoding: bytes, as: UTF8.self)
 }
 
 /// A folder or manifest that cannot be read as a list of inputs.

@@ -107,9 +107,7 @@ public final class EmotionScorer {
         }
         guard model.normalization == .none else {
             return try scoreAlone(name: path) { () throws(ScoringError) in
-                try table(SegmentTable.extractRows(name: path, width: width) {
-                    try extractor.process(path: path, frames: frames, emit: $0)
-                }, name: path)
+                try table(SegmentTable.extractRows(path: path, extractor: extractor, width: width, frames: frames), name: path)
             }
         }
         var scores: [SegmentScore] = []

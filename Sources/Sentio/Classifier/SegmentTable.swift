@@ -127,7 +127,7 @@ public struct SegmentTable: Sendable {
     /// fail the file rather than reach a classifier.
     /// `frames` sees every frame row (``SegmentFeatureExtractor/frameColumns``).
     static func extractRows(path: String, extractor: SegmentFeatureExtractor, width: Int,
-                            frames: ((FrameRow) -> Void)? = nil) -> Result<ExtractedFile, Failure> {
+                            frames: ((FrameRow) throws -> Void)? = nil) -> Result<ExtractedFile, Failure> {
         extractRows(name: path, width: width) { try extractor.process(path: path, frames: frames, emit: $0) }
     }
 

@@ -144,8 +144,7 @@ package func prepareOutputFolder(_ path: String) throws {
 private func makeFolders(_ path: String) -> Bool {
     if mkdir(path, 0o755) == 0 || errno == EEXIST { return true }
     guard errno == ENOENT else { return false }
-    let parent = String(path.reversed().drop(while: { $0 == "/" }).drop(while: { $0 != "/" }).reversed())
-        .replacing(/\/+$/, with: "")
-    guard !parent.isEmpty, parent != path, makeFolders(parent) else { return false }
+    let parent = parentFolder(of: path)
+    guard parent != path, makeFolders(parent) else { return false }
     return mkdir(path, 0o755) == 0 || errno == EEXIST
 }
